@@ -126,6 +126,13 @@ class Dose:
             return sum(p.seconds for p in self.tempo)
         return self.hold_seconds or 0
 
+    @property
+    def active_seconds(self) -> float:
+        """Planned time under work, all sets and sides (0 for an open-ended activity)."""
+        if self.kind is DoseKind.DURATION:
+            return self.duration_seconds or 0
+        return self.rep_seconds * self.reps * self.sets * len(self.side_order)
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Dose:
         """A copy with the given (already validated) fields replaced."""
         return dataclasses.replace(self, **overrides) if overrides else self
@@ -266,3 +273,7 @@ class Catalogue:
     def dose_for(self, item: RoutineItem) -> Dose:
         """The dose a routine item asks for: the exercise's own dose with the item's overrides."""
         return self.exercises[item.exercise_id].dose.with_overrides(item.overrides)
+
+    def active_seconds(self, routine: Routine) -> float:
+        """Planned time under work for a usable routine (rests and preparation not counted)."""
+        return sum(self.dose_for(item).active_seconds for item in routine.items)

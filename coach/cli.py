@@ -1,0 +1,203 @@
+"""The `coach` command: argument parsing and the text-mode subcommands.
+
+With no subcommand it opens the window. Every subcommand prints plain lines and returns an exit
+code; expected failures print one sentence, unexpected ones are logged with their traceback and
+summarised in one sentence that names the log file. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from coach import __version__
+from coach.core.errors import KnownError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Global options work before or after the subcommand: `coach --data-dir D list` and
+    # `coach list --data-dir D` both work. Subparsers use SUPPRESS so they do not reset them.
+    def add_globals(p: argparse.ArgumentParser, *, top: bool) -> None:
+        default = None if top else argparse.SUPPRESS
+        p.add_argument(
+            "--data-dir", type=Path, default=default, metavar="DIR",
+            help="where history and your own catalogue live "
+                 "(default: $COACH_DATA_DIR, else the user data directory)",
+        )
+        p.add_argument(
+            "--catalogue", type=Path, action="append", default=[] if top else argparse.SUPPRESS,
+            metavar="FILE", help="load an extra catalogue file, e.g. a prescription "
+                                 "(repeatable)",
+        )
+
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="Physio Coach: guided physiotherapy home routines for sciatica and "
+                    "low-back pain. With no command, the window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    add_globals(parser, top=True)
+    parser.add_argument(
+        "--exit-when-ready", action="store_true",
+        help="open the window, wait for its first paint, and exit (for start-up checks)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check catalogue files and list every problem")
+    add_globals(p, top=False)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("list", help="list exercises (or routines) with their ids")
+    add_globals(p, top=False)
+    p.add_argument("--routines", action="store_true", help="list routines instead of exercises")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(handler=_cmd_list)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
+    """Entry point of the `coach` command and `python -m coach`."""
+    out = stdout or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir is None and os.environ.get("COACH_DATA_DIR"):
+        args.data_dir = Path(os.environ["COACH_DATA_DIR"])
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from coach.app import run_gui  # Qt is imported only when the window is wanted
+
+            return run_gui(args)
+        return int(handler(args, out))
+    except KnownError as e:
+        print(f"coach: {e.message}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: log it with its traceback, tell the user one sentence
+        log_file = _log_unexpected()
+        print(f"coach: something went wrong inside Physio Coach; the details are in {log_file}",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _log_unexpected() -> Path:
+    from coach.logs import log_exception
+
+    return log_exception("unexpected error in the coach command")
+
+
+def paths_from(args: argparse.Namespace):  # -> AppPaths (kept lazy for start-up speed)
+    from coach.paths import resolve
+
+    return resolve(args.data_dir)
+
+
+def catalogue_from(args: argparse.Namespace):  # -> Catalogue
+    from coach.catalogue_files import load_app_catalogue
+
+    return load_app_catalogue(paths_from(args), args.catalogue)
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """One line per problem, `FILE:LINE: message`. 0 valid, 1 problems, 2 unreadable."""
+    from coach.core.catalogue import FileStatus, merge, parse_file
+    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+
+    given = [Path(f) for f in args.files]
+    names = {p.resolve(): str(p) for p in given}
+    base = [] if DEFAULT_CATALOGUE.resolve() in names else [DEFAULT_CATALOGUE]
+    parsed = [parse_file(p, assets_dir=ASSETS_DIR) for p in base]
+    checked = [parse_file(p, assets_dir=ASSETS_DIR, name=str(p)) for p in given]
+    catalogue = merge([*parsed, *checked])
+    order = {str(p): n for n, p in enumerate(given)}
+    problems = sorted(
+        (pr for pr in catalogue.problems if pr.file in order),
+        key=lambda pr: (order[pr.file], pr.line if pr.line is not None else 0),
+    )
+    for problem in problems:
+        print(problem, file=out)
+    for pf in checked:
+        if not any(pr.file == pf.name for pr in problems):
+            ex = sum(1 for e in catalogue.exercises.values() if e.origin == pf.name)
+            rt = sum(1 for r in catalogue.routines.values() if r.origin == pf.name)
+            print(f"{pf.name}: ok ({ex} exercises, {rt} routines)", file=out)
+    if any(pf.status is FileStatus.UNREADABLE for pf in checked):
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    catalogue = catalogue_from(args)
+    if catalogue.problems:
+        print(f"coach: {len(catalogue.problems)} problem(s) in the catalogue; "
+              "run 'coach validate FILE' for details", file=sys.stderr)
+    if args.routines:
+        rows = [_routine_row(catalogue, r) for r in catalogue.routines.values()]
+    else:
+        rows = [_exercise_row(e) for e in catalogue.exercises.values()]
+    if args.json:
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_OK
+    width = max((len(r["id"]) for r in rows), default=0)
+    for row in rows:
+        print(f"{row['id']:<{width}}  {row['name']}  ({row['detail']})", file=out)
+    return EXIT_OK
+
+
+def _exercise_row(ex) -> dict:
+    return {
+        "id": ex.id,
+        "name": ex.name,
+        "category": ex.category.value,
+        "position": ex.position.value,
+        "equipment": list(ex.equipment),
+        "sides": ex.dose.sides.value,
+        "dose": ex.dose.describe(),
+        "origin": ex.origin,
+        "detail": f"{ex.category.value}; {ex.dose.describe()}",
+    }
+
+
+def _routine_row(catalogue, routine) -> dict:
+    from coach.core.models import format_duration
+
+    minutes = catalogue.active_seconds(routine) if routine.usable else None
+    detail = f"{len(routine.items)} exercises, {routine.sessions_per_week} per week"
+    if minutes is not None:
+        detail += f", about {format_duration(minutes)} of exercise"
+    if not routine.usable:
+        detail += f"; cannot be started: {routine.unusable_reason}"
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "description": routine.description,
+        "exercises": [item.exercise_id for item in routine.items],
+        "sessions_per_week": routine.sessions_per_week,
+        "weeks": routine.weeks,
+        "usable": routine.usable,
+        "unusable_reason": routine.unusable_reason,
+        "origin": routine.origin,
+        "detail": detail,
+    }

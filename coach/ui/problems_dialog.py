@@ -1,0 +1,43 @@
+"""The catalogue's loading problems, shown once in a readable dialog (never a traceback)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
+
+from coach.core.models import Problem
+from coach.ui.main_window import plain_label
+
+
+class ProblemsDialog(QDialog):
+    def __init__(self, problems: Sequence[Problem], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Some exercises could not be loaded")
+        count = len(problems)
+        intro = plain_label(
+            f"Physio Coach found {count} problem{'s' if count != 1 else ''} in its exercise "
+            "files. Everything else loaded normally; the items below were left out or cannot "
+            "be started until the file is fixed."
+        )
+        text = QPlainTextEdit()
+        text.setReadOnly(True)
+        text.setAccessibleName("Problems")
+        text.setPlainText("\n".join(str(p) for p in problems))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.resize(700, 360)
+
+
+def show_problems_once(parent: QWidget, problems: Sequence[Problem]) -> None:
+    """Show the problems dialog (non-blocking) unless this window has already shown it."""
+    if not problems or parent.property("problemsShown"):
+        return
+    parent.setProperty("problemsShown", True)
+    dialog = ProblemsDialog(problems, parent)
+    dialog.setModal(False)
+    dialog.show()
