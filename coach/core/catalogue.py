@@ -244,8 +244,11 @@ def parse_file(path: Path, *, assets_dir: Path, name: str | None = None) -> Pars
     data = _parse_toml(pf, text)
     if data is None:
         return pf
-    lines = toml_lines.scan(text)
-    _validate_document(pf, data, lines, assets_dir)
+    # Locating keys costs a full scan of the text; only a file with problems needs it.
+    _validate_document(pf, data, toml_lines.headers(text), assets_dir)
+    if pf.problems:
+        pf = ParsedFile(path=path, name=pf.name)
+        _validate_document(pf, data, toml_lines.scan(text), assets_dir)
     if pf.problems and pf.status is FileStatus.OK:
         pf.status = FileStatus.PROBLEMS
     pf.problems.sort(key=lambda p: p.line if p.line is not None else 0)
@@ -335,10 +338,10 @@ def _validate_document(pf: ParsedFile, data: dict[str, Any],
     exercises = _table_array(pf, data, "exercise", lines)
     routines = _table_array(pf, data, "routine", lines)
     seen: dict[str, int | None] = {}
-    assets_root = Path(os.path.abspath(assets_dir))
+    images = _Images(assets_dir)
     for index, table in enumerate(exercises):
         where = lines.exercises[index] if index < len(lines.exercises) else lines.root
-        _parse_exercise(pf, table, where, assets_root, seen)
+        _parse_exercise(pf, table, where, images, seen)
     seen_routines: dict[str, int | None] = {}
     for index, table in enumerate(routines):
         where = lines.routines[index] if index < len(lines.routines) else lines.root
@@ -663,7 +666,7 @@ def _subject(kind: str, table: Mapping[str, Any], n: int) -> str:
 
 
 def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.TableLines,
-                    assets_root: Path, seen: dict[str, int | None]) -> None:
+                    images: _Images, seen: dict[str, int | None]) -> None:
     subject = _subject("exercise", table, len(seen) + 1)
     f = _Fields(pf, table, subject, lines)
     misspelt = f.unknown(EXERCISE_KEYS)
@@ -689,7 +692,7 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
         f.problem("easier", "easier cannot name the exercise itself")
     # Image problems cost the exercise its picture, not its place in the catalogue.
     image_fields = _Fields(pf, table, subject, lines)
-    image = _image(image_fields, assets_root)
+    image = images.resolve(image_fields)
     pf.problems.extend(image_fields.problems)
 
     if ident is not None:
@@ -705,7 +708,13 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
         if ident is not None:
             pf.broken_exercise_ids.add(ident)
         return
-    assert ident and name and category and summary and steps and position and dose
+    assert ident
+    assert name
+    assert category
+    assert summary
+    assert steps
+    assert position
+    assert dose
     pf.exercises.append(
         Exercise(
             id=ident, name=name, category=category, summary=summary, steps=steps,
@@ -732,33 +741,42 @@ def _cues(f: _Fields) -> dict[str, str] | None:
     return out
 
 
-def _image(f: _Fields, assets_root: Path) -> Path | None:
-    """Resolve `image` under assets/; refuse (without touching) anything outside it."""
-    rel = f.text("image", max_len=200)
-    if rel is None:
-        return None
-    candidate = Path(rel)
-    if candidate.is_absolute() or "\\" in rel or rel.startswith("~"):
-        f.problem("image", f"image '{rel}' must be a path inside the assets folder, like "
-                           "'illustrations/bridge.svg'; it was not read")
-        return None
-    joined = Path(os.path.normpath(assets_root / candidate))
-    if not joined.is_relative_to(assets_root):
-        f.problem("image", f"image '{rel}' points outside the assets folder; it was not read")
-        return None
-    if joined.suffix.lower() not in IMAGE_SUFFIXES:
-        f.problem("image", f"image '{rel}' must be an SVG, PNG or JPEG file")
-        return None
-    real = joined.resolve()
-    if not real.is_relative_to(assets_root.resolve()):
-        f.problem("image", f"image '{rel}' is a link to a file outside the assets folder; "
-                           "it was not read")
-        return None
-    if not real.is_file():
-        f.problem("image", f"image '{rel}' does not exist in the assets folder; "
-                           "a placeholder is shown instead")
-        return None
-    return real
+class _Images:
+    """Resolves `image` fields under assets/, refusing (without touching) anything outside it."""
+
+    def __init__(self, assets_dir: Path) -> None:
+        self.root = os.path.abspath(assets_dir)
+        self.real_root = os.path.realpath(self.root)
+        self._cache: dict[str, tuple[Path | None, str | None]] = {}
+
+    def resolve(self, f: _Fields) -> Path | None:
+        rel = f.text("image", max_len=200)
+        if rel is None:
+            return None
+        if rel not in self._cache:
+            self._cache[rel] = self._check(rel)
+        path, problem = self._cache[rel]
+        if problem is not None:
+            f.problem("image", problem)
+        return path
+
+    def _check(self, rel: str) -> tuple[Path | None, str | None]:
+        if os.path.isabs(rel) or "\\" in rel or rel.startswith("~"):
+            return None, (f"image '{rel}' must be a path inside the assets folder, like "
+                          "'illustrations/bridge.svg'; it was not read")
+        joined = os.path.normpath(os.path.join(self.root, rel))
+        if not joined.startswith(self.root + os.sep):
+            return None, f"image '{rel}' points outside the assets folder; it was not read"
+        if os.path.splitext(joined)[1].lower() not in IMAGE_SUFFIXES:
+            return None, f"image '{rel}' must be an SVG, PNG or JPEG file"
+        real = os.path.realpath(joined)
+        if not real.startswith(self.real_root + os.sep):
+            return None, (f"image '{rel}' is a link to a file outside the assets folder; "
+                          "it was not read")
+        if not os.path.isfile(real):
+            return None, (f"image '{rel}' does not exist in the assets folder; "
+                          "a placeholder is shown instead")
+        return Path(real), None
 
 
 def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.TableLines,

@@ -40,6 +40,33 @@ class CatalogueLines:
     items: list[list[TableLines]] = field(default_factory=list)  # per routine
 
 
+_HEADERS = re.compile(r"^[ \t]*\[\[[ \t]*(exercise|routine|routine\.item)[ \t]*\]\]", re.M)
+
+
+def headers(text: str) -> CatalogueLines:
+    """Only the table header lines: a fast pass (C-speed regex) for files with no problems.
+
+    It does not follow multi-line strings, so it is used only when the file loads cleanly;
+    any problem triggers the full `scan` to locate it.
+    """
+    lines = CatalogueLines(root=TableLines(line=1))
+    line = 1
+    pos = 0
+    for match in _HEADERS.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        table = TableLines(line=line)
+        kind = match.group(1)
+        if kind == "exercise":
+            lines.exercises.append(table)
+        elif kind == "routine":
+            lines.routines.append(table)
+            lines.items.append([])
+        elif lines.items:
+            lines.items[-1].append(table)
+    return lines
+
+
 def _bare(key: str) -> str:
     key = key.strip()
     if key[:1] in "\"'":

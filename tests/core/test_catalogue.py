@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 import pytest
 
 from coach.core.catalogue import MAX_FILE_BYTES, FileStatus, load_catalogue, parse_file
@@ -29,11 +30,13 @@ def test_a_valid_file_loads_its_exercises_and_routines_with_no_problems(tmp_path
     assert ex.position is Position.LYING_ON_BACK
     assert ex.steps == ("Lie on your back.", "Hug one knee in.", "Hold, then lower.")
     assert ex.dose.kind is DoseKind.HOLD
-    assert ex.dose.sides is Sides.EACH and ex.dose.first_side is Side.RIGHT
+    assert ex.dose.sides is Sides.EACH
+    assert ex.dose.first_side is Side.RIGHT
     assert ex.dose.side_order == (Side.RIGHT, Side.LEFT)
     assert ex.line == 3
     routine = catalogue.routine("morning")
-    assert routine.usable and routine.sessions_per_week == 5
+    assert routine.usable
+    assert routine.sessions_per_week == 5
     assert [i.exercise_id for i in routine.items] == ["knee-to-chest"]
 
 
@@ -41,7 +44,8 @@ def test_a_toml_syntax_error_is_located_by_line_and_column(tmp_path):
     text = catalogue_text().replace('name = "Knee to chest"', 'name = "Knee to chest')
     catalogue, parsed = load_text(tmp_path, text)
     problem = only_problem(catalogue)
-    assert problem.line == 5 and problem.column is not None
+    assert problem.line == 5
+    assert problem.column is not None
     assert "not valid TOML" in problem.message
     assert str(problem).startswith("cat.toml:5: ")
     assert parsed.status is FileStatus.PROBLEMS
@@ -75,7 +79,8 @@ def test_a_bad_field_gives_one_plain_located_sentence(tmp_path, old, new, expect
     catalogue, _ = load_text(tmp_path, text)
     problem = only_problem(catalogue)
     assert problem.text == expected
-    assert problem.line is not None and new.split(" =")[0] in text.splitlines()[problem.line - 1]
+    assert problem.line is not None
+    assert new.split(" =")[0] in text.splitlines()[problem.line - 1]
 
 
 def test_a_missing_required_field_is_named(tmp_path):

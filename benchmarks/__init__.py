@@ -1,0 +1,1 @@
+"""Performance harness: each benchmark compares against its floor in the same run."""

@@ -1,0 +1,120 @@
+"""The `coach` command as a user runs it: exit codes, output lines, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from tests.core.catalogue_text import catalogue_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def coach(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coach", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=60)
+
+
+def test_the_default_catalogue_validates(capsys):
+    assert main(["validate", str(ROOT / "exercises.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "ok (" in out
+    assert "exercises" in out
+
+
+def test_list_json_shows_every_exercise_with_its_id(capsys):
+    assert main(["list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) >= 16
+    assert {"knee-to-chest", "bridge", "plank", "heat-therapy", "cold-therapy"} <= {
+        r["id"] for r in rows}
+
+
+def test_list_routines_prints_one_line_per_routine_starting_with_its_id(capsys):
+    assert main(["list", "--routines"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 4
+    ids = [line.split()[0] for line in lines]
+    assert {"gentle-daily-stretch", "core-and-glutes", "desk-break", "flare-up"} <= set(ids)
+
+
+def test_validate_prints_file_line_message_and_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(catalogue_text(exercises=("my-stretch",), routine_items=("my-stretch",))
+                   .replace("hold_seconds = 20", "hold_seconds = -5"))
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{bad}:11: exercise 'my-stretch': hold_seconds must be between 1 and "
+                   "3600, got -5"]
+
+
+def test_validate_exits_2_when_a_file_cannot_be_read(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "missing.toml")]) == 2
+    missing = tmp_path / "missing.toml"
+    assert capsys.readouterr().out.strip() == f"{missing}: the file does not exist"
+
+
+def test_a_prescription_may_use_exercises_from_the_default_catalogue(tmp_path, capsys):
+    rx = tmp_path / "rx.toml"
+    rx.write_text('schema = 1\n[[routine]]\nid = "rx-week-1"\nname = "Week 1"\n'
+                  'description = "From the clinic."\n[[routine.item]]\nexercise = "bridge"\n'
+                  "reps = 8\n")
+    assert main(["validate", str(rx)]) == 0
+    assert capsys.readouterr().out.strip() == f"{rx}: ok (0 exercises, 1 routines)"
+
+
+def test_extra_catalogue_files_add_routines_to_the_list(tmp_path, capsys):
+    extra = tmp_path / "extra.toml"
+    extra.write_text(catalogue_text(exercises=("towel-thing",), routine_items=("towel-thing",)))
+    assert main(["--catalogue", str(extra), "list", "--routines", "--json"]) == 0
+    ids = [r["id"] for r in json.loads(capsys.readouterr().out)]
+    assert "morning" in ids
+
+
+def test_the_user_catalogue_in_the_data_dir_is_loaded(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "catalogue.toml").write_text(catalogue_text(exercises=("my-own",),
+                                                        routine_items=("my-own",)))
+    assert main(["list", "--data-dir", str(data)]) == 0
+    assert any(line.startswith("my-own ") for line in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"schema = 1\n[[exercise]\n", b"\xff\xfe\x00bad", b"schema = 1\nx = " + b"[" * 4000,
+     b"schema = 9\n", b"#" * (1024 * 1024 + 10)],
+    ids=["syntax", "not-utf8", "deep-nesting", "schema", "too-big"],
+)
+def test_bad_files_give_a_located_message_and_no_traceback(tmp_path, content):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(content)
+    result = coach("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{bad}")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_version_and_help_work():
+    assert coach("--version").stdout.startswith("coach ")
+    helped = coach("--help")
+    assert helped.returncode == 0
+    assert "validate" in helped.stdout
+    assert "--data-dir" in helped.stdout
+
+
+def test_the_gui_without_a_screen_says_so_plainly(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "coach", "--data-dir", str(tmp_path)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "no screen was found" in result.stderr
+    assert "Traceback" not in result.stderr
