@@ -1,0 +1,154 @@
+"""The user's settings: a typed dataclass stored as TOML in the config directory.
+
+Written atomically (a temporary file in the same folder, flushed to disk, then `os.replace`), so a
+crash or a full disk never leaves half a file. Reading never raises on bad content: unusable
+values fall back to their defaults with a log line, and a file that is not TOML at all is kept
+aside (never deleted) and reported once, with the place it was moved to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from coach.core.errors import KnownError
+from coach.speech.settings import SpeechSettings
+
+log = logging.getLogger(__name__)
+
+
+class Theme(StrEnum):
+    LIGHT = "light"
+    DARK = "dark"
+    HIGH_CONTRAST = "high-contrast"
+
+
+@dataclass(frozen=True)
+class Settings:
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    #: Seconds to get into position before an exercise whose catalogue entry gives none.
+    prepare_seconds: int = 5
+    #: Rest between exercises; None keeps each routine's own value.
+    rest_between_seconds: int | None = None
+    theme: Theme = Theme.LIGHT
+    #: Multiplies every font size in the window (1.0 to 2.0).
+    text_scale: float = 1.0
+    #: The screen presenter mode opens on (index in the system's list); None: the window's own.
+    presenter_screen: int | None = None
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"speech": self.speech.to_dict()}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "speech" or value is None:
+                continue
+            out[f.name] = value.value if isinstance(value, StrEnum) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from a parsed file; unknown keys are ignored, bad values use the default."""
+        values: dict[str, Any] = {"speech": SpeechSettings.from_dict(data.get("speech"))}
+        for name, check in _CHECKS.items():
+            if name not in data:
+                continue
+            try:
+                values[name] = check(data[name])
+            except (TypeError, ValueError):
+                log.warning("setting %s = %r cannot be used; keeping the default", name,
+                            data[name])
+        return cls(**values)
+
+
+def _int_in(lo: int, hi: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ValueError(value)
+        return value
+    return check
+
+
+def _float_in(lo: float, hi: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ValueError(value)
+        return float(value)
+    return check
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "prepare_seconds": _int_in(0, 120),
+    "rest_between_seconds": _int_in(0, 600),
+    "theme": Theme,
+    "text_scale": _float_in(1.0, 2.0),
+    "presenter_screen": _int_in(0, 16),
+}
+
+
+@dataclass
+class LoadedSettings:
+    settings: Settings
+    #: A sentence for the user when the file could not be used (shown once), else None.
+    notice: str | None = None
+
+
+def load(path: Path) -> LoadedSettings:
+    """Read the settings file; a missing file gives the defaults, a broken one is kept aside."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadedSettings(Settings())
+    except OSError as e:
+        log.warning("cannot read settings %s: %s", path, e)
+        return LoadedSettings(Settings(), f"Your settings could not be read ({e.strerror}); "
+                                          "the defaults are used for now.")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
+        kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(path, kept)
+        except OSError:
+            kept = path
+        log.warning("settings file %s is not valid TOML (%s); kept as %s", path, e, kept)
+        return LoadedSettings(Settings(), f"Your settings file could not be read, so the "
+                                          f"defaults are used. The old file was kept as {kept}.")
+    return LoadedSettings(Settings.from_dict(data))
+
+
+def save(path: Path, settings: Settings) -> None:
+    """Write `settings` atomically. Raises KnownError with a plain sentence when it cannot."""
+    data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        log.warning("cannot save settings to %s: %s", path, e)
+        raise KnownError(f"Your settings could not be saved ({e.strerror or e}). They apply "
+                         "until you close the app.") from e
+
