@@ -1,0 +1,1 @@
+"""The session history in SQLite: schema and migrations, integrity, backups, queries. No Qt."""

@@ -1,0 +1,799 @@
+"""The history of sessions: `HistoryStore` writes each record the moment it happens.
+
+Contract in brief (details on each method):
+
+- `HistoryStore.open(path)` inspects the file read-only (version, `PRAGMA quick_check`), moves a
+  damaged file aside and starts a fresh one, refuses a newer one with `NewerDatabaseError`
+  (file untouched), makes today's backup, runs the migrations, and closes any session left
+  open by a crash as "ended early".
+- Every write (`start_session`, `record_set`, ...) is its own transaction, committed and
+  fsynced before the method returns (WAL, `synchronous=FULL`, see `coach.storage.database`).
+- When a write cannot be done (full disk, read-only folder, file busy) the record is kept in
+  memory, in order, and a `WRITES_PENDING` notice is given once; every later write, `flush()`
+  and `close()` try again, and `WRITES_SAVED` follows when they are written. Nothing kept is
+  dropped while the process lives. Reads see only what is on disk.
+- Notices go to the `on_notice` callback given to `open()` and are also queued for
+  `take_notices()`; the window or the command line shows each once.
+
+A store is used from one thread (the GUI thread, or the command line's only thread).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from coach.core.models import Side
+from coach.core.records import (
+    ExerciseEvent,
+    ExerciseEventKind,
+    ExerciseWeek,
+    Felt,
+    Outcome,
+    PainScore,
+    Screening,
+    SessionRecord,
+    SetRecord,
+    StoredSet,
+)
+from coach.core.stats import (
+    DEFAULT_WEEKLY_GOAL,
+    DEFAULT_WEEKS,
+    ProgressReport,
+    progress_report,
+)
+from coach.core.weeks import local_date, week_starts
+from coach.storage import database
+from coach.storage.database import WriteProblem, write_problem
+from coach.storage.errors import (
+    NewerDatabaseError,
+    NoticeKind,
+    StorageError,
+    StorageNotice,
+)
+from coach.storage.schema import SCHEMA_VERSION, migrate
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+NoticeHandler = Callable[[StorageNotice], None]
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+# --- the write queue -------------------------------------------------------------------------
+
+
+class _Ids:
+    """Session ids during one flush: provisional (negative) ids map to real row ids."""
+
+    def __init__(self, committed: dict[int, int]) -> None:
+        self.committed = committed
+        self.staged: dict[int, int] = {}
+
+    def resolve(self, session_id: int) -> int:
+        if session_id >= 0:
+            return session_id
+        real = self.staged.get(session_id, self.committed.get(session_id))
+        if real is None:
+            raise LookupError(f"session {session_id} was never started in this store")
+        return real
+
+
+@dataclass
+class _Write:
+    """One record waiting to be written; `apply` runs inside the flush's transaction."""
+
+    what: str
+    apply: Callable[[sqlite3.Connection, _Ids], list[StorageNotice]]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _check_aware(moment: datetime, what: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be a local time with its time zone, not {moment!r}")
+
+
+# --- reading rows ----------------------------------------------------------------------------
+
+_SESSION_COLUMNS = """
+    x.id, x.routine_id, x.routine_name, x.weekly_goal, x.started_at, x.local_date, x.ended_at,
+    x.outcome, x.recovered, x.pain_before_back, x.pain_before_leg, x.pain_after_back,
+    x.pain_after_leg, x.felt, x.note, x.leg_pain_spreading,
+    (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id),
+    (SELECT TOTAL(s.work_seconds) FROM sets s WHERE s.session_id = x.id)
+"""
+
+
+def _session_from_row(row: Sequence[Any]) -> SessionRecord:
+    (sid, routine_id, routine_name, goal, started, day, ended, outcome, recovered, bb, bl, ab,
+     al, felt, note, spreading, set_count, active) = row
+    return SessionRecord(
+        id=sid,
+        routine_id=routine_id,
+        routine_name=routine_name,
+        weekly_goal=goal,
+        started_at=datetime.fromisoformat(started),
+        local_date=date.fromisoformat(day),
+        ended_at=datetime.fromisoformat(ended) if ended else None,
+        outcome=Outcome(outcome) if outcome else Outcome.ENDED_EARLY,
+        closed=outcome is not None and not recovered,
+        recovered=bool(recovered),
+        pain_before=PainScore(bb, bl),
+        pain_after=PainScore(ab, al),
+        felt=Felt(felt) if felt else None,
+        note=note,
+        leg_pain_spreading=None if spreading is None else bool(spreading),
+        set_count=set_count,
+        active_seconds=active,
+    )
+
+
+def _set_from_row(row: Sequence[Any]) -> StoredSet:
+    (session_id, day, exercise_id, side, number, reps_done, reps_planned, hold, hold_planned,
+     work, completed) = row
+    return StoredSet(
+        session_id=session_id,
+        session_date=date.fromisoformat(day),
+        record=SetRecord(
+            exercise_id=exercise_id,
+            set_number=number,
+            completed_at=datetime.fromisoformat(completed),
+            side=Side(side) if side else None,
+            reps_done=reps_done,
+            reps_planned=reps_planned,
+            hold_seconds=hold,
+            hold_seconds_planned=hold_planned,
+            work_seconds=work,
+        ),
+    )
+
+
+#: The Monday on or before a 'YYYY-MM-DD' date, in SQL; agrees with `coach.core.weeks`.
+SQL_WEEK_START = "date({day}, '-6 days', 'weekday 1')"
+
+
+class HistoryStore:
+    """Sessions, sets and answers, written as they happen; see the module docstring."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        now: Clock = _local_now,
+        on_notice: NoticeHandler | None = None,
+        connect: database.Connect = database.connect,
+    ) -> None:
+        """Use `HistoryStore.open()`; the constructor alone does not touch the disk."""
+        self.path = Path(path)
+        self._now = now
+        self._on_notice = on_notice
+        self._connect = connect
+        self._conn: sqlite3.Connection | None = None
+        self._pending: list[_Write] = []
+        self._ids: dict[int, int] = {}
+        self._next_provisional = -1
+        self._problem: WriteProblem | None = None
+        self._notices: list[StorageNotice] = []
+
+    # --- opening and closing -----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        now: Clock = _local_now,
+        on_notice: NoticeHandler | None = None,
+        recover: bool = True,
+        backup: bool = True,
+        connect: database.Connect = database.connect,
+    ) -> HistoryStore:
+        """Open (or create) the history at `path`, ready to read and write.
+
+        - `now` gives the aware local time (dates of backups and of moved-aside files).
+        - `recover`: close sessions left open by a crash as "ended early" (with the sets they
+          have). Only the process that runs sessions should do this, once at start-up before
+          its first session; `coach history` and `coach export` pass False so they never close
+          a session another window is still running (they read it as ended early anyway).
+        - `backup`: make today's copy in `backups/` if there is none, keeping five days.
+        - `connect`: how to open a read-write connection (tests inject failures here).
+
+        Raises `NewerDatabaseError` (a `StorageError`) for a history from a newer app, leaving
+        the file untouched. A damaged file is moved aside and a fresh history started
+        (`CORRUPT_MOVED_ASIDE` notice). A folder that cannot be written or a full disk does not
+        raise: the store opens without a connection, keeps writes in memory and says so.
+        """
+        store = cls(path, now=now, on_notice=on_notice, connect=connect)
+        try:
+            store._prepare(backup=backup)
+        except NewerDatabaseError:
+            raise
+        except (sqlite3.Error, OSError) as e:
+            problem = write_problem(e)
+            if problem is None:
+                raise
+            store._enter_problem(problem, e)
+        if recover:
+            store._pending.append(_Write("recovery of unclosed sessions", _recover_unclosed))
+            store.flush()
+        return store
+
+    def _prepare(self, *, backup: bool = False) -> None:
+        """Make `self._conn` a migrated connection, dealing with damage and newer files."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        found = database.inspect(self.path)
+        if found.version is not None and found.version > SCHEMA_VERSION:
+            raise NewerDatabaseError(self.path, found.version, SCHEMA_VERSION)
+        if found.damage is not None:
+            aside = database.move_aside(self.path, self._now())
+            log.error("history damaged (%s)", found.damage)
+            latest = database.backups(self.path)
+            extra = f" The most recent backup is {latest[0]}." if latest else ""
+            self._notify(
+                NoticeKind.CORRUPT_MOVED_ASIDE,
+                "Your exercise history file was damaged and could not be read. It has been "
+                f"kept as {aside} and a new history has been started.{extra}",
+                aside,
+            )
+        conn = self._connect(self.path)
+        try:
+            database.configure(conn)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if backup and version > 0:
+                self._backup(conn)
+            migrate(conn, path=self.path)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _backup(self, conn: sqlite3.Connection) -> None:
+        try:
+            database.daily_backup(conn, self.path, local_date(self._now()))
+        except (OSError, sqlite3.Error) as e:
+            log.warning("history backup failed: %s", e)
+            problem = write_problem(e)
+            reason = problem.reason if problem else str(e)
+            self._notify(
+                NoticeKind.BACKUP_FAILED,
+                f"Today's backup copy of your exercise history could not be made: {reason}. "
+                "Your history itself is safe.",
+                database.backup_dir(self.path),
+            )
+
+    def close(self) -> bool:
+        """Write whatever is kept in memory and close; True when nothing is left unsaved.
+
+        When records still cannot be written they stay in this object (and in the log), an
+        `UNSAVED_AT_CLOSE` notice is given, and a later `flush()` may still save them.
+        """
+        saved = self.flush()
+        if not saved:
+            whats = [w.what for w in self._pending]
+            log.error("closing the history with %d unsaved records: %s", len(whats),
+                      json.dumps([w.data for w in self._pending], default=str))
+            self._notify(
+                NoticeKind.UNSAVED_AT_CLOSE,
+                f"{len(whats)} record(s) of your session could not be saved "
+                f"({self._problem.reason if self._problem else 'unknown reason'}).",
+                self.path,
+            )
+        self._disconnect()
+        return saved
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _disconnect(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # --- notices -----------------------------------------------------------------------------
+
+    def _notify(self, kind: NoticeKind, message: str, path: Path | None = None) -> None:
+        notice = StorageNotice(kind, message, path)
+        self._notices.append(notice)
+        if self._on_notice is not None:
+            self._on_notice(notice)
+
+    def take_notices(self) -> list[StorageNotice]:
+        """The notices given since the last call, oldest first (each is returned once)."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    @property
+    def pending_count(self) -> int:
+        """How many records are kept in memory, waiting to be written."""
+        return len(self._pending)
+
+    @property
+    def problem(self) -> WriteProblem | None:
+        """Why writes are failing now, or None when everything is written."""
+        return self._problem
+
+    def _enter_problem(self, problem: WriteProblem, error: BaseException) -> None:
+        if problem.needs_new_connection:
+            self._disconnect()
+        if self._problem is None:
+            log.warning("history writes failing (%s): %s", problem.value, error)
+            self._notify(
+                NoticeKind.WRITES_PENDING,
+                f"Your session is being kept in memory: {problem.reason}. "
+                f"It will be saved when {problem.when}.",
+                self.path,
+            )
+        self._problem = problem
+
+    def _leave_problem(self) -> None:
+        if self._problem is not None:
+            log.info("history writes succeed again")
+            self._notify(NoticeKind.WRITES_SAVED,
+                         "Your session has now been saved to your history.", self.path)
+        self._problem = None
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        """Try to write everything kept in memory, in order, in one transaction.
+
+        True when nothing is left pending. A retryable failure (full disk, read-only, busy)
+        keeps every record and returns False. Any other failure is a bug: the record that
+        caused it is dropped (and logged) so it cannot block the others, and the error raised.
+        """
+        if not self._pending:
+            return True
+        if self._conn is None:
+            try:
+                self._prepare()
+            except NewerDatabaseError:
+                raise
+            except (sqlite3.Error, OSError) as e:
+                problem = write_problem(e)
+                if problem is None:
+                    raise
+                self._enter_problem(problem, e)
+                return False
+        conn = self._conn
+        assert conn is not None
+        ids = _Ids(self._ids)
+        notices: list[StorageNotice] = []
+        applying: int | None = None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for index, write in enumerate(self._pending):
+                applying = index
+                notices.extend(write.apply(conn, ids))
+            applying = None
+            conn.execute("COMMIT")
+        except Exception as e:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.exception("rollback failed")
+            problem = write_problem(e)
+            if problem is not None:
+                self._enter_problem(problem, e)
+                return False
+            if applying is not None:
+                bad = self._pending.pop(applying)
+                log.error("history record dropped after an unexpected error: %s %s",
+                          bad.what, json.dumps(bad.data, default=str))
+            raise
+        self._ids.update(ids.staged)
+        self._pending.clear()
+        self._leave_problem()
+        for notice in notices:
+            self._notify(notice.kind, notice.message, notice.path)
+        return True
+
+    def _write(self, write: _Write) -> bool:
+        self._pending.append(write)
+        return self.flush()
+
+    def start_session(
+        self,
+        routine_id: str,
+        routine_name: str,
+        started_at: datetime,
+        *,
+        weekly_goal: int | None = None,
+        pain_before: PainScore | None = None,
+        leg_pain_spreading: bool | None = None,
+    ) -> int:
+        """Record that a session has started; its id for the calls that follow.
+
+        `started_at` is the aware local time; its date is the session's day for statistics.
+        `weekly_goal` is the routine's sessions per week at the time (adherence uses it).
+        `pain_before` may be None or partly None (a skipped question).
+
+        The id is the row id when the row was written; while writes are failing it is a
+        provisional (negative) id that this store keeps mapping to the row once written.
+        """
+        _check_aware(started_at, "started_at")
+        if weekly_goal is not None and weekly_goal < 0:
+            raise ValueError("weekly_goal must not be negative")
+        pain = pain_before or PainScore()
+        provisional = self._next_provisional
+        self._next_provisional -= 1
+        data = {
+            "routine_id": routine_id,
+            "routine_name": routine_name,
+            "weekly_goal": weekly_goal,
+            "started_at": started_at.isoformat(),
+            "local_date": local_date(started_at).isoformat(),
+            "pain_before_back": pain.back,
+            "pain_before_leg": pain.leg,
+            "leg_pain_spreading": None if leg_pain_spreading is None
+            else int(leg_pain_spreading),
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            cursor = conn.execute(
+                "INSERT INTO sessions (routine_id, routine_name, weekly_goal, started_at,"
+                " local_date, pain_before_back, pain_before_leg, leg_pain_spreading)"
+                " VALUES (:routine_id, :routine_name, :weekly_goal, :started_at, :local_date,"
+                " :pain_before_back, :pain_before_leg, :leg_pain_spreading)",
+                data,
+            )
+            assert cursor.lastrowid is not None
+            ids.staged[provisional] = cursor.lastrowid
+            return []
+
+        self._write(_Write(f"start of session of {routine_id}", apply, data))
+        return self._ids.get(provisional, provisional)
+
+    def record_set(self, session_id: int, record: SetRecord) -> bool:
+        """Write one completed set now; True when it is on disk, False when kept in memory."""
+        if not isinstance(record, SetRecord):
+            raise TypeError(f"a SetRecord is needed, not {record!r}")
+        data = {
+            "session_id": session_id,
+            "exercise_id": record.exercise_id,
+            "side": record.side.value if record.side else None,
+            "set_number": record.set_number,
+            "reps_done": record.reps_done,
+            "reps_planned": record.reps_planned,
+            "hold_seconds": record.hold_seconds,
+            "hold_seconds_planned": record.hold_seconds_planned,
+            "work_seconds": record.work_seconds,
+            "completed_at": record.completed_at.isoformat(),
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            conn.execute(
+                "INSERT INTO sets (session_id, exercise_id, side, set_number, reps_done,"
+                " reps_planned, hold_seconds, hold_seconds_planned, work_seconds, completed_at)"
+                " VALUES (:session_id, :exercise_id, :side, :set_number, :reps_done,"
+                " :reps_planned, :hold_seconds, :hold_seconds_planned, :work_seconds,"
+                " :completed_at)",
+                {**data, "session_id": ids.resolve(session_id)},
+            )
+            return []
+
+        what = f"set {record.set_number} of {record.exercise_id}"
+        return self._write(_Write(what, apply, data))
+
+    def record_exercise_event(self, session_id: int, event: ExerciseEvent) -> bool:
+        """Write that an exercise was skipped or stopped for pain; True when on disk."""
+        kind = ExerciseEventKind(event.kind)
+        data = {
+            "session_id": session_id,
+            "kind": kind.value,
+            "exercise_id": event.exercise_id,
+            "side": event.side.value if event.side else None,
+            "at": event.at.isoformat(),
+            "detail": event.detail,
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            conn.execute(
+                "INSERT INTO exercise_events (session_id, kind, exercise_id, side, at, detail)"
+                " VALUES (:session_id, :kind, :exercise_id, :side, :at, :detail)",
+                {**data, "session_id": ids.resolve(session_id)},
+            )
+            return []
+
+        return self._write(_Write(f"{kind.value} {event.exercise_id}", apply, data))
+
+    def finish_session(
+        self,
+        session_id: int,
+        ended_at: datetime,
+        outcome: Outcome | str,
+        *,
+        pain_after: PainScore | None = None,
+        felt: Felt | str | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Close a session: when, how it ended, and any answers already given.
+
+        Answers left None keep what is stored (the window may ask them afterwards, through
+        `update_pain` and `update_feedback`). Closing a session that recovery had closed
+        replaces the recovery's "ended early". True when on disk.
+        """
+        _check_aware(ended_at, "ended_at")
+        pain = pain_after or PainScore()
+        data = {
+            "session_id": session_id,
+            "ended_at": ended_at.isoformat(),
+            "outcome": Outcome(outcome).value,
+            "pain_after_back": pain.back,
+            "pain_after_leg": pain.leg,
+            "felt": Felt(felt).value if felt is not None else None,
+            "note": note or None,
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            cursor = conn.execute(
+                "UPDATE sessions SET ended_at = :ended_at, outcome = :outcome, recovered = 0,"
+                " pain_after_back = COALESCE(:pain_after_back, pain_after_back),"
+                " pain_after_leg = COALESCE(:pain_after_leg, pain_after_leg),"
+                " felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+                " WHERE id = :session_id",
+                {**data, "session_id": ids.resolve(session_id)},
+            )
+            _expect_one(cursor, session_id)
+            return []
+
+        return self._write(_Write(f"end of session {session_id}", apply, data))
+
+    def update_pain(
+        self,
+        session_id: int,
+        *,
+        before: PainScore | None = None,
+        after: PainScore | None = None,
+    ) -> bool:
+        """Store pain answers given after the fact; None parts keep what is stored."""
+        b = before or PainScore()
+        a = after or PainScore()
+        data = {"session_id": session_id, "bb": b.back, "bl": b.leg, "ab": a.back, "al": a.leg}
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            cursor = conn.execute(
+                "UPDATE sessions SET pain_before_back = COALESCE(:bb, pain_before_back),"
+                " pain_before_leg = COALESCE(:bl, pain_before_leg),"
+                " pain_after_back = COALESCE(:ab, pain_after_back),"
+                " pain_after_leg = COALESCE(:al, pain_after_leg) WHERE id = :session_id",
+                {**data, "session_id": ids.resolve(session_id)},
+            )
+            _expect_one(cursor, session_id)
+            return []
+
+        return self._write(_Write(f"pain for session {session_id}", apply, data))
+
+    def update_feedback(
+        self,
+        session_id: int,
+        *,
+        felt: Felt | str | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Store how the session felt and/or a note; None keeps what is stored."""
+        data = {
+            "session_id": session_id,
+            "felt": Felt(felt).value if felt is not None else None,
+            "note": note or None,
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            cursor = conn.execute(
+                "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+                " WHERE id = :session_id",
+                {**data, "session_id": ids.resolve(session_id)},
+            )
+            _expect_one(cursor, session_id)
+            return []
+
+        return self._write(_Write(f"feedback for session {session_id}", apply, data))
+
+    def record_screening(self, screening: Screening) -> bool:
+        """Store red-flag screening answers (for the later screening issue); True when on disk."""
+        data = {
+            "answered_at": screening.answered_at.isoformat(),
+            "local_date": local_date(screening.answered_at).isoformat(),
+            "answers": json.dumps(dict(screening.answers), sort_keys=True),
+            "any_positive": int(screening.any_positive),
+            "acknowledged_at": _iso(screening.acknowledged_at),
+        }
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            conn.execute(
+                "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
+                " any_positive, acknowledged_at) VALUES (:answered_at, :local_date, :answers,"
+                " :any_positive, :acknowledged_at)",
+                data,
+            )
+            return []
+
+        return self._write(_Write("red-flag screening", apply, data))
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self._prepare()
+            except NewerDatabaseError:
+                raise
+            except (sqlite3.Error, OSError) as e:
+                problem = write_problem(e)
+                if problem is None:
+                    raise
+                raise StorageError(
+                    f"Your exercise history cannot be read right now: {problem.reason}."
+                ) from e
+        assert self._conn is not None
+        return self._conn
+
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+        return self._reader().execute(sql, params).fetchall()
+
+    def resolve(self, session_id: int) -> int | None:
+        """The row id of `session_id` (which may be provisional), or None if not written."""
+        return session_id if session_id >= 0 else self._ids.get(session_id)
+
+    def sessions(self, *, since: date | None = None,
+                 until: date | None = None) -> list[SessionRecord]:
+        """Sessions started on local dates from `since` to `until` (inclusive), oldest first."""
+        rows = self._query(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions x"
+            " WHERE x.local_date >= :since AND x.local_date <= :until"
+            " ORDER BY x.local_date, x.id",
+            {"since": (since or date.min).isoformat(), "until": (until or date.max).isoformat()},
+        )
+        return [_session_from_row(r) for r in rows]
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One session; LookupError when there is none with that id (or it is not written)."""
+        real = self.resolve(session_id)
+        rows = [] if real is None else self._query(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions x WHERE x.id = ?", (real,))
+        if not rows:
+            raise LookupError(f"no session {session_id} in the history")
+        return _session_from_row(rows[0])
+
+    def sets(self, session_id: int | None = None, *,
+             since: date | None = None) -> list[StoredSet]:
+        """Sets of one session, or of every session since a date, in the order written."""
+        where = ["x.local_date >= :since"]
+        params: dict[str, Any] = {"since": (since or date.min).isoformat()}
+        if session_id is not None:
+            where.append("s.session_id = :sid")
+            params["sid"] = self.resolve(session_id)
+        rows = self._query(
+            "SELECT s.session_id, x.local_date, s.exercise_id, s.side, s.set_number,"
+            " s.reps_done, s.reps_planned, s.hold_seconds, s.hold_seconds_planned,"
+            " s.work_seconds, s.completed_at"
+            " FROM sets s JOIN sessions x ON x.id = s.session_id"
+            f" WHERE {' AND '.join(where)} ORDER BY s.id",
+            params,
+        )
+        return [_set_from_row(r) for r in rows]
+
+    def exercise_events(self, session_id: int | None = None) -> list[tuple[int, ExerciseEvent]]:
+        """(session id, event) for exercises skipped or stopped, in the order written."""
+        sql = "SELECT session_id, kind, exercise_id, side, at, detail FROM exercise_events"
+        params: tuple[Any, ...] = ()
+        if session_id is not None:
+            sql += " WHERE session_id = ?"
+            params = (self.resolve(session_id),)
+        rows = self._query(sql + " ORDER BY id", params)
+        return [
+            (sid, ExerciseEvent(kind=ExerciseEventKind(kind), exercise_id=ex,
+                                at=datetime.fromisoformat(at),
+                                side=Side(side) if side else None, detail=detail))
+            for sid, kind, ex, side, at, detail in rows
+        ]
+
+    def exercise_weeks(self, *, since: date | None = None) -> list[ExerciseWeek]:
+        """Per exercise and Monday week: sets, longest hold, most reps in a set, totals.
+
+        Aggregated in SQL (ten years are 50,000 sets); `coach.core.stats.exercise_weeks`
+        computes the same from `StoredSet`s, and a test holds the two equal.
+        """
+        week = SQL_WEEK_START.format(day="x.local_date")
+        rows = self._query(
+            f"SELECT s.exercise_id, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
+            " MAX(s.reps_done), TOTAL(s.reps_done), TOTAL(s.work_seconds)"
+            " FROM sets s JOIN sessions x ON x.id = s.session_id"
+            " WHERE x.local_date >= :since"
+            " GROUP BY s.exercise_id, week ORDER BY s.exercise_id, week",
+            {"since": (since or date.min).isoformat()},
+        )
+        return [
+            ExerciseWeek(exercise_id=ex, week_start=date.fromisoformat(wk), sets=n,
+                         longest_hold=hold, most_reps=reps, total_reps=int(total),
+                         work_seconds=work)
+            for ex, wk, n, hold, reps, total, work in rows
+        ]
+
+    def screenings(self) -> list[Screening]:
+        """Every red-flag screening, oldest first."""
+        rows = self._query(
+            "SELECT answered_at, answers, acknowledged_at FROM red_flag_screenings ORDER BY id")
+        return [
+            Screening(answered_at=datetime.fromisoformat(at), answers=json.loads(answers),
+                      acknowledged_at=datetime.fromisoformat(ack) if ack else None)
+            for at, answers, ack in rows
+        ]
+
+    def progress(
+        self,
+        today: date,
+        *,
+        weeks: int = DEFAULT_WEEKS,
+        default_goal: int = DEFAULT_WEEKLY_GOAL,
+    ) -> ProgressReport:
+        """Everything the progress view shows: the whole history's sessions (for best streaks)
+        and the per-exercise weeks in view, through `coach.core.stats.progress_report`."""
+        since = week_starts(today, weeks)[0]
+        return progress_report(
+            self.sessions(),
+            self.exercise_weeks(since=since),
+            today=today,
+            weeks=weeks,
+            default_goal=default_goal,
+        )
+
+    def integrity_check(self) -> list[str]:
+        """`PRAGMA integrity_check` on the open file: ["ok"] when healthy."""
+        return database.integrity_check(self._reader())
+
+
+def _expect_one(cursor: sqlite3.Cursor, session_id: int) -> None:
+    if cursor.rowcount != 1:
+        raise LookupError(f"no session {session_id} in the history")
+
+
+def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+    """Close sessions a crash left open as "ended early", keeping their sets."""
+    rows = conn.execute(
+        "SELECT local_date, (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id)"
+        " FROM sessions x WHERE x.outcome IS NULL ORDER BY x.id"
+    ).fetchall()
+    if not rows:
+        return []
+    conn.execute(
+        "UPDATE sessions SET outcome = ?, recovered = 1 WHERE outcome IS NULL",
+        (Outcome.ENDED_EARLY.value,),
+    )
+    log.warning("%d unclosed session(s) recovered as ended early", len(rows))
+    if len(rows) == 1:
+        day = date.fromisoformat(rows[0][0])
+        sets = rows[0][1]
+        message = (
+            f"Your session of {day:%A} {day.day} {day:%B} was not finished properly (Physio "
+            f"Coach closed unexpectedly). It is saved as ended early, with the {sets} "
+            f"set{'s' if sets != 1 else ''} you completed."
+        )
+    else:
+        message = (
+            f"{len(rows)} sessions were not finished properly (Physio Coach closed "
+            "unexpectedly). Each is saved as ended early, with the sets you completed."
+        )
+    return [StorageNotice(NoticeKind.SESSION_RECOVERED, message)]
