@@ -1,0 +1,77 @@
+"""Audio clips on disk: 16-bit PCM WAV files, with the few helpers the speaker and tests need.
+
+Only the standard library (`wave`, `array`): audioop is deprecated and numpy is not a dependency.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import wave
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A rendered WAV file ready to play, and how long it lasts (seconds of audio)."""
+
+    path: Path
+    duration: float
+    text: str = ""
+
+
+def read_samples(path: Path) -> tuple[array, int]:
+    """Mono 16-bit samples and the sample rate; raises ValueError on another format."""
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise ValueError(f"{path}: {8 * w.getsampwidth()}-bit audio, expected 16-bit")
+        rate = w.getframerate()
+        channels = w.getnchannels()
+        raw = w.readframes(w.getnframes())
+    samples = array("h")
+    samples.frombytes(raw)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    if channels > 1:
+        samples = array("h", samples[::channels])
+    return samples, rate
+
+
+def write_wav(path: Path, samples: array, rate: int) -> None:
+    """Write mono 16-bit samples atomically (temp file, then rename), so readers never see half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = array("h", samples)
+    if sys.byteorder == "big":
+        data.byteswap()
+    with wave.open(str(tmp), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(data.tobytes())
+    os.replace(tmp, path)
+
+
+def duration(path: Path) -> float:
+    """Seconds of audio in a WAV file (0.0 for an empty one)."""
+    with wave.open(str(path), "rb") as w:
+        rate = w.getframerate()
+        return w.getnframes() / rate if rate else 0.0
+
+
+def rms(samples: array) -> float:
+    """Root mean square of 16-bit samples, 0-32768 (silence is 0)."""
+    if not samples:
+        return 0.0
+    return math.sqrt(sum(s * s for s in samples) / len(samples))
+
+
+def load_clip(path: Path, text: str = "") -> Clip | None:
+    """The clip at `path` if it is a readable, non-empty WAV file, else None."""
+    try:
+        seconds = duration(path)
+    except (OSError, EOFError, wave.Error):
+        return None
+    return Clip(path, seconds, text) if seconds > 0 else None

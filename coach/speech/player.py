@@ -1,0 +1,167 @@
+"""Playing a WAV file with a player process we can kill: `aplay` on Linux, `afplay` on macOS.
+
+A child process per clip costs well under a millisecond to start here (vfork), plays without a
+running Qt event loop, and is silenced at once by killing it, which is what pause, skip and stop
+need. QtMultimedia would need the GUI event loop and a working audio backend and was not chosen.
+
+`find_player(device)` gives the command line or raises `PlayerUnavailable` with the reason;
+`probe(argv, wav)` plays a moment of silence to check that the sound device opens at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from coach.speech.clips import Clip
+from coach.speech.speaker import NoticeReason
+
+log = logging.getLogger(__name__)
+
+ENV_DEVICE = "COACH_AUDIO_DEVICE"
+_PROBE_TIMEOUT = 5.0
+
+
+class PlayerUnavailable(Exception):
+    """No clip can be played; `reason` says why in terms the notice understands."""
+
+    def __init__(self, reason: NoticeReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def audio_device(setting: str | None) -> str | None:
+    """The ALSA device to use: $COACH_AUDIO_DEVICE, else the setting, else None (default)."""
+    return os.environ.get(ENV_DEVICE) or setting or None
+
+
+def find_player(device: str | None) -> list[str]:
+    """The player command line, without the file name. Raises PlayerUnavailable."""
+    if sys.platform == "darwin":
+        exe = shutil.which("afplay")
+        if exe:
+            return [exe]
+        raise PlayerUnavailable(NoticeReason.NO_PLAYER, "afplay not found")
+    exe = shutil.which("aplay")
+    if not exe:
+        raise PlayerUnavailable(
+            NoticeReason.NO_PLAYER, "aplay not found on PATH (Debian package alsa-utils)"
+        )
+    argv = [exe, "-q"]
+    if device:
+        argv += ["-D", device]
+    return argv
+
+
+def probe(argv: Sequence[str], wav: Path) -> None:
+    """Play `wav` (a moment of silence) with `argv`; raise PlayerUnavailable if it fails."""
+    try:
+        done = subprocess.run(
+            [*argv, str(wav)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, timeout=_PROBE_TIMEOUT, check=False,
+        )
+    except FileNotFoundError as e:
+        raise PlayerUnavailable(NoticeReason.NO_PLAYER, str(e)) from e
+    except (OSError, subprocess.SubprocessError) as e:
+        raise PlayerUnavailable(NoticeReason.NO_DEVICE, f"{argv[0]}: {e}") from e
+    if done.returncode != 0:
+        err = done.stderr.decode(errors="replace").strip().splitlines()
+        raise PlayerUnavailable(
+            NoticeReason.NO_DEVICE,
+            f"{' '.join(argv)} exited with {done.returncode}: {err[-1] if err else 'no message'}",
+        )
+
+
+class SubprocessPlayer:
+    """Plays one clip at a time by running `argv + [file]`; `stop` kills the process.
+
+    Used from one thread (the speaker's scheduler thread). A player process that fails on its own
+    (exit status not 0, not killed by us) is reported through `on_error` with its last message.
+    """
+
+    def __init__(self, argv: Sequence[str], on_error: Callable[[str], None] | None = None) -> None:
+        self._argv = list(argv)
+        self._on_error = on_error
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._killed = False
+
+    @property
+    def argv(self) -> list[str]:
+        return list(self._argv)
+
+    def play(self, clip: Clip) -> None:
+        self.stop()
+        try:
+            self._proc = subprocess.Popen(
+                [*self._argv, str(clip.path)], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+        except OSError as e:
+            self._proc = None
+            self._report(f"{self._argv[0]} could not be started: {e}")
+            return
+        self._killed = False
+
+    def stop(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            self._killed = True
+            proc.kill()
+        self._reap()
+
+    def is_playing(self) -> bool:
+        proc = self._proc
+        if proc is None:
+            return False
+        if proc.poll() is None:
+            return True
+        self._reap()
+        return False
+
+    def close(self) -> None:
+        self.stop()
+
+    def _reap(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        self._proc = None
+        proc.wait()
+        err = proc.stderr.read() if proc.stderr else b""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.returncode != 0 and not self._killed:
+            lines = err.decode(errors="replace").strip().splitlines()
+            self._report(
+                f"{self._argv[0]} exited with {proc.returncode}: "
+                f"{lines[-1] if lines else 'no message'}"
+            )
+
+    def _report(self, message: str) -> None:
+        log.warning("player failed: %s", message)
+        if self._on_error is not None:
+            self._on_error(message)
+
+
+class NullPlayer:
+    """Plays nothing (the silent speaker, or sound that is off)."""
+
+    def play(self, clip: Clip) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def is_playing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass

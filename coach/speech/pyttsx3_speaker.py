@@ -1,0 +1,237 @@
+"""The real voice: phrases rendered by pyttsx3 ahead of need, played on time by a killable player.
+
+Two threads:
+- the engine thread (`EngineWorker`) creates the pyttsx3 engine, lists its voices and renders
+  each distinct phrase once to a WAV file in the cache (keyed by text, voice, rate and volume),
+  soonest-due first;
+- the speaker thread (`ScheduledSpeaker`) checks the sound device once, then at each cue's due
+  time captions it and starts the clip with `aplay` (killed on cancel or pre-emption).
+
+If the engine, the player or the sound device is missing, or fails mid-session, one notice says
+why voice is off and the session goes on: captions always, beeps while a player works.
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from coach.core.cues import SPOKEN_KINDS, Cue
+from coach.speech import beeps
+from coach.speech.beeps import Tone, tone_for
+from coach.speech.clips import Clip, write_wav
+from coach.speech.player import (
+    NullPlayer,
+    PlayerUnavailable,
+    SubprocessPlayer,
+    audio_device,
+    find_player,
+    probe,
+)
+from coach.speech.renderer import (
+    STUCK_AFTER,
+    EngineWorker,
+    RenderFailed,
+    RenderRequest,
+    default_engine,
+)
+from coach.speech.scheduled import Clock, ScheduledSpeaker, default_cache_dir
+from coach.speech.scheduler import Pending, Player, Resolution
+from coach.speech.settings import SpeechSettings
+from coach.speech.speaker import NoticeReason, SpeechNotice
+from coach.speech.voices import VoiceInfo
+
+log = logging.getLogger(__name__)
+
+#: After this many clips fail to play in one session, sound stays off without checking again.
+_MAX_PLAY_FAILURES = 3
+
+PlayerFactory = Callable[[Sequence[str], Callable[[str], None]], Player]
+
+
+class Pyttsx3Speaker(ScheduledSpeaker):
+    """Speaks cues through pyttsx3 (espeak-ng on Linux); see the module docstring.
+
+    `player_argv` replaces the player command found from the settings (the benchmark and tests
+    use it); `engine_factory` and `player_factory` let tests put fakes in.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        cache_dir: Path | None = None,
+        engine_factory: Callable[[], Any] = default_engine,
+        player_argv: Sequence[str] | None = None,
+        player_factory: PlayerFactory = SubprocessPlayer,
+        **kwargs: Any,
+    ) -> None:
+        self._cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self._player_argv = list(player_argv) if player_argv is not None else None
+        self._player_factory = player_factory
+        self._sound_on = False
+        self._voice_on = True
+        self._probe_needed = True
+        self._play_failures = 0
+        self._prepared: dict[str, None] = {}
+        self._tones: dict[tuple[Tone, float], Clip] = {}
+        self._worker = EngineWorker(
+            self._cache_dir, on_ready=self._clip_ready, on_failure=self._engine_failed,
+            engine_factory=engine_factory,
+        )
+        kwargs.setdefault("name", "speaker")
+        super().__init__(clock, **kwargs)
+
+    # -- public extras -------------------------------------------------------------------------
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        with self._cond:
+            for text in texts:
+                self._prepared[text] = None
+                self._worker.request(self._request(text))
+
+    def voices(self) -> Future[list[VoiceInfo]]:
+        """The engine's voices, listed in the engine thread once it has started."""
+        return self._worker.voices()
+
+    @property
+    def voice_on(self) -> bool:
+        """False once the engine, the player or the device has failed (captions go on)."""
+        return self._voice_on and self._sound_on
+
+    # -- scheduling hooks (lock held) ----------------------------------------------------------
+
+    def _speaks(self, cue: Cue) -> bool:
+        s = self._settings
+        return self._voice_on and not s.mute and cue.kind in SPOKEN_KINDS[s.verbosity]
+
+    def _request(self, text: str, tone: Tone | None = None) -> RenderRequest:
+        s = self._settings
+        return RenderRequest(text, s.voice_id, s.rate, s.volume, tone)
+
+    def _tone_wanted(self, cue: Cue) -> Tone | None:
+        return tone_for(cue) if cue.beep and self._settings.beeps else None
+
+    def _on_say(self, cue: Cue) -> None:
+        if self._speaks(cue):
+            self._worker.request(self._request(cue.text, self._tone_wanted(cue)), cue.due)
+
+    def _on_apply(self, old: SpeechSettings, new: SpeechSettings) -> None:
+        if audio_device(old.audio_device) != audio_device(new.audio_device):
+            self._probe_needed = True
+        if (old.voice_id, old.rate, old.volume) != (new.voice_id, new.rate, new.volume):
+            for cue in self._scheduler.pending:
+                self._on_say(cue)
+            for text in self._prepared:
+                self._worker.request(self._request(text))
+
+    def _resolve(self, cue: Cue) -> Resolution:
+        if not self._sound_on:
+            return None
+        tone = self._tone_wanted(cue)
+        beep = self._tone(tone) if tone else None
+        if self._speaks(cue):
+            got = self._worker.lookup(self._request(cue.text, tone))
+            if isinstance(got, Clip):
+                return got
+            if got is None:
+                return Pending(beep)
+            assert isinstance(got, RenderFailed)
+        return beep
+
+    def _tone(self, tone: Tone) -> Clip:
+        key = (tone, self._settings.volume)
+        clip = self._tones.get(key)
+        if clip is None:
+            clip = self._tones[key] = beeps.tone_clip(self._cache_dir, tone, key[1])
+        return clip
+
+    def _check(self) -> None:
+        stuck = self._worker.stuck_for()
+        if self._voice_on and stuck > STUCK_AFTER:
+            self._voice_on = False
+            self._report(SpeechNotice(
+                NoticeReason.ENGINE_FAILED, f"a render has not finished after {stuck:.0f} s"
+            ))
+
+    def _work_pending(self) -> bool:
+        return self._probe_needed
+
+    # -- the speaker thread, lock not held -----------------------------------------------------
+
+    def _setup(self) -> None:
+        self._worker.start()
+        self._between_runs()
+
+    def _between_runs(self) -> None:
+        with self._cond:
+            if not self._probe_needed or self._closed:
+                return
+            self._probe_needed = False
+            self._sound_on = False
+            device = audio_device(self._settings.audio_device)
+            old = self._player
+            self._player = NullPlayer()
+        old.stop()
+        try:
+            silence = self._silence()
+        except OSError as e:
+            with self._cond:
+                self._report(SpeechNotice(NoticeReason.NO_CACHE, f"{self._cache_dir}: {e}"))
+            return
+        try:
+            argv = self._player_argv if self._player_argv is not None else find_player(device)
+            probe(argv, silence)
+        except PlayerUnavailable as e:
+            reason = e.reason
+            if self._play_failures and reason is NoticeReason.NO_DEVICE:
+                reason = NoticeReason.DEVICE_FAILED  # it worked before
+            with self._cond:
+                self._report(SpeechNotice(reason, e.detail))
+            return
+        player = self._player_factory(argv, self._player_failed)
+        log.info("sound on: %s", " ".join(argv))
+        with self._cond:
+            self._player = player
+            self._sound_on = True
+            self._wake()
+
+    def _silence(self) -> Path:
+        path = self._cache_dir / "probe-silence.wav"
+        if not path.exists():
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            write_wav(path, array("h", bytes(2 * 441)), beeps.SAMPLE_RATE)
+        return path
+
+    def _teardown(self) -> None:
+        self._worker.stop()
+        self._player.stop()
+
+    # -- reports from the engine thread and the player ------------------------------------------
+
+    def _clip_ready(self) -> None:
+        with self._cond:
+            self._wake()
+
+    def _engine_failed(self, notice: SpeechNotice) -> None:
+        with self._cond:
+            if notice.voice_off:
+                self._voice_on = False
+            self._report(notice)
+
+    def _player_failed(self, message: str) -> None:
+        # Called from the speaker thread inside a scheduling step (lock held). Check the device
+        # again before the next cue: it says whether the sound is gone or that was a hiccup.
+        self._play_failures += 1
+        if self._play_failures >= _MAX_PLAY_FAILURES:
+            self._sound_on = False
+            self._player = NullPlayer()
+            self._report(SpeechNotice(NoticeReason.DEVICE_FAILED, message))
+        else:
+            self._sound_on = False
+            self._probe_needed = True
+            self._wake()
