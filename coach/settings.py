@@ -47,6 +47,8 @@ class Settings:
     text_scale: float = 1.0
     #: The screen presenter mode opens on (index in the system's list); None: the window's own.
     presenter_screen: int | None = None
+    #: The routine shown on the Home page as today's routine; None: the first one.
+    routine_id: str | None = None
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -97,6 +99,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": Theme,
     "text_scale": _float_in(1.0, 2.0),
     "presenter_screen": _int_in(0, 16),
+    "routine_id": lambda v: v if isinstance(v, str) and v else None,
 }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from coach.core.models import Problem
-from coach.ui.main_window import plain_label
+from coach.ui.widgets import plain_label
 
 
 class ProblemsDialog(QDialog):

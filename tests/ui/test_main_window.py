@@ -1,22 +1,94 @@
-"""The plain main window renders the catalogue as literal text."""
+"""The main window renders the catalogue as literal text and forwards what the user asks for."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
+from coach.core.browse import ExerciseFilter, filter_exercises
+from coach.core.catalogue import load_catalogue
+from coach.core.models import Category, Position, Sides
+from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 from coach.ui.main_window import MainWindow
 from tests.core.catalogue_text import catalogue_text, load_text
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def test_the_window_lists_routines_and_exercises(qtbot, tmp_path):
-    catalogue, _ = load_text(tmp_path, catalogue_text())
+
+def default_catalogue():
+    return load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+
+
+def test_the_window_shows_routines_exercises_and_todays_routine(qtbot):
+    catalogue = default_catalogue()
+    window = MainWindow(catalogue, routine_id="core-and-glutes")
+    qtbot.addWidget(window)
+    assert window.routines.list.count() == len(catalogue.routines)
+    assert window.exercises.list.count() == len(catalogue.exercises)
+    assert window.home.current_routine_id() == "core-and-glutes"
+    assert window.home.start.isEnabled()
+
+
+def test_start_on_home_asks_for_todays_routine(qtbot):
+    window = MainWindow(default_catalogue(), routine_id="desk-break")
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.start_routine, timeout=1000) as blocker:
+        qtbot.mouseClick(window.home.start, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["desk-break"]
+
+
+def test_try_this_exercise_asks_to_run_the_selected_exercise_alone(qtbot):
+    window = MainWindow(default_catalogue())
+    qtbot.addWidget(window)
+    window.exercises.select("bridge")
+    with qtbot.waitSignal(window.try_exercise, timeout=1000) as blocker:
+        qtbot.mouseClick(window.exercises.detail.try_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["bridge"]
+    with qtbot.waitSignal(window.present_exercise, timeout=1000) as blocker:
+        qtbot.mouseClick(window.exercises.detail.present_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["bridge"]
+
+
+def test_search_narrows_the_exercise_list(qtbot):
+    window = MainWindow(default_catalogue())
+    qtbot.addWidget(window)
+    browser = window.exercises
+    qtbot.keyClicks(browser.search, "towel")
+    shown = browser.shown_ids()
+    assert "hamstring-stretch" in shown
+    assert "plank" not in shown
+    assert browser.count.text().startswith(f"{len(shown)} of ")
+
+
+def test_filters_combine_and_match_the_core_rule(qtbot):
+    catalogue = default_catalogue()
     window = MainWindow(catalogue)
     qtbot.addWidget(window)
-    assert window.routines.list.count() == 1
-    assert window.exercises.list.count() == 1
-    assert window.exercises.detail.text().startswith("Knee to chest")
+    browser = window.exercises
+    browser.category.setCurrentIndex(browser.category.findData(Category.STRETCH))
+    browser.sides.setCurrentIndex(browser.sides.findData(Sides.EACH))
+    expected = [e.id for e in filter_exercises(
+        catalogue, ExerciseFilter(category=Category.STRETCH, sides=Sides.EACH))]
+    assert browser.shown_ids() == expected
+    assert expected
+    assert all(catalogue.exercise(i).dose.sides is Sides.EACH for i in expected)
+    browser.position.setCurrentIndex(browser.position.findData(Position.STANDING))
+    browser.search.setText("zzz-nothing")
+    assert browser.shown_ids() == []
+    assert not browser.detail.try_button.isEnabled()
+
+
+def test_equipment_none_finds_exercises_that_need_nothing(qtbot):
+    catalogue = default_catalogue()
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    browser = window.exercises
+    browser.equipment.setCurrentIndex(browser.equipment.findData("none"))
+    assert all(not catalogue.exercise(i).equipment for i in browser.shown_ids())
 
 
 def test_html_in_a_catalogue_shows_literally(qtbot, tmp_path):
@@ -24,19 +96,49 @@ def test_html_in_a_catalogue_shows_literally(qtbot, tmp_path):
     catalogue, _ = load_text(tmp_path, text)
     window = MainWindow(catalogue)
     qtbot.addWidget(window)
+    detail = window.exercises.detail
     assert window.exercises.list.item(0).text() == "<b>Bold</b> <img src=x>"
-    assert window.exercises.detail.text().startswith("<b>Bold</b> <img src=x>")
-    from PySide6.QtCore import Qt
+    assert detail.title.text() == "<b>Bold</b> <img src=x>"
+    assert detail.title.textFormat() == Qt.TextFormat.PlainText
+    for label in (detail.summary, detail.steps, detail.cautions, detail.dose):
+        assert label.textFormat() == Qt.TextFormat.PlainText
 
-    assert window.exercises.detail.textFormat() == Qt.TextFormat.PlainText
+
+def test_a_missing_illustration_shows_the_placeholder(qtbot, tmp_path):
+    catalogue, _ = load_text(tmp_path, catalogue_text())
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    assert window.exercises.detail.illustration.is_placeholder
+    window2 = MainWindow(default_catalogue())
+    qtbot.addWidget(window2)
+    window2.exercises.select("bridge")
+    assert not window2.exercises.detail.illustration.is_placeholder
+
+
+def test_an_unusable_routine_cannot_be_started(qtbot, tmp_path):
+    catalogue, _ = load_text(tmp_path, catalogue_text(routine_items=("missing-one",)))
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    assert not window.routines.detail.start.isEnabled()
+    assert "cannot be started" in window.routines.detail.problem.text()
+    assert not window.home.start.isEnabled()
+
+
+def test_the_window_can_shrink_to_800_by_600(qtbot):
+    window = MainWindow(default_catalogue())
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    assert (window.width(), window.height()) == (800, 600)
+    assert window.minimumSizeHint().width() <= 800
 
 
 def test_exit_when_ready_opens_the_real_window_and_exits_0(tmp_path):
-    root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-m", "coach", "--exit-when-ready", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, cwd=root, timeout=60,
-        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -1,0 +1,64 @@
+"""Light, dark and high-contrast palettes, and the text size, applied to the whole application."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from coach.settings import Theme
+
+ACCENT = "#e0662b"
+
+_COLOURS: dict[Theme, dict[QPalette.ColorRole, str]] = {
+    Theme.LIGHT: {
+        QPalette.ColorRole.Window: "#f4f6f7", QPalette.ColorRole.WindowText: "#1d2a30",
+        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#eef1f3",
+        QPalette.ColorRole.Text: "#1d2a30", QPalette.ColorRole.Button: "#e8ecee",
+        QPalette.ColorRole.ButtonText: "#1d2a30", QPalette.ColorRole.Highlight: "#2b6f8f",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffff",
+        QPalette.ColorRole.ToolTipText: "#1d2a30", QPalette.ColorRole.PlaceholderText: "#5d6b72",
+        QPalette.ColorRole.Link: "#1f5d7a",
+    },
+    Theme.DARK: {
+        QPalette.ColorRole.Window: "#1b2226", QPalette.ColorRole.WindowText: "#e6ecef",
+        QPalette.ColorRole.Base: "#232c31", QPalette.ColorRole.AlternateBase: "#2a343a",
+        QPalette.ColorRole.Text: "#e6ecef", QPalette.ColorRole.Button: "#2d383e",
+        QPalette.ColorRole.ButtonText: "#e6ecef", QPalette.ColorRole.Highlight: "#4b9cc2",
+        QPalette.ColorRole.HighlightedText: "#0d1417", QPalette.ColorRole.ToolTipBase: "#2a343a",
+        QPalette.ColorRole.ToolTipText: "#e6ecef", QPalette.ColorRole.PlaceholderText: "#9aa8af",
+        QPalette.ColorRole.Link: "#8cc8e6",
+    },
+    Theme.HIGH_CONTRAST: {
+        QPalette.ColorRole.Window: "#000000", QPalette.ColorRole.WindowText: "#ffffff",
+        QPalette.ColorRole.Base: "#000000", QPalette.ColorRole.AlternateBase: "#1a1a1a",
+        QPalette.ColorRole.Text: "#ffffff", QPalette.ColorRole.Button: "#000000",
+        QPalette.ColorRole.ButtonText: "#ffff00", QPalette.ColorRole.Highlight: "#ffff00",
+        QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#000000",
+        QPalette.ColorRole.ToolTipText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#d0d0d0",
+        QPalette.ColorRole.Link: "#00ffff",
+    },
+}
+
+BASE_POINT_SIZE = 11.0
+
+
+def palette(theme: Theme) -> QPalette:
+    pal = QPalette()
+    for role, colour in _COLOURS[theme].items():
+        pal.setColor(role, QColor(colour))
+    return pal
+
+
+def apply_theme(app: QApplication, theme: Theme, text_scale: float) -> None:
+    """Set the palette and the base font size for every window. Called on the GUI thread."""
+    app.setStyle("Fusion")
+    app.setPalette(palette(theme))
+    font = QFont(app.font())
+    font.setPointSizeF(BASE_POINT_SIZE * text_scale)
+    app.setFont(font)
+    border = "#ffffff" if theme is Theme.HIGH_CONTRAST else "transparent"
+    app.setStyleSheet(
+        f"QPushButton {{ padding: 6px 14px; border-radius: 4px; border: 2px solid {border}; }}"
+        f"QPushButton:focus {{ border: 2px solid {ACCENT}; }}"
+        f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
+    )

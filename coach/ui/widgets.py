@@ -1,0 +1,46 @@
+"""Small widgets shared by the pages: plain-text labels, headings, big buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+
+def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
+    """A label that shows catalogue or user text literally: never rendered as HTML."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setText(text)
+    return label
+
+
+def heading(text: str = "", *, scale: float = 1.6, parent: QWidget | None = None) -> QLabel:
+    """A bold, larger plain-text label for titles."""
+    label = plain_label(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def primary_button(text: str, accessible: str | None = None) -> QPushButton:
+    """The one obvious action on a page (Start), in the accent colour."""
+    button = QPushButton(text)
+    button.setObjectName("primary")
+    button.setAccessibleName(accessible or text.replace("&", ""))
+    button.setMinimumHeight(48)
+    font = QFont(button.font())
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    button.setFont(font)
+    return button
+
+
+def button(text: str, accessible: str | None = None) -> QPushButton:
+    b = QPushButton(text)
+    b.setAccessibleName(accessible or text.replace("&", ""))
+    return b
