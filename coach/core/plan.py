@@ -1,0 +1,582 @@
+"""The planner: a routine, with its dose overrides, turned into the timed phases it implies.
+
+A `Plan` is a flat tuple of `Phase`s, each with a duration (or none, for an open-ended activity)
+and the cues it asks for, relative to its start or its end. The session engine only walks this
+list; every decision about *what* happens lives here, every decision about *when* in the engine.
+
+Phases of one exercise, in order:
+
+- `PREPARE` (get into position; the first step is shown). Its cues introduce the exercise, and
+  read the steps aloud at full verbosity; it is lengthened so what is said fits before the
+  "3, 2, 1" that ends it. A prepare time of 0 leaves it out.
+- per side (an exercise done on each side runs all its sets on the first side, then the other):
+  `SWITCH` before the second side ("Switch to the left leg"), as long as the prepare time;
+- per set: `REST` between sets (`rest_seconds`; when that is 0, a `RELAX` of `relax_seconds`
+  between held sets);
+- per rep: `HOLD` (held reps) with `RELAX` between reps, or one `TEMPO` phase per part of the
+  rep (no pause between tempo reps: the tempo is the rhythm), or one `DURATION` phase
+  (walking, heat, cold), or one `OPEN` phase for an open-ended activity (no deadline; it counts
+  up and ends when the person says so).
+
+Between exercises comes `REST_BETWEEN` ("Rest for 15 seconds", "Next up: Bridge"); the plan
+ends with `FINISHED`. Phases that would last 0 seconds are left out; cues said at their start
+move to the start of the next phase.
+
+Cue rules (texts are natural spoken English; an exercise's `cues` table replaces the defaults):
+intro and "Get into position" at prepare; "3", "2", "1" before the end of every lead-in
+(prepare, switch, rest between sets) and of holds and durations of 5 s or more; the rep number
+(from rep 2) and "Hold" at each hold; "Halfway" at the middle of holds and durations of 20 s or
+more; "Relax" at the end of each hold; "Begin" at the start of each tempo set and duration, the
+tempo part's own words at each part; "Well done" at the end of the exercise's last work phase.
+No cue is ever placed after the end of its phase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from coach.core.cues import SPOKEN_KINDS, CueKind, Verbosity
+from coach.core.models import Catalogue, Dose, DoseKind, Exercise, Routine, Side
+
+
+class PlanError(ValueError):
+    """A routine or exercise that cannot be planned (unusable, unknown, or without timing)."""
+
+
+class PhaseKind(StrEnum):
+    PREPARE = "prepare"            # get into position, first step shown
+    HOLD = "hold"                  # one held rep
+    RELAX = "relax"                # the pause between held reps
+    TEMPO = "tempo"                # one part of a rep at a tempo ("lift 2 s")
+    REST = "rest"                  # rest between sets
+    SWITCH = "switch"              # change to the other side
+    REST_BETWEEN = "rest-between"  # rest between exercises
+    DURATION = "duration"          # a plain timed activity: walking, heat, cold
+    OPEN = "open"                  # an open-ended activity: no deadline, counts up
+    FINISHED = "finished"          # the routine is done (0 s)
+
+
+#: Phases whose time counts as active (work) time.
+WORK_KINDS = frozenset({PhaseKind.HOLD, PhaseKind.TEMPO, PhaseKind.DURATION, PhaseKind.OPEN})
+
+#: Holds and durations at least this long get a "Halfway" cue.
+HALFWAY_MIN_SECONDS = 20.0
+#: Holds and durations at least this long end with "3", "2", "1".
+COUNTDOWN_MIN_SECONDS = 5.0
+#: Extra time after the spoken part of a lengthened prepare phase, for the countdown.
+COUNTDOWN_LEAD = 3.5
+
+#: Said (as a `NOTICE`) when "this hurts" stops an exercise; the engine adds it, not the plan.
+HURTS_TEXT = "Stopping this exercise. Rest, and only carry on if the pain settles."
+FINISHED_TEXT = "That's the end of the routine."
+FINISHED_LABEL = "Routine complete"
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The user's settings the plan depends on (the GUI's settings feed these).
+
+    `prepare_seconds` is used for exercises whose dose gives none, and for the side switch.
+    `rest_between_seconds` replaces every routine's own rest between exercises when set.
+    `verbosity` decides which cues are spoken, and so how long a prepare phase must be for
+    them to fit; `words_per_minute` is the speaking rate used for that estimate.
+    """
+
+    prepare_seconds: float = 5.0
+    rest_between_seconds: float | None = None
+    verbosity: Verbosity = Verbosity.FULL
+    words_per_minute: float = 160.0
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.prepare_seconds) and self.prepare_seconds >= 0):
+            raise ValueError(f"prepare_seconds must be 0 or more, not {self.prepare_seconds!r}")
+        rest = self.rest_between_seconds
+        if rest is not None and not (math.isfinite(rest) and rest >= 0):
+            raise ValueError(f"rest_between_seconds must be 0 or more, not {rest!r}")
+        if not self.words_per_minute > 0:
+            raise ValueError(f"words_per_minute must be above 0, not {self.words_per_minute!r}")
+
+
+@dataclass(frozen=True)
+class PlannedCue:
+    """A cue a phase asks for: `offset` seconds after its start, or before its end.
+
+    Cues counted from the end (the countdown, "Relax", "Well done") move when time is added.
+    An open-ended phase has no end until it is finished; its end cues are asked for then.
+    """
+
+    kind: CueKind
+    text: str
+    offset: float = 0.0
+    from_end: bool = False
+
+    def due(self, start: float, end: float | None) -> float | None:
+        """The engine time this cue is due, for a phase running from `start` to `end`."""
+        if self.from_end:
+            return None if end is None else end - self.offset
+        return start + self.offset
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the session's timeline.
+
+    `duration` is None only for an open-ended phase (`guide_seconds` then gives the suggested
+    time, if any). Counters are 1-based and 0 where they do not apply (`sets`/`reps` give the
+    planned totals). `item_index` is the routine item the phase belongs to (None between
+    exercises and at the end). `ends_rep`, `ends_set` and `ends_exercise` mark the work phase
+    whose completion completes a rep, a set or the whole exercise.
+    """
+
+    index: int
+    kind: PhaseKind
+    duration: float | None
+    text: str
+    item_index: int | None = None
+    exercise_id: str | None = None
+    exercise_name: str | None = None
+    side: Side | None = None
+    side_label: str | None = None
+    set_number: int = 0
+    sets: int = 0
+    rep_number: int = 0
+    reps: int = 0
+    step_index: int | None = None
+    guide_seconds: float | None = None
+    next_item_index: int | None = None
+    cues: tuple[PlannedCue, ...] = ()
+    ends_rep: bool = False
+    ends_set: bool = False
+    ends_exercise: bool = False
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind in WORK_KINDS
+
+    @property
+    def open_ended(self) -> bool:
+        return self.duration is None
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One routine item as planned: the exercise, its effective dose and where its phases are.
+
+    `first_phase` is its first phase; `rest_phase` the rest between exercises after it (if
+    any); `next_phase` the first phase of the next item (or the finished phase). `set_seconds`
+    is the planned time under work per set (the open-ended guide, or 0, for open activities).
+    """
+
+    index: int
+    exercise: Exercise
+    dose: Dose
+    note: str
+    sides: tuple[Side | None, ...]
+    sets: int
+    reps: int
+    set_seconds: float
+    first_phase: int
+    rest_phase: int | None
+    next_phase: int
+    limb: str
+
+    @property
+    def kind(self) -> DoseKind:
+        return self.dose.kind
+
+    @property
+    def hold_seconds(self) -> float | None:
+        """The planned hold per rep, for held reps; None otherwise."""
+        return self.dose.hold_seconds if self.dose.kind is DoseKind.HOLD else None
+
+    @property
+    def work_seconds(self) -> float:
+        """Planned time under work, all sets and sides."""
+        return self.set_seconds * self.sets * len(self.sides)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a session will do, in order. Build it with `plan_routine` or `plan_exercise`."""
+
+    name: str
+    routine_id: str | None
+    settings: PlanSettings
+    items: tuple[PlanItem, ...]
+    phases: tuple[Phase, ...]
+    _remaining_after: tuple[float, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def total_seconds(self) -> float:
+        """Planned length of every timed phase (open-ended phases count 0)."""
+        return self._remaining_after[0] if self._remaining_after else 0.0
+
+    @property
+    def active_seconds(self) -> float:
+        """Planned time in timed work phases (holds, tempo parts, durations)."""
+        return sum(p.duration for p in self.phases if p.is_work and p.duration is not None)
+
+    @property
+    def open_ended(self) -> bool:
+        """True when some phase waits for the person to say they are done."""
+        return any(p.open_ended for p in self.phases)
+
+    def remaining_after(self, index: int) -> float:
+        """Planned time of the timed phases after phase `index`."""
+        return self._remaining_after[index + 1] if index + 1 < len(self._remaining_after) else 0
+
+    def cue_texts(self, verbosity: Verbosity | None = None) -> tuple[str, ...]:
+        """Every distinct phrase this plan can say, first-use order (for pre-rendering speech).
+
+        With a `verbosity`, only the phrases spoken at that verbosity. Includes the phrases the
+        engine adds itself (the "this hurts" notice).
+        """
+        kinds = SPOKEN_KINDS[verbosity] if verbosity is not None else frozenset(CueKind)
+        texts = [c.text for p in self.phases for c in p.cues if c.kind in kinds]
+        if CueKind.NOTICE in kinds:
+            texts.append(HURTS_TEXT)
+        return tuple(dict.fromkeys(texts))
+
+
+# --- words ---------------------------------------------------------------------------------
+
+_LEG_NAME = re.compile(
+    r"\b(legs?|knees?|hamstrings?|calf|calves|thighs?|ankles?|foot|feet|heels?|shins?|"
+    r"sciatic|piriformis|pigeon|hip flexors?)\b",
+    re.IGNORECASE,
+)
+_LEG_STEP = re.compile(
+    r"\b(one|your (?:left|right)|the (?:left|right|other)|that|each) "
+    r"(leg|knee|foot|heel|ankle|thigh|shin)\b",
+    re.IGNORECASE,
+)
+
+
+def limb_of(exercise: Exercise) -> str:
+    """"leg" when the exercise works one leg at a time, else "side" (for "Switch to the left ...").
+
+    Read from the name ("Hamstring stretch") or steps that name one leg ("Bend one knee").
+    An exercise's own `switch` cue replaces the wording anyway.
+    """
+    if _LEG_NAME.search(exercise.name) or any(_LEG_STEP.search(s) for s in exercise.steps):
+        return "leg"
+    return "side"
+
+
+def side_label(side: Side | None, limb: str) -> str | None:
+    """"Right leg", "Left side"; None for an exercise without sides."""
+    return None if side is None else f"{side.value.capitalize()} {limb}"
+
+
+def spoken_duration(seconds: float) -> str:
+    """'30 seconds', '1 minute', '2 minutes 30 seconds', '2.5 seconds'."""
+    if seconds < 60 and seconds != round(seconds):
+        return f"{seconds:g} seconds"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} second" + ("" if whole == 1 else "s")
+    minutes, rest = divmod(whole, 60)
+    text = f"{minutes} minute" + ("" if minutes == 1 else "s")
+    if rest:
+        text += f" {rest} second" + ("" if rest == 1 else "s")
+    return text
+
+
+def speech_seconds(text: str, words_per_minute: float) -> float:
+    """A rough estimate of how long `text` takes to say, with the pause after it."""
+    return 0.4 + len(text.split()) * 60.0 / words_per_minute
+
+
+# --- planning ------------------------------------------------------------------------------
+
+
+def plan_routine(
+    catalogue: Catalogue, routine: Routine | str, settings: PlanSettings | None = None
+) -> Plan:
+    """The phases of a whole routine, with each item's dose overrides applied."""
+    settings = settings or PlanSettings()
+    if isinstance(routine, str):
+        if routine not in catalogue.routines:
+            raise PlanError(f"there is no routine '{routine}'")
+        routine = catalogue.routine(routine)
+    if not routine.usable:
+        raise PlanError(f"routine '{routine.id}' cannot be started: {routine.unusable_reason}")
+    if not routine.items:
+        raise PlanError(f"routine '{routine.id}' has no exercises")
+    rest = (settings.rest_between_seconds if settings.rest_between_seconds is not None
+            else routine.rest_between_seconds)
+    entries = []
+    for item in routine.items:
+        if item.exercise_id not in catalogue.exercises:
+            raise PlanError(f"routine '{routine.id}' names exercise '{item.exercise_id}', "
+                            "which does not exist")
+        entries.append((catalogue.exercise(item.exercise_id), catalogue.dose_for(item),
+                        item.note))
+    return _build(routine.name, routine.id, entries, rest, settings)
+
+
+def plan_exercise(
+    catalogue: Catalogue, exercise_id: str, settings: PlanSettings | None = None
+) -> Plan:
+    """The phases of one exercise on its own, with its own dose ("try this exercise")."""
+    settings = settings or PlanSettings()
+    if exercise_id not in catalogue.exercises:
+        raise PlanError(f"there is no exercise '{exercise_id}'")
+    exercise = catalogue.exercise(exercise_id)
+    return _build(exercise.name, None, [(exercise, exercise.dose, "")], 0.0, settings)
+
+
+def _build(
+    name: str,
+    routine_id: str | None,
+    entries: Sequence[tuple[Exercise, Dose, str]],
+    rest_between: float,
+    settings: PlanSettings,
+) -> Plan:
+    builder = _Builder(settings)
+    items: list[PlanItem] = []
+    for n, (exercise, dose, note) in enumerate(entries):
+        _check_dose(exercise, dose)
+        first = len(builder.phases)
+        limb = limb_of(exercise)
+        _plan_exercise_phases(builder, n, exercise, dose, limb)
+        rest_phase: int | None = None
+        if n + 1 < len(entries):
+            nxt = entries[n + 1][0]
+            added = builder.add(
+                PhaseKind.REST_BETWEEN, rest_between, "Rest",
+                [PlannedCue(CueKind.REST, f"Rest for {spoken_duration(rest_between)}"),
+                 PlannedCue(CueKind.NEXT_UP, f"Next up: {nxt.name}")],
+                next_item_index=n + 1, keep_carry=False,
+            )
+            rest_phase = added.index if added else None
+        sets = dose.sets
+        reps = dose.reps if dose.kind is not DoseKind.DURATION else 1
+        if dose.kind is DoseKind.DURATION:
+            set_seconds = float(dose.duration_seconds or 0)
+        else:
+            set_seconds = dose.rep_seconds * reps
+        items.append(PlanItem(
+            index=n, exercise=exercise, dose=dose, note=note, sides=dose.side_order,
+            sets=sets, reps=reps, set_seconds=set_seconds, first_phase=first,
+            rest_phase=rest_phase, next_phase=len(builder.phases), limb=limb,
+        ))
+    builder.add(PhaseKind.FINISHED, 0.0, FINISHED_LABEL,
+                [PlannedCue(CueKind.WELL_DONE, FINISHED_TEXT)])
+    phases = tuple(builder.phases)
+    remaining = [0.0] * (len(phases) + 1)
+    for i in range(len(phases) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + (phases[i].duration or 0.0)
+    return Plan(name=name, routine_id=routine_id, settings=settings, items=tuple(items),
+                phases=phases, _remaining_after=tuple(remaining))
+
+
+def _check_dose(exercise: Exercise, dose: Dose) -> None:
+    kind = dose.kind
+    if kind is DoseKind.DURATION:
+        if not dose.open_ended and not (dose.duration_seconds and dose.duration_seconds > 0):
+            raise PlanError(f"exercise '{exercise.id}' has no duration")
+    elif kind is DoseKind.HOLD:
+        if not (dose.hold_seconds and dose.hold_seconds > 0):
+            raise PlanError(f"exercise '{exercise.id}' has no hold_seconds, tempo or duration")
+    elif any(p.seconds <= 0 for p in dose.tempo):
+        raise PlanError(f"exercise '{exercise.id}' has a tempo part of 0 seconds")
+    if dose.reps < 1 or dose.sets < 1:
+        raise PlanError(f"exercise '{exercise.id}' needs at least one rep and one set")
+
+
+class _Builder:
+    """Appends phases; a phase of 0 s is left out and its start cues move to the next one."""
+
+    def __init__(self, settings: PlanSettings) -> None:
+        self.settings = settings
+        self.phases: list[Phase] = []
+        self.carry: list[PlannedCue] = []
+
+    def spoken(self, kind: CueKind) -> bool:
+        return kind in SPOKEN_KINDS[self.settings.verbosity]
+
+    def say_time(self, cues: Iterable[PlannedCue]) -> float:
+        """How long the spoken ones of `cues` take, one after the other."""
+        wpm = self.settings.words_per_minute
+        return sum(speech_seconds(c.text, wpm) for c in cues if self.spoken(c.kind))
+
+    def add(
+        self,
+        kind: PhaseKind,
+        duration: float | None,
+        text: str,
+        cues: Sequence[PlannedCue] = (),
+        *,
+        keep_carry: bool = True,
+        **fields: Any,
+    ) -> Phase | None:
+        if duration is not None and duration <= 0 and kind is not PhaseKind.FINISHED:
+            if keep_carry:
+                self.carry.extend(
+                    PlannedCue(c.kind, c.text) for c in cues if not c.from_end
+                )
+            return None
+        duration = None if duration is None else float(duration)
+        carried = [PlannedCue(c.kind, c.text) for c in self.carry]
+        self.carry = []
+        clamped = [_clamp(c, duration) for c in [*carried, *cues]]
+        ranked = sorted(enumerate(clamped),
+                        key=lambda nc: (_offset_from_start(nc[1], duration), nc[0]))
+        placed = [c for _, c in ranked]
+        phase = Phase(index=len(self.phases), kind=kind, duration=duration, text=text,
+                      cues=tuple(placed), **fields)
+        self.phases.append(phase)
+        return phase
+
+
+def _clamp(cue: PlannedCue, duration: float | None) -> PlannedCue:
+    if duration is None:
+        return cue
+    offset = min(max(cue.offset, 0.0), duration)
+    return cue if offset == cue.offset else PlannedCue(cue.kind, cue.text, offset, cue.from_end)
+
+
+def _offset_from_start(cue: PlannedCue, duration: float | None) -> float:
+    if not cue.from_end:
+        return cue.offset
+    return math.inf if duration is None else duration - cue.offset
+
+
+def _countdown(duration: float, after: float) -> list[PlannedCue]:
+    """"3", "2", "1" before the end, each only if it falls `after` seconds or more in."""
+    return [PlannedCue(CueKind.COUNTDOWN, str(k), float(k), from_end=True)
+            for k in (3, 2, 1) if duration - k >= max(after, 0.5) - 1e-9]
+
+
+def _plan_exercise_phases(
+    b: _Builder, item_index: int, exercise: Exercise, dose: Dose, limb: str
+) -> None:
+    settings = b.settings
+    kind = dose.kind
+    sides = dose.side_order
+    sets = dose.sets
+    reps = dose.reps if kind is not DoseKind.DURATION else 1
+    base_prepare = (dose.prepare_seconds if dose.prepare_seconds is not None
+                    else settings.prepare_seconds)
+    last_step = len(exercise.steps) - 1 if exercise.steps else None
+    common: dict[str, Any] = {"item_index": item_index, "exercise_id": exercise.id,
+              "exercise_name": exercise.name, "sets": sets, "reps": reps}
+
+    # Prepare: the introduction, the first step (all steps at full verbosity), then 3-2-1.
+    position = "Get into position."
+    if sides[0] is not None:
+        position += f" {side_label(sides[0], limb)} first."
+    intro = [PlannedCue(CueKind.INTRO, exercise.cue("intro", exercise.name)),
+             PlannedCue(CueKind.PREPARE, position)]
+    steps = exercise.steps if settings.verbosity is Verbosity.FULL else exercise.steps[:1]
+    intro += [PlannedCue(CueKind.STEP, s) for s in steps]
+    timed: list[PlannedCue] = []
+    t = 0.0
+    for cue in intro:
+        timed.append(PlannedCue(cue.kind, cue.text, t))
+        if b.spoken(cue.kind):
+            t += speech_seconds(cue.text, settings.words_per_minute)
+    prepare = float(base_prepare)
+    if prepare > 0 and t > 0:
+        prepare = max(prepare, float(math.ceil(t + COUNTDOWN_LEAD)))
+    b.add(PhaseKind.PREPARE, prepare, "Get into position", [*timed, *_countdown(prepare, t)],
+          side=sides[0], side_label=side_label(sides[0], limb), set_number=1, rep_number=0,
+          step_index=0 if exercise.steps else None, **common)
+
+    start_text = exercise.cue("start", "Hold" if kind is DoseKind.HOLD else "Begin")
+    finish = PlannedCue(CueKind.WELL_DONE, exercise.cue("finish", "Well done"), 0.0, True)
+    for side_n, side in enumerate(sides):
+        label = side_label(side, limb)
+        at_side: dict[str, Any] = {"side": side, "side_label": label, **common}
+        last_side = side_n == len(sides) - 1
+        if side_n > 0:
+            switch = exercise.cue("switch", f"Switch to the {side.value if side else ''} {limb}")
+            switch_cues = [PlannedCue(CueKind.SWITCH, switch)]
+            b.add(PhaseKind.SWITCH, float(base_prepare), switch,
+                  [*switch_cues, *_countdown(float(base_prepare), b.say_time(switch_cues))],
+                  set_number=1, step_index=0 if exercise.steps else None, **at_side)
+        for set_n in range(1, sets + 1):
+            last_set = last_side and set_n == sets
+            if set_n > 1:
+                if dose.rest_seconds > 0:
+                    rest = float(dose.rest_seconds)
+                    rest_cues = [PlannedCue(CueKind.REST, f"Rest for {spoken_duration(rest)}")]
+                    b.add(PhaseKind.REST, rest, "Rest",
+                          [*rest_cues, *_countdown(rest, b.say_time(rest_cues))],
+                          set_number=set_n, **at_side)
+                elif kind is DoseKind.HOLD:
+                    b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
+                          set_number=set_n, **at_side)
+            if kind is DoseKind.HOLD:
+                hold = float(dose.hold_seconds or 0)
+                for rep in range(1, reps + 1):
+                    if rep > 1:
+                        b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
+                              set_number=set_n, rep_number=rep, **at_side)
+                    cues = [PlannedCue(CueKind.REP, str(rep))] if rep > 1 else []
+                    cues.append(PlannedCue(CueKind.START, start_text))
+                    cues += _work_cues(exercise, hold, b.say_time(cues))
+                    cues.append(PlannedCue(CueKind.RELAX, exercise.cue("relax", "Relax"),
+                                           0.0, True))
+                    end = rep == reps
+                    if end and last_set:
+                        cues.append(finish)
+                    b.add(PhaseKind.HOLD, hold, "Hold", cues, set_number=set_n,
+                          rep_number=rep, step_index=last_step, ends_rep=True, ends_set=end,
+                          ends_exercise=end and last_set, **at_side)
+            elif kind is DoseKind.TEMPO:
+                for rep in range(1, reps + 1):
+                    for part_n, part in enumerate(dose.tempo):
+                        cues = []
+                        if part_n == 0 and rep == 1:
+                            cues.append(PlannedCue(CueKind.START, start_text))
+                        elif part_n == 0:
+                            cues.append(PlannedCue(CueKind.REP, str(rep)))
+                        cues.append(PlannedCue(CueKind.TEMPO, part.spoken))
+                        end_rep = part_n == len(dose.tempo) - 1
+                        end = end_rep and rep == reps
+                        if end and last_set:
+                            cues.append(finish)
+                        b.add(PhaseKind.TEMPO, float(part.seconds), part.name.capitalize(),
+                              cues, set_number=set_n, rep_number=rep, ends_rep=end_rep,
+                              ends_set=end, ends_exercise=end and last_set, **at_side)
+            else:
+                cues = [PlannedCue(CueKind.START, start_text)]
+                if dose.open_ended:
+                    guide = dose.duration_seconds
+                    if guide:
+                        cues.append(PlannedCue(
+                            CueKind.NOTICE,
+                            f"That's {spoken_duration(guide)}. Stop whenever you are ready.",
+                            float(guide)))
+                    if last_set:
+                        cues.append(finish)
+                    b.add(PhaseKind.OPEN, None, "As long as comfortable", cues,
+                          set_number=set_n, rep_number=1, step_index=last_step,
+                          guide_seconds=guide, ends_rep=True, ends_set=True,
+                          ends_exercise=last_set, **at_side)
+                else:
+                    length = float(dose.duration_seconds or 0)
+                    cues += _work_cues(exercise, length, b.say_time(cues))
+                    if last_set:
+                        cues.append(finish)
+                    b.add(PhaseKind.DURATION, length, "Keep going", cues, set_number=set_n,
+                          rep_number=1, step_index=last_step, ends_rep=True, ends_set=True,
+                          ends_exercise=last_set, **at_side)
+
+
+def _work_cues(exercise: Exercise, duration: float, after: float) -> list[PlannedCue]:
+    """"Halfway" and the closing countdown of a hold or a timed activity."""
+    cues = []
+    if duration >= HALFWAY_MIN_SECONDS:
+        cues.append(PlannedCue(CueKind.HALFWAY, exercise.cue("halfway", "Halfway"),
+                               duration / 2))
+    if duration >= COUNTDOWN_MIN_SECONDS:
+        cues += _countdown(duration, after)
+    return cues
