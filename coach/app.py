@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -18,11 +19,14 @@ from coach.catalogue_files import load_app_catalogue
 from coach.core.errors import KnownError
 from coach.paths import ASSETS_DIR, AppPaths, resolve
 from coach.settings import Settings
-from coach.speech.voices import VoiceInfo, list_voices
 from coach.ui.main_window import MainWindow
-from coach.ui.problems_dialog import show_problems_once
-from coach.ui.settings_dialog import SettingsDialog
 from coach.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from coach.speech.voices import VoiceInfo
+
+# Dialogs and the speech engine's voice list are imported when first needed, not at start-up:
+# `coach --exit-when-ready` is benchmarked against a bare window.
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,8 @@ class CoachApp:
         log.info("window open; log file %s", self.log_file)
 
     def _show_notices(self) -> None:
+        from coach.ui.problems_dialog import show_problems_once
+
         for notice in self.notices:
             QMessageBox.information(self.window, "Physio Coach", notice)
         self.notices.clear()
@@ -92,11 +98,15 @@ class CoachApp:
             show_problems_once(self.window, self.catalogue.problems)
 
     def open_settings(self) -> None:
+        from coach.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self.voices(), self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.value())
 
     def voices(self) -> list[VoiceInfo]:
+        from coach.speech.voices import list_voices
+
         return list_voices()
 
     def apply_settings(self, new: Settings) -> None:

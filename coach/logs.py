@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -15,19 +13,20 @@ _configured_file: Path | None = None
 
 
 def setup(log_file: Path, *, verbose: bool = False) -> Path:
-    """Log to `log_file` (rotating, 1 MB x 3); fall back to the temp dir if it is not writable.
+    """Log to `log_file`; fall back to the temp dir if it is not writable.
 
-    Returns the file actually used, so crash dialogs can name it.
+    The file is rotated at start-up once it passes 1 MB (three old files kept). Returns the file
+    actually used, so crash dialogs can name it.
     """
     global _configured_file
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for candidate in (log_file, Path(tempfile.gettempdir()) / "physio-coach.log"):
+    fallback = Path(os.environ.get("TMPDIR") or "/tmp") / "physio-coach.log"
+    for candidate in (log_file, fallback):
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
-                candidate, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-            )
+            _rotate(candidate)
+            handler = logging.FileHandler(candidate, encoding="utf-8", delay=True)
         except OSError:
             continue
         handler.setFormatter(
@@ -38,6 +37,19 @@ def setup(log_file: Path, *, verbose: bool = False) -> Path:
         return candidate
     _configured_file = None
     return log_file
+
+
+def _rotate(path: Path, keep: int = 3, max_bytes: int = 1_000_000) -> None:
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+    except FileNotFoundError:
+        return
+    for n in range(keep - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{n}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
 
 
 def current_log_file() -> Path | None:

@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import logging
 import os
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Mapping
@@ -20,8 +19,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from coach.core.errors import KnownError
 from coach.speech.settings import SpeechSettings
@@ -136,6 +133,10 @@ def load(path: Path) -> LoadedSettings:
 
 def save(path: Path, settings: Settings) -> None:
     """Write `settings` atomically. Raises KnownError with a plain sentence when it cannot."""
+    import tempfile
+
+    import tomli_w
+
     data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,19 @@ It renders the catalogue and forwards intent as signals; `app.py` decides what t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from coach.core.models import Catalogue
-from coach.ui.exercise_browser import ExerciseBrowser
-from coach.ui.routine_pages import HomePage, RoutinesPage
+from coach.ui.routine_pages import HomePage
+
+if TYPE_CHECKING:
+    from coach.ui.exercise_browser import ExerciseBrowser
+    from coach.ui.routine_pages import RoutinesPage
 
 __all__ = ["MainWindow"]
 
@@ -36,21 +42,48 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Sections")
         self.tabs.setDocumentMode(True)
         self.home = HomePage(catalogue, routine_id)
-        self.routines = RoutinesPage(catalogue)
-        self.exercises = ExerciseBrowser(catalogue)
         self.tabs.addTab(self.home, "&Home")
-        self.tabs.addTab(self.routines, "&Routines")
-        self.tabs.addTab(self.exercises, "E&xercises")
+        # The other pages are built the first time they are shown: start-up paints Home only.
+        self._routines = _LazyPage(self._make_routines)
+        self._exercises = _LazyPage(self._make_exercises)
+        self.tabs.addTab(self._routines, "&Routines")
+        self.tabs.addTab(self._exercises, "E&xercises")
+        self.tabs.currentChanged.connect(self._page_shown)
         self.setCentralWidget(self.tabs)
         self.home.start_requested.connect(self.start_routine)
         self.home.routine_chosen.connect(self.routine_chosen)
-        self.routines.start_requested.connect(self.start_routine)
-        self.exercises.try_requested.connect(self.try_exercise)
-        self.exercises.present_requested.connect(self.present_exercise)
         self._build_menus()
         self._painted = False
         self.installEventFilter(self)
         self.tabs.installEventFilter(self)
+
+    @property
+    def routines(self) -> RoutinesPage:
+        return self._routines.page()  # type: ignore[return-value]
+
+    @property
+    def exercises(self) -> ExerciseBrowser:
+        return self._exercises.page()  # type: ignore[return-value]
+
+    def _make_routines(self) -> QWidget:
+        from coach.ui.routine_pages import RoutinesPage
+
+        page = RoutinesPage(self.catalogue)
+        page.start_requested.connect(self.start_routine)
+        return page
+
+    def _make_exercises(self) -> QWidget:
+        from coach.ui.exercise_browser import ExerciseBrowser
+
+        page = ExerciseBrowser(self.catalogue)
+        page.try_requested.connect(self.try_exercise)
+        page.present_requested.connect(self.present_exercise)
+        return page
+
+    def _page_shown(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, _LazyPage):
+            widget.page()
 
     def add_page(self, page: QWidget, title: str) -> int:
         """Add a section (e.g. Progress) after the built-in ones."""
@@ -76,3 +109,20 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_paint.emit()
         return super().eventFilter(watched, event)
+
+
+class _LazyPage(QWidget):
+    """A tab's container that builds its page on first use."""
+
+    def __init__(self, factory: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._factory = factory
+        self._page: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def page(self) -> QWidget:
+        if self._page is None:
+            self._page = self._factory()
+            self.layout().addWidget(self._page)
+        return self._page

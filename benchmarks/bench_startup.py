@@ -1,0 +1,91 @@
+"""Start-up time and peak memory of `coach --exit-when-ready` against a bare PySide6 window.
+
+    .venv/bin/python -m benchmarks.bench_startup [--rounds 10] [--offscreen]
+
+Both programs run alternately in one run, on a private Xvfb display (or Qt's offscreen platform
+with --offscreen), each to its first paint and out. Wall time is measured around the process;
+peak memory is the child's own ru_maxrss from wait4. Medians are compared.
+Targets: wall time <= 1.3x the bare window, peak memory <= 1.5x. Writes results/startup.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.xvfb import env_with_display, xvfb
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGET_TIME = 1.3
+TARGET_MEMORY = 1.5
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run; raises if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {proc.returncode}: {err[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--offscreen", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data, (
+            contextlib.nullcontext(None) if args.offscreen else xvfb()) as display:
+        if display is None:
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        else:
+            env = env_with_display(display)
+        env["COACH_DATA_DIR"] = data
+        coach = [sys.executable, "-m", "coach", "--exit-when-ready"]
+        bare = [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")]
+        run_once(coach, env)  # first run creates the data dir, caches, .pyc files
+        run_once(bare, env)
+        times: dict[str, list[float]] = {"coach": [], "bare": []}
+        memory: dict[str, list[float]] = {"coach": [], "bare": []}
+        for _ in range(args.rounds):
+            for name, cmd in (("bare", bare), ("coach", coach)):
+                t, m = run_once(cmd, env)
+                times[name].append(t)
+                memory[name].append(m)
+    t_bare, t_coach = statistics.median(times["bare"]), statistics.median(times["coach"])
+    m_bare, m_coach = statistics.median(memory["bare"]), statistics.median(memory["coach"])
+    t_ratio, m_ratio = t_coach / t_bare, m_coach / m_bare
+    t_ok, m_ok = t_ratio <= TARGET_TIME, m_ratio <= TARGET_MEMORY
+    where = "offscreen" if args.offscreen else "Xvfb"
+    print(f"start-up to first paint ({where}), median of {args.rounds} alternating rounds")
+    print(f"  bare PySide6 window (floor)  {t_bare * 1000:7.0f} ms  {m_bare:6.1f} MiB")
+    print(f"  coach --exit-when-ready      {t_coach * 1000:7.0f} ms  {m_coach:6.1f} MiB")
+    print(f"  time   {t_ratio:.2f}x (target <= {TARGET_TIME}x)  {'PASS' if t_ok else 'FAIL'}")
+    print(f"  memory {m_ratio:.2f}x (target <= {TARGET_MEMORY}x)  {'PASS' if m_ok else 'FAIL'}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "startup.json").write_text(json.dumps({
+        "platform": where, "rounds": args.rounds,
+        "bare_ms": round(t_bare * 1000, 1), "coach_ms": round(t_coach * 1000, 1),
+        "time_ratio": round(t_ratio, 3), "bare_mib": round(m_bare, 1),
+        "coach_mib": round(m_coach, 1), "memory_ratio": round(m_ratio, 3),
+        "pass": t_ok and m_ok}, indent=2))
+    return 0 if t_ok and m_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
