@@ -167,18 +167,31 @@ class Inspection:
     """Why the file is considered corrupt (quick_check's first lines, or SQLite's error)."""
 
 
-def inspect(path: Path) -> Inspection:
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def inspect(path: Path, newest: int) -> Inspection:
     """Read the version and run `PRAGMA quick_check` without writing anything to the file.
 
-    A file that does not exist (or is empty) is version 0 and healthy. A file SQLite cannot
-    open read-only for another reason (a permission, a lock) is reported as version None and
-    healthy: the read-write open that follows decides what to do with it.
+    The version is read from the file's header bytes first, with no SQLite connection at all,
+    so a history above `newest` (from a newer app) is reported without opening it: not even a
+    WAL or shared-memory file appears beside it. A file that does not exist (or is empty) is
+    version 0 and healthy; one without SQLite's header is damaged. A file SQLite cannot open
+    read-only for another reason (a permission, a lock) is reported healthy: the read-write
+    open that follows decides what to do with it.
     """
     try:
-        if path.stat().st_size == 0:
-            return Inspection(version=0)
+        with path.open("rb") as f:
+            header = f.read(100)
     except FileNotFoundError:
         return Inspection(version=0)
+    if not header:
+        return Inspection(version=0)
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return Inspection(version=None, damage="not an SQLite database (bad header)")
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    if version > newest:
+        return Inspection(version=version)
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as e:

@@ -235,7 +235,7 @@ class HistoryStore:
     def _prepare(self, *, backup: bool = False) -> None:
         """Make `self._conn` a migrated connection, dealing with damage and newer files."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        found = database.inspect(self.path)
+        found = database.inspect(self.path, SCHEMA_VERSION)
         if found.version is not None and found.version > SCHEMA_VERSION:
             raise NewerDatabaseError(self.path, found.version, SCHEMA_VERSION)
         if found.damage is not None:
@@ -365,6 +365,8 @@ class HistoryStore:
         """
         if not self._pending:
             return True
+        if self._problem is not None and self._problem.needs_new_connection:
+            self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
         if self._conn is None:
             try:
                 self._prepare()

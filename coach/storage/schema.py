@@ -151,9 +151,9 @@ def migrate(
     """
     if conn.isolation_level is not None:
         raise ValueError("migrate() needs a connection opened with isolation_level=None")
-    check_not_newer(conn, path)
+    start = check_not_newer(conn, path)
     applied: list[int] = []
-    for version in range(1, target + 1):
+    for version in range(start + 1, target + 1):  # nothing to write when already current
         if version not in migrations:
             raise ValueError(f"no migration reaches schema version {version}")
         conn.execute("BEGIN IMMEDIATE")
