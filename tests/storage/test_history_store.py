@@ -277,3 +277,22 @@ def test_per_exercise_weeks_in_sql_equal_the_pure_computation(tmp_path_factory, 
         (w.exercise_id, w.week_start, w.sets, w.longest_hold, w.most_reps, w.total_reps)
         for w in want]
     assert [w.work_seconds for w in got] == pytest.approx([w.work_seconds for w in want])
+
+
+def test_sessions_around_a_daylight_saving_change_keep_their_local_day_and_week(store):
+    starts = [
+        datetime(2024, 3, 31, 0, 30, tzinfo=LONDON),   # Sunday, GMT
+        datetime(2024, 3, 31, 23, 30, tzinfo=LONDON),  # Sunday, BST (22:30 UTC)
+        datetime(2024, 4, 1, 0, 30, tzinfo=LONDON),    # Monday, BST (Sunday in UTC)
+    ]
+    for start in starts:
+        sid = store.start_session("r", "R", start)
+        store.record_set(sid, a_set(start + timedelta(minutes=5)))
+    got = store.sessions()
+    assert [s.local_date for s in got] == [date(2024, 3, 31), date(2024, 3, 31),
+                                           date(2024, 4, 1)]
+    assert [s.started_at for s in got] == starts
+    assert [(w.week_start, w.sets) for w in store.exercise_weeks()] == [
+        (date(2024, 3, 25), 2), (date(2024, 4, 1), 1)]
+    report = store.progress(date(2024, 4, 1), weeks=2)
+    assert [w.sessions for w in report.weeks] == [2, 1]
