@@ -1,0 +1,117 @@
+"""Stepping a dose up through an exercise's `progression`, only when it is safe.
+
+The rule: an exercise with a progression moves to its next step when the last three sessions
+that included it completed every planned set, with pain not rising (after no higher than
+before, back and leg), and nothing holds it back: a lock by the physio or the user, or the
+"pain rising" stop rule. The person is told before the session ("Plank today: 45 s, up from
+30 s").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from coach.core.models import Exercise, format_duration
+from coach.core.records import PainScore
+
+SESSIONS_TO_STEP_UP = 3
+
+
+@dataclass(frozen=True)
+class ExerciseSession:
+    """One session's outcome for one exercise, as the progression rule needs it."""
+
+    local_date: date
+    #: The dose the session planned for this exercise (hold_seconds, reps, sets, ...).
+    planned: Mapping[str, Any]
+    #: Every planned set on every side was completed (none skipped, none stopped for pain).
+    completed: bool
+    pain_before: PainScore = field(default_factory=PainScore)
+    pain_after: PainScore = field(default_factory=PainScore)
+
+    @property
+    def pain_not_rising(self) -> bool:
+        pairs = ((self.pain_before.back, self.pain_after.back),
+                 (self.pain_before.leg, self.pain_after.leg))
+        return all(after <= before for before, after in pairs
+                   if before is not None and after is not None)
+
+
+@dataclass(frozen=True)
+class ProgressionDecision:
+    """The dose step to use today and why."""
+
+    step: int | None                    # index into exercise.progression; None: no progression
+    overrides: Mapping[str, Any]        # the dose fields to apply on top of the item's dose
+    stepped_up: bool = False
+    message: str | None = None          # "Plank today: 45 s, up from 30 s"
+    held_back: str | None = None        # why it did not step up although it could have
+
+
+def current_step(exercise: Exercise, planned: Mapping[str, Any]) -> int | None:
+    """The progression step a planned dose matches (the highest that matches), or None."""
+    found = None
+    for index, step in enumerate(exercise.progression):
+        if all(planned.get(key) == value for key, value in step.items()):
+            found = index
+    return found
+
+
+def describe_step(step: Mapping[str, Any]) -> str:
+    """'45 s', '12 reps', '15 min', '3 sets' for one progression step."""
+    parts = []
+    for key, value in step.items():
+        if key == "hold_seconds":
+            parts.append(f"{value:g} s")
+        elif key == "reps":
+            parts.append(f"{value} reps")
+        elif key == "sets":
+            parts.append(f"{value} sets")
+        elif key == "duration_seconds":
+            parts.append(format_duration(value))
+    return ", ".join(parts)
+
+
+def decide(exercise: Exercise, base: Mapping[str, Any], history: Sequence[ExerciseSession],
+           *, locked: bool = False, pain_rising: bool = False) -> ProgressionDecision:
+    """Today's dose step for `exercise`.
+
+    `base` is the dose the routine asks for before progression (the item's effective dose as a
+    mapping); `history` holds the sessions that included the exercise, oldest first. The level
+    reached so far is the step the most recent session planned; with no history, the step
+    matching `base` (or the first step).
+    """
+    if not exercise.progression:
+        return ProgressionDecision(step=None, overrides={})
+    steps = exercise.progression
+    level = None
+    if history:
+        level = current_step(exercise, history[-1].planned)
+    if level is None:
+        level = current_step(exercise, base)
+    if level is None:
+        level = 0
+    here = ProgressionDecision(step=level, overrides=dict(steps[level]))
+    if level + 1 >= len(steps):
+        return here
+    recent = [s for s in history if current_step(exercise, s.planned) == level]
+    recent = recent[-SESSIONS_TO_STEP_UP:]
+    ready = len(recent) == SESSIONS_TO_STEP_UP and all(
+        s.completed and s.pain_not_rising for s in recent)
+    if not ready:
+        return here
+    if locked:
+        return ProgressionDecision(step=level, overrides=dict(steps[level]),
+                                   held_back="the dose is locked")
+    if pain_rising:
+        return ProgressionDecision(step=level, overrides=dict(steps[level]),
+                                   held_back="pain has been rising after sessions")
+    new = level + 1
+    return ProgressionDecision(
+        step=new, overrides=dict(steps[new]), stepped_up=True,
+        message=f"{exercise.name} today: {describe_step(steps[new])}, "
+                f"up from {describe_step(steps[level])}",
+    )
