@@ -75,29 +75,35 @@ NO_PAIN_SCORE = PainScore()
 
 @dataclass(frozen=True)
 class SetRecord:
-    """One completed set (or one hold, for a single-rep exercise), as the engine reports it.
+    """One set that ended, as the engine reports it (`SetCompleted`).
 
-    `hold_seconds` is the hold achieved (per rep), `work_seconds` the time under work for the
-    whole set; active minutes are the sum of `work_seconds`. Planned values keep the dose that
-    was asked for, so dose history needs no table of its own.
+    `complete` is False for a set cut short (skip, "this hurts", stop) with some work done.
+    `hold_seconds` is the hold achieved per rep (held reps only), `work_seconds` the set's time
+    under work; active minutes are the sum of `work_seconds`. The planned values keep the dose
+    that was asked for, so the dose history needs no table of its own. `item_index` is the
+    item's place in the routine (an exercise may appear twice).
     """
 
     exercise_id: str
     set_number: int
     completed_at: datetime
     side: Side | None = None
+    complete: bool = True
     reps_done: int | None = None
     reps_planned: int | None = None
     hold_seconds: float | None = None
     hold_seconds_planned: float | None = None
     work_seconds: float | None = None
+    work_seconds_planned: float | None = None
+    sets_planned: int | None = None
+    item_index: int | None = None
 
     def __post_init__(self) -> None:
         _check_aware(self.completed_at, "completed_at")
         if self.set_number < 1:
             raise ValueError(f"set numbers start at 1, not {self.set_number}")
         for name in ("reps_done", "reps_planned", "hold_seconds", "hold_seconds_planned",
-                     "work_seconds"):
+                     "work_seconds", "work_seconds_planned", "sets_planned", "item_index"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValueError(f"{name} must not be negative, not {value}")

@@ -142,9 +142,16 @@ def _session_from_row(row: Sequence[Any]) -> SessionRecord:
     )
 
 
+_SET_COLUMNS = (
+    "s.session_id, x.local_date, s.exercise_id, s.side, s.set_number, s.complete, s.reps_done,"
+    " s.reps_planned, s.hold_seconds, s.hold_seconds_planned, s.work_seconds,"
+    " s.work_seconds_planned, s.sets_planned, s.item_index, s.completed_at"
+)
+
+
 def _set_from_row(row: Sequence[Any]) -> StoredSet:
-    (session_id, day, exercise_id, side, number, reps_done, reps_planned, hold, hold_planned,
-     work, completed) = row
+    (session_id, day, exercise_id, side, number, complete, reps_done, reps_planned, hold,
+     hold_planned, work, work_planned, sets_planned, item_index, completed) = row
     return StoredSet(
         session_id=session_id,
         session_date=date.fromisoformat(day),
@@ -153,11 +160,15 @@ def _set_from_row(row: Sequence[Any]) -> StoredSet:
             set_number=number,
             completed_at=datetime.fromisoformat(completed),
             side=Side(side) if side else None,
+            complete=bool(complete),
             reps_done=reps_done,
             reps_planned=reps_planned,
             hold_seconds=hold,
             hold_seconds_planned=hold_planned,
             work_seconds=work,
+            work_seconds_planned=work_planned,
+            sets_planned=sets_planned,
+            item_index=item_index,
         ),
     )
 
@@ -476,22 +487,27 @@ class HistoryStore:
             "session_id": session_id,
             "exercise_id": record.exercise_id,
             "side": record.side.value if record.side else None,
+            "item_index": record.item_index,
             "set_number": record.set_number,
+            "sets_planned": record.sets_planned,
+            "complete": int(record.complete),
             "reps_done": record.reps_done,
             "reps_planned": record.reps_planned,
             "hold_seconds": record.hold_seconds,
             "hold_seconds_planned": record.hold_seconds_planned,
             "work_seconds": record.work_seconds,
+            "work_seconds_planned": record.work_seconds_planned,
             "completed_at": record.completed_at.isoformat(),
         }
 
         def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
             conn.execute(
-                "INSERT INTO sets (session_id, exercise_id, side, set_number, reps_done,"
-                " reps_planned, hold_seconds, hold_seconds_planned, work_seconds, completed_at)"
-                " VALUES (:session_id, :exercise_id, :side, :set_number, :reps_done,"
-                " :reps_planned, :hold_seconds, :hold_seconds_planned, :work_seconds,"
-                " :completed_at)",
+                "INSERT INTO sets (session_id, exercise_id, side, item_index, set_number,"
+                " sets_planned, complete, reps_done, reps_planned, hold_seconds,"
+                " hold_seconds_planned, work_seconds, work_seconds_planned, completed_at)"
+                " VALUES (:session_id, :exercise_id, :side, :item_index, :set_number,"
+                " :sets_planned, :complete, :reps_done, :reps_planned, :hold_seconds,"
+                " :hold_seconds_planned, :work_seconds, :work_seconds_planned, :completed_at)",
                 {**data, "session_id": ids.resolve(session_id)},
             )
             return []
@@ -688,10 +704,7 @@ class HistoryStore:
             where.append("s.session_id = :sid")
             params["sid"] = self.resolve(session_id)
         rows = self._query(
-            "SELECT s.session_id, x.local_date, s.exercise_id, s.side, s.set_number,"
-            " s.reps_done, s.reps_planned, s.hold_seconds, s.hold_seconds_planned,"
-            " s.work_seconds, s.completed_at"
-            " FROM sets s JOIN sessions x ON x.id = s.session_id"
+            f"SELECT {_SET_COLUMNS} FROM sets s JOIN sessions x ON x.id = s.session_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.id",
             params,
         )

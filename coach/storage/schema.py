@@ -69,15 +69,21 @@ def _v1_sessions_and_sets(conn: sqlite3.Connection) -> None:
             session_id           INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
             exercise_id          TEXT    NOT NULL,
             side                 TEXT,
+            item_index           INTEGER,
             set_number           INTEGER NOT NULL CHECK (set_number >= 1),
+            sets_planned         INTEGER,
+            complete             INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)),
             reps_done            INTEGER,
             reps_planned         INTEGER,
             hold_seconds         REAL,
             hold_seconds_planned REAL,
             work_seconds         REAL,
+            work_seconds_planned REAL,
             completed_at         TEXT    NOT NULL
         )
         """,
+        # A set row carries the dose planned for it (sets, reps, hold, work time), so the dose
+        # history of an exercise needs no table of its own. complete = 0: cut short.
         "CREATE INDEX sets_by_session ON sets (session_id)",
         """
         CREATE TABLE exercise_events (

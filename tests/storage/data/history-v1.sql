@@ -36,19 +36,23 @@ CREATE TABLE sets (
             session_id           INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
             exercise_id          TEXT    NOT NULL,
             side                 TEXT,
+            item_index           INTEGER,
             set_number           INTEGER NOT NULL CHECK (set_number >= 1),
+            sets_planned         INTEGER,
+            complete             INTEGER NOT NULL DEFAULT 1 CHECK (complete IN (0, 1)),
             reps_done            INTEGER,
             reps_planned         INTEGER,
             hold_seconds         REAL,
             hold_seconds_planned REAL,
             work_seconds         REAL,
+            work_seconds_planned REAL,
             completed_at         TEXT    NOT NULL
         );
-INSERT INTO "sets" VALUES(1,1,'knee-to-chest','right',1,3,3,30.0,30.0,90.0,'2024-03-29T08:32:00+00:00');
-INSERT INTO "sets" VALUES(2,1,'knee-to-chest','left',1,3,3,30.0,30.0,90.0,'2024-03-29T08:34:00+00:00');
-INSERT INTO "sets" VALUES(3,1,'bridge',NULL,1,10,10,5.0,5.0,50.0,'2024-03-29T08:40:00+00:00');
-INSERT INTO "sets" VALUES(4,2,'slump-glide','right',1,6,10,NULL,NULL,18.0,'2024-03-31T09:10:00+01:00');
-INSERT INTO "sets" VALUES(5,3,'standing-extension',NULL,1,10,10,2.0,2.0,20.0,'2024-04-01T12:02:00+01:00');
+INSERT INTO "sets" VALUES(1,1,'knee-to-chest','right',0,1,1,1,3,3,30.0,30.0,90.0,90.0,'2024-03-29T08:32:00+00:00');
+INSERT INTO "sets" VALUES(2,1,'knee-to-chest','left',0,1,1,1,3,3,30.0,30.0,90.0,90.0,'2024-03-29T08:34:00+00:00');
+INSERT INTO "sets" VALUES(3,1,'bridge',NULL,1,1,1,1,10,10,5.0,5.0,50.0,50.0,'2024-03-29T08:40:00+00:00');
+INSERT INTO "sets" VALUES(4,2,'slump-glide','right',0,1,2,0,6,10,NULL,NULL,18.0,30.0,'2024-03-31T09:10:00+01:00');
+INSERT INTO "sets" VALUES(5,3,'standing-extension',NULL,0,1,1,1,10,10,2.0,2.0,20.0,20.0,'2024-04-01T12:02:00+01:00');
 CREATE INDEX sessions_by_date ON sessions (local_date);
 CREATE INDEX sets_by_session ON sets (session_id);
 CREATE INDEX exercise_events_by_session ON exercise_events (session_id);
