@@ -68,6 +68,26 @@ def rms(samples: array) -> float:
     return math.sqrt(sum(s * s for s in samples) / len(samples))
 
 
+def trim_silence(path: Path, *, keep_lead: float = 0.01, keep_tail: float = 0.08,
+                 threshold: int = 200) -> None:
+    """Cut leading and trailing near-silence in place, keeping a little of each.
+
+    espeak-ng ends every phrase with about 330 ms of silence and sometimes starts with up to
+    50 ms of it: trimmed, a cue is heard right at its start and its clip ends when the words do,
+    so the next cue is not held up by silence. A file that is silent throughout is left alone.
+    """
+    samples, rate = read_samples(path)
+    n = len(samples)
+    first = next((i for i in range(n) if abs(samples[i]) > threshold), None)
+    if first is None:
+        return
+    last = next(i for i in range(n - 1, -1, -1) if abs(samples[i]) > threshold)
+    start = max(0, first - int(keep_lead * rate))
+    end = min(n, last + 1 + int(keep_tail * rate))
+    if start > 0 or end < n:
+        write_wav(path, samples[start:end], rate)
+
+
 def load_clip(path: Path, text: str = "") -> Clip | None:
     """The clip at `path` if it is a readable, non-empty WAV file, else None."""
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.speech.pyttsx3_speaker import Pyttsx3Speaker
-from coach.speech.scheduled import Clock, ScheduledSpeaker
+from coach.speech.scheduled import ClockSource, ScheduledSpeaker
 from coach.speech.settings import SpeechSettings
 from coach.speech.silent import SilentSpeaker
 from coach.speech.speaker import CaptionCallback, NoticeCallback, noop_caption, noop_notice
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def create_speaker(
-    clock: Clock,
+    clock: ClockSource,
     settings: SpeechSettings,
     *,
     on_caption: CaptionCallback = noop_caption,

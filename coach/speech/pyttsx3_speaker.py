@@ -39,7 +39,7 @@ from coach.speech.renderer import (
     RenderRequest,
     default_engine,
 )
-from coach.speech.scheduled import Clock, ScheduledSpeaker, default_cache_dir
+from coach.speech.scheduled import ClockSource, ScheduledSpeaker, default_cache_dir
 from coach.speech.scheduler import Pending, Player, Resolution
 from coach.speech.settings import SpeechSettings
 from coach.speech.speaker import NoticeReason, SpeechNotice
@@ -62,7 +62,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
 
     def __init__(
         self,
-        clock: Clock,
+        clock: ClockSource,
         *,
         cache_dir: Path | None = None,
         engine_factory: Callable[[], Any] = default_engine,

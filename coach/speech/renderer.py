@@ -15,8 +15,9 @@ own `-w` output. The traps this module designs around:
   one `save_to_file` per `runAndWait`, and no `say()` in this process.
 - The driver prints "Audio saved to ..." on stdout for every file: routed to the debug log.
 - The engine is created here and used only here; nothing here calls `stop()` (it can hang).
-- A phrase is written to a temporary name, checked (readable, not empty), then renamed into the
-  cache, so a crash never leaves half a file under a good name.
+- A phrase is written to a temporary name, checked (readable, not empty), trimmed of espeak's
+  ~330 ms of trailing silence, then renamed into the cache, so a crash never leaves half a file
+  under a good name.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Any
 
 from coach.speech import beeps
 from coach.speech.beeps import Tone
-from coach.speech.clips import Clip, load_clip
+from coach.speech.clips import Clip, load_clip, trim_silence
 from coach.speech.speaker import NoticeReason, SpeechNotice
 from coach.speech.voices import VoiceInfo, voices_of
 
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 #: A render that takes longer than this means the engine hung.
 STUCK_AFTER = 5.0
 _IDLE_TIMEOUT = 2.0
+#: Part of every cache key: bump it when what is stored for a phrase changes (e.g. trimming).
+_CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ class RenderRequest:
         return replace(self, tone=None) if self.tone else self
 
     def file_name(self, engine_tag: str) -> str:
-        key = [engine_tag, self.voice_id or "", self.rate, round(self.volume, 2), self.text,
-               self.tone.name if self.tone else ""]
+        key = [_CACHE_FORMAT, engine_tag, self.voice_id or "", self.rate,
+               round(self.volume, 2), self.text, self.tone.name if self.tone else ""]
         digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
         return f"{digest}.wav"
 
@@ -308,6 +311,8 @@ class EngineWorker:
             renderer.render(req.text, tmp)
             clip = load_clip(tmp, req.text)
             if clip is not None:
+                trim_silence(tmp)
+                clip = load_clip(tmp, req.text) or clip
                 os.replace(tmp, final)
                 log.debug("rendered %r (%.2f s)", req.text, clip.duration)
                 return Clip(final, clip.duration, req.text)

@@ -6,7 +6,8 @@ thing is due. The public methods only take a lock for a moment, so the GUI threa
 audio. Callbacks (`on_caption`, `on_notice`) run in that thread, outside the lock.
 
 The clock may be scaled (terminal mode's --time-scale): due times are compared only with
-`clock()`, and how long to wait in real time is estimated from how fast the clock has moved.
+`clock()`; how long to wait in real time uses the clock's `scale` when it is a
+`coach.core.clock.Clock`, else is estimated from how fast the clock has moved.
 Subclasses decide what sound a cue gets (`_resolve`) and set up the sound (`_setup`).
 """
 
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from coach.core.cues import Cue
 from coach.speech.clips import Clip
@@ -35,6 +37,8 @@ from coach.speech.speaker import (
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+#: A clock function, or a `coach.core.clock.Clock` (an object with `now()` and `scale`).
+ClockSource = Any
 StartCallback = Callable[[Cue, Clip, float], None]
 
 _MAX_WAIT = 0.5        # real seconds; look again at least this often
@@ -48,17 +52,29 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("physio-coach")) / "speech"
 
 
-class _ClockRate:
-    """How many clock seconds pass per real second (1 unless the clock is scaled)."""
+def clock_function(clock: ClockSource) -> tuple[Clock, float | None]:
+    """(the function to read, its known scale or None) for a clock function or Clock object."""
+    now = getattr(clock, "now", None)
+    if callable(now):
+        scale = getattr(clock, "scale", None)
+        return now, float(scale) if isinstance(scale, int | float) and scale > 0 else None
+    return clock, None
 
-    def __init__(self, clock: Clock, wall: Clock) -> None:
+
+class _ClockRate:
+    """How many clock seconds pass per real second: the clock's `scale`, or measured."""
+
+    def __init__(self, clock: Clock, wall: Clock, scale: float | None) -> None:
         self._wall = wall
+        self._scale = scale
         self._c0 = clock()
         self._w0 = wall()
 
     def real_wait(self, clock_seconds: float, now: float) -> float:
         if clock_seconds <= 0:
             return 0.0
+        if self._scale is not None:
+            return min(clock_seconds / self._scale, _MAX_WAIT)
         elapsed = self._wall() - self._w0
         if elapsed < _RATE_WARMUP:
             return min(clock_seconds, _WARMUP_WAIT)
@@ -71,7 +87,7 @@ class ScheduledSpeaker:
 
     def __init__(
         self,
-        clock: Clock,
+        clock: ClockSource,
         *,
         settings: SpeechSettings | None = None,
         on_caption: CaptionCallback = noop_caption,
@@ -81,7 +97,7 @@ class ScheduledSpeaker:
         name: str = "speaker",
         wall: Clock = time.monotonic,
     ) -> None:
-        self._clock = clock
+        self._clock, scale = clock_function(clock)
         self._settings = settings or SpeechSettings()
         self._on_caption = on_caption
         self._on_notice = on_notice
@@ -92,7 +108,7 @@ class ScheduledSpeaker:
             self, self._resolve, on_caption=self._caption, on_start=on_start,
             late_limit=late_limit,
         )
-        self._rate = _ClockRate(clock, wall)
+        self._rate = _ClockRate(self._clock, wall, scale)
         self._closed = False
         self._dirty = False
         self._voice_off_sent = False

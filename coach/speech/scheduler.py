@@ -166,6 +166,7 @@ class CueScheduler:
             if self._current is not None:
                 log.debug("%r pre-empts %r", cue.text, self._current.cue.text)
                 self.stats.preempted += 1
+                self._player.stop()
             self._start(entry, clip, now)
         self._pending = keep
         return wake

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach.speech.scheduled import Clock, ScheduledSpeaker
+from coach.speech.scheduled import ClockSource, ScheduledSpeaker
 
 
 class SilentSpeaker(ScheduledSpeaker):
     """Captions only, on the same clock and with the same cancel rules as the real speaker."""
 
-    def __init__(self, clock: Clock, **kwargs: Any) -> None:
+    def __init__(self, clock: ClockSource, **kwargs: Any) -> None:
         kwargs.setdefault("name", "silent-speaker")
         super().__init__(clock, **kwargs)
