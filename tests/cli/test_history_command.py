@@ -1,0 +1,170 @@
+"""`coach history` prints the weekly table; `coach export --csv` writes every session and set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coach.core.errors import KnownError
+from coach.core.models import Side
+from coach.core.records import ExerciseEvent, ExerciseEventKind, Felt, PainScore, SetRecord
+from coach.history_cli import CSV_COLUMNS, export_command, history_command
+from coach.storage.history import HistoryStore
+
+LONDON = ZoneInfo("Europe/London")
+TODAY = date(2024, 6, 5)  # a Wednesday
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = HistoryStore.open(tmp_path / "history.db", now=lambda: at(TODAY), backup=False)
+    yield s
+    s.close()
+
+
+def add_session(store, day: date, *, leg: int | None = None, back: int | None = None,
+                sets: int = 2, goal: int = 3, note: str | None = None, outcome="completed"):
+    start = at(day)
+    sid = store.start_session("gentle", "Gentle routine", start, weekly_goal=goal,
+                              pain_before=PainScore(back=back, leg=leg))
+    for n in range(1, sets + 1):
+        store.record_set(sid, SetRecord("bridge", n, start + timedelta(minutes=n),
+                                        side=Side.LEFT, reps_done=10, reps_planned=10,
+                                        hold_seconds=5.0, hold_seconds_planned=5.0,
+                                        work_seconds=150.0, sets_planned=sets))
+    store.finish_session(sid, start + timedelta(minutes=20), outcome, felt=Felt.SAME,
+                         note=note)
+    return sid
+
+
+@pytest.fixture
+def history(store):
+    for day, leg, back in [(date(2024, 5, 20), 6, 3), (date(2024, 5, 22), 6, 4),
+                           (date(2024, 5, 24), 6, None), (date(2024, 6, 3), 4, 2)]:
+        add_session(store, day, leg=leg, back=back)
+    return store
+
+
+def test_history_prints_the_weekly_table_and_the_summaries(history):
+    out = io.StringIO()
+    assert history_command(history, 3, False, out, today=TODAY) == 0
+    assert out.getvalue().splitlines() == [
+        "Week of     Sessions  Goal  Adherence  Back pain  Leg pain  Active min",
+        "2024-05-20         3     3       100%        3.5       6.0          15",
+        "2024-05-27         0     3         0%          -         -           0",
+        "2024-06-03         1     3        33%        2.0       4.0           5",
+        "",
+        "1 of 3 sessions this week; leg pain down from 6 to 4 over 3 weeks",
+        "50% of planned sessions done; goal met in 1 of 2 weeks",
+        "0 days in a row (best 1); 0 weeks in a row on goal (best 1)",
+        "5 active minutes this week; 7 a week on average over 3 weeks",
+    ]
+
+
+def test_history_as_json_has_one_object_per_week(history):
+    out = io.StringIO()
+    assert history_command(history, 2, True, out, today=TODAY) == 0
+    data = json.loads(out.getvalue())
+    assert data["today"] == "2024-06-05"
+    assert data["weeks"] == [
+        {"week_start": "2024-05-27", "week_end": "2024-06-02", "sessions": 0, "goal": 3,
+         "adherence": 0.0, "completed": 0, "stopped_for_pain": 0, "pain_back_mean": None,
+         "pain_leg_mean": None, "active_minutes": 0.0},
+        {"week_start": "2024-06-03", "week_end": "2024-06-09", "sessions": 1, "goal": 3,
+         "adherence": 0.333, "completed": 1, "stopped_for_pain": 0, "pain_back_mean": 2.0,
+         "pain_leg_mean": 4.0, "active_minutes": 5.0},
+    ]
+    assert data["streaks"] == {"current_days": 0, "best_days": 1, "current_weeks": 0,
+                               "best_weeks": 1}
+    assert data["summaries"]["headline"] == "1 of 3 sessions this week"
+
+
+def test_an_empty_history_prints_weeks_of_zero(store):
+    out = io.StringIO()
+    assert history_command(store, 2, False, out, today=TODAY) == 0
+    assert out.getvalue().splitlines()[-4] == "0 of 3 sessions this week"
+
+
+def test_fewer_than_one_week_is_a_usage_error(store):
+    err = io.StringIO()
+    assert history_command(store, 0, False, io.StringIO(), today=TODAY, stderr=err) == 2
+    assert "--weeks must be 1 or more" in err.getvalue()
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_export_writes_every_session_set_and_exercise_event(store, tmp_path):
+    first = add_session(store, date(2024, 6, 3), leg=5, back=2, sets=2, note="Stiff, ok")
+    empty = store.start_session("gentle", "Gentle routine", at(date(2024, 6, 4)))
+    store.record_exercise_event(first, ExerciseEvent(ExerciseEventKind.SKIPPED, "plank",
+                                                     at(date(2024, 6, 3)) + timedelta(
+                                                         minutes=1, seconds=30)))
+    target = tmp_path / "out" / "history.csv"
+    target.parent.mkdir()
+    out = io.StringIO()
+    assert export_command(store, target, stdout=out) == 0
+    assert out.getvalue() == f"Wrote 2 sessions and 2 sets to {target}\n"
+
+    rows = read_csv(target)
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert [(r["session_id"], r["record"], r["exercise_id"], r["set_number"]) for r in rows] == [
+        (str(first), "set", "bridge", "1"),
+        (str(first), "skipped", "plank", ""),
+        (str(first), "set", "bridge", "2"),
+        (str(empty), "", "", ""),
+    ]
+    one = rows[0]
+    assert one["outcome"] == "completed"
+    assert one["local_date"] == "2024-06-03"
+    assert one["started_at"] == "2024-06-03T09:00:00+01:00"
+    assert one["pain_before_leg"] == "5"
+    assert one["pain_after_leg"] == ""
+    assert one["side"] == "left"
+    assert one["hold_seconds"] == "5.0"
+    assert one["complete"] == "1"
+    assert one["note"] == "Stiff, ok"
+    assert rows[3]["outcome"] == "ended-early"
+    assert rows[3]["closed"] == "0"
+
+
+def test_export_quotes_notes_a_spreadsheet_would_run_as_formulas(store, tmp_path):
+    add_session(store, date(2024, 6, 3), note="=HYPERLINK(\"http://x\")")
+    target = tmp_path / "h.csv"
+    export_command(store, target, stdout=io.StringIO())
+    assert read_csv(target)[0]["note"] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_export_replaces_an_existing_file_only_with_a_complete_one(store, tmp_path):
+    add_session(store, date(2024, 6, 3))
+    target = tmp_path / "h.csv"
+    target.write_text("old export")
+    export_command(store, target, stdout=io.StringIO())
+    assert target.read_text().startswith("session_id,")
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_export_to_a_folder_that_does_not_exist_is_a_plain_error(store, tmp_path):
+    with pytest.raises(KnownError, match="could not be written"):
+        export_command(store, tmp_path / "missing" / "h.csv", stdout=io.StringIO())
+
+
+def test_export_to_dash_writes_to_standard_output(store):
+    add_session(store, date(2024, 6, 3), sets=1)
+    out = io.StringIO()
+    assert export_command(store, "-", stdout=out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("session_id,routine_id,")
+    assert len(lines) == 2
