@@ -66,6 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=_cmd_list)
 
+    p = sub.add_parser("history", help="print your weekly progress: sessions against the goal, "
+                                       "pain before sessions, active minutes")
+    add_globals(p, top=False)
+    p.add_argument("--weeks", type=int, default=12, metavar="N",
+                   help="how many weeks to show, ending with this one (default 12)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(handler=_cmd_history)
+
+    p = sub.add_parser("export", help="write every session and set to a CSV file")
+    add_globals(p, top=False)
+    p.add_argument("--csv", type=Path, required=True, metavar="FILE",
+                   help="the CSV file to write ('-' for standard output)")
+    p.set_defaults(handler=_cmd_export)
+
     return parser
 
 
@@ -142,6 +156,21 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     if any(pf.status is FileStatus.UNREADABLE for pf in checked):
         return EXIT_USAGE
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+# --- history and export (coach/history_cli.py; imported only when used) ----------------------
+
+
+def _cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.history_cli import cmd_history
+
+    return cmd_history(args, out)
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.history_cli import cmd_export
+
+    return cmd_export(args, out)
 
 
 # --- list ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ sessions for back and leg, active minutes) and the one-line summaries, or the sa
 `export_command` writes every session, set and skipped/stopped exercise to a CSV file. Both
 take an open `HistoryStore`; `cmd_history` and `cmd_export` are the argparse handlers that open
 it (read-only in spirit: they never close a session another window may be running) and print
-the store's notices to stderr.
+the store's notices to stderr; `coach/cli.py` defines the two subparsers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from coach.core.errors import KnownError
 from coach.core.records import SessionRecord
-from coach.core.stats import DEFAULT_WEEKLY_GOAL, DEFAULT_WEEKS, ProgressReport, WeekStats
+from coach.core.stats import DEFAULT_WEEKLY_GOAL, ProgressReport, WeekStats
 from coach.storage.errors import StorageNotice
 from coach.storage.history import HistoryStore
 
@@ -261,23 +261,6 @@ def _write_csv(store: HistoryStore, f: TextIO) -> tuple[int, int]:
 
 
 # --- argparse wiring ---------------------------------------------------------------------------
-
-
-def add_parsers(sub: Any, add_globals: Any) -> None:
-    """Add `history` and `export` to the `coach` subparsers (`add_globals(p, top=False)`)."""
-    p = sub.add_parser("history", help="print your weekly progress: sessions, goal, pain, "
-                                       "active minutes")
-    add_globals(p, top=False)
-    p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, metavar="N",
-                   help=f"how many weeks to show, ending with this one (default {DEFAULT_WEEKS})")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.set_defaults(handler=cmd_history)
-
-    p = sub.add_parser("export", help="write every session and set to a CSV file")
-    add_globals(p, top=False)
-    p.add_argument("--csv", type=Path, required=True, metavar="FILE",
-                   help="the CSV file to write ('-' for standard output)")
-    p.set_defaults(handler=cmd_export)
 
 
 def _tell(notice: StorageNotice) -> None:

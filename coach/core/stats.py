@@ -11,7 +11,8 @@ Definitions (the progress tab and `coach history` show exactly these):
   sessions keeps the goal of the week before; before the first recorded goal, `default_goal`.
 - *Adherence* of a week is sessions / goal (above 1 when more were done); over several weeks it
   is the sum of min(sessions, goal) over the sum of goals, for weeks that are over (the current
-  week is not yet over and is left out), so an extra session never makes up for a missed week.
+  week is not yet over and is left out) and not before the first session ever, so an extra
+  session never makes up for a missed week and nobody "missed" weeks before they started.
 - *Day streak*: consecutive days with at least one counted session. Several sessions on one day
   count once. The current streak still holds today when the last counted day was yesterday (the
   day is not over).
@@ -126,10 +127,14 @@ def _week_goal(week: Sequence[SessionRecord], carried: int) -> int:
     return goals[-1] if goals else carried
 
 
-def window_adherence(weeks: Sequence[WeekStats], today: date) -> float | None:
-    """Sum of min(sessions, goal) / sum of goals over the weeks that are over; None if none."""
+def window_adherence(weeks: Sequence[WeekStats], today: date,
+                     since: date | None = None) -> float | None:
+    """Sum of min(sessions, goal) / sum of goals over the weeks that are over, from the week of
+    `since` (the first session ever: weeks before someone started are not missed weeks);
+    None when there is no such week."""
     this_week = week_start(today)
-    over = [w for w in weeks if w.week_start < this_week and w.goal > 0]
+    first = week_start(since) if since is not None else date.min
+    over = [w for w in weeks if first <= w.week_start < this_week and w.goal > 0]
     planned = sum(w.goal for w in over)
     if planned == 0:
         return None
@@ -369,9 +374,12 @@ def week_summary(week: WeekStats) -> str:
     return f"{_plural(week.sessions, 'session')} this week"
 
 
-def adherence_summary(weeks: Sequence[WeekStats], today: date) -> str:
-    over = [w for w in weeks if w.week_start < week_start(today)]
-    value = window_adherence(weeks, today)
+def adherence_summary(weeks: Sequence[WeekStats], today: date,
+                      since: date | None = None) -> str:
+    """'80% of planned sessions done; goal met in 3 of 4 weeks' (finished weeks only)."""
+    first = week_start(since) if since is not None else date.min
+    over = [w for w in weeks if first <= w.week_start < week_start(today) and w.goal > 0]
+    value = window_adherence(weeks, today, since)
     if value is None:
         return "No finished weeks yet"
     met = sum(1 for w in over if w.met_goal)
@@ -503,6 +511,7 @@ def progress_report(
     if weeks < 1:
         raise ValueError("at least one week is needed")
     mondays = week_starts(today, weeks)
+    first_day = min((s.local_date for s in sessions), default=None)
     in_view = weekly_stats(sessions, first_week=mondays[0], last_week=today,
                            default_goal=default_goal)
     s = streaks(sessions, today, default_goal)
@@ -520,7 +529,8 @@ def progress_report(
     summaries = Summaries(
         headline=headline,
         sessions=sessions_line,
-        adherence=adherence_summary(in_view, today),
+        adherence=(adherence_summary(in_view, today, first_day) if first_day is not None
+                   else "No sessions recorded yet"),
         streaks=streak_summary(s),
         calendar=calendar_summary(cal),
         back_pain=back_line,
@@ -531,7 +541,8 @@ def progress_report(
     return ProgressReport(
         today=today,
         weeks=tuple(in_view),
-        adherence=window_adherence(in_view, today),
+        adherence=(window_adherence(in_view, today, first_day) if first_day is not None
+                   else None),
         streaks=s,
         calendar=tuple(cal),
         back_pain=back,

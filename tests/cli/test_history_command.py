@@ -168,3 +168,32 @@ def test_export_to_dash_writes_to_standard_output(store):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("session_id,routine_id,")
     assert len(lines) == 2
+
+
+def test_the_coach_command_runs_history_and_export_in_the_data_dir(tmp_path, capsys):
+    from coach.cli import main
+
+    data = tmp_path / "data"
+    out = io.StringIO()
+    assert main(["history", "--weeks", "1", "--json", "--data-dir", str(data)], stdout=out) == 0
+    assert len(json.loads(out.getvalue())["weeks"]) == 1
+    target = tmp_path / "all.csv"
+    assert main(["export", "--csv", str(target), "--data-dir", str(data)],
+                stdout=io.StringIO()) == 0
+    assert target.read_text().startswith("session_id,")
+    assert (data / "history.db").exists()
+
+
+def test_a_history_from_a_newer_app_is_one_plain_sentence_on_the_command_line(tmp_path, capsys):
+    import sqlite3
+
+    from coach.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "history.db") as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert main(["history", "--data-dir", str(data)], stdout=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("coach: Your exercise history was saved by a newer version")
+    assert "Traceback" not in err

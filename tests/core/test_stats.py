@@ -377,3 +377,18 @@ def test_day_streaks_agree_with_counting_day_by_day(days, today):
         current += 1
         d -= timedelta(days=1)
     assert day_streaks(days, today) == (current, best)
+
+
+def test_weeks_before_the_first_session_are_not_missed_weeks():
+    history = [session(at(2024, 5, 27), goal=2), session(at(2024, 5, 28), goal=2)]
+    report = progress_report(history, [], today=date(2024, 6, 4))
+    assert report.adherence == 1.0
+    assert report.summaries.adherence == ("100% of planned sessions done; goal met in 1 of "
+                                          "1 week")
+
+
+def test_an_empty_history_says_so_instead_of_0_percent():
+    report = progress_report([], [], today=date(2024, 6, 4))
+    assert report.adherence is None
+    assert report.summaries.adherence == "No sessions recorded yet"
+    assert report.summaries.headline == "0 of 3 sessions this week"
