@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from coach.core.cues import SPOKEN_KINDS, Cue
+from coach.core.cues import SPOKEN_KINDS, Cue, CueKind
 from coach.speech import beeps
 from coach.speech.beeps import Tone, tone_for
 from coach.speech.clips import Clip, write_wav
@@ -46,6 +46,12 @@ from coach.speech.speaker import NoticeReason, SpeechNotice
 from coach.speech.voices import VoiceInfo
 
 log = logging.getLogger(__name__)
+
+#: Cues said where one phase ends and the next begins: they get the end tone (the first of those
+#: due at one instant does). Counts get a tick each.
+_PHASE_EDGE_KINDS = frozenset(
+    {CueKind.START, CueKind.REP, CueKind.RELAX, CueKind.SWITCH, CueKind.REST, CueKind.WELL_DONE}
+)
 
 #: After this many clips fail to play in one session, sound stays off without checking again.
 _MAX_PLAY_FAILURES = 3
@@ -79,6 +85,8 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         self._play_failures = 0
         self._prepared: dict[str, None] = {}
         self._tones: dict[tuple[Tone, float], Clip] = {}
+        self._cue_tones: dict[Cue, Tone | None] = {}
+        self._toned_instants: set[tuple[int, float]] = set()
         self._worker = EngineWorker(
             self._cache_dir, on_ready=self._clip_ready, on_failure=self._engine_failed,
             engine_factory=engine_factory,
@@ -113,17 +121,47 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         s = self._settings
         return RenderRequest(text, s.voice_id, s.rate, s.volume, tone)
 
+    def _decide_tone(self, cue: Cue) -> Tone | None:
+        """A tick with each count; the end tone where a phase ends (once per instant)."""
+        if not self._settings.beeps:
+            return None
+        if cue.beep or cue.kind is CueKind.COUNTDOWN:
+            return tone_for(cue)
+        if cue.kind in _PHASE_EDGE_KINDS:
+            instant = (cue.phase_id, round(cue.due, 3))
+            if instant not in self._toned_instants:
+                self._toned_instants.add(instant)
+                return Tone.END
+        return None
+
     def _tone_wanted(self, cue: Cue) -> Tone | None:
-        return tone_for(cue) if cue.beep and self._settings.beeps else None
+        if cue not in self._cue_tones:
+            self._cue_tones[cue] = self._decide_tone(cue)
+        return self._cue_tones[cue]
 
     def _on_say(self, cue: Cue) -> None:
+        if len(self._cue_tones) > 500:
+            self._forget_tones(keep=self._scheduler.pending)
+        tone = self._tone_wanted(cue)
         if self._speaks(cue):
-            self._worker.request(self._request(cue.text, self._tone_wanted(cue)), cue.due)
+            self._worker.request(self._request(cue.text, tone), cue.due)
+
+    def _on_cancel(self) -> None:
+        self._forget_tones(keep=[])
+
+    def _forget_tones(self, keep: list[Cue]) -> None:
+        self._cue_tones = {c: self._cue_tones[c] for c in keep if c in self._cue_tones}
+        self._toned_instants = {(c.phase_id, round(c.due, 3)) for c, t in self._cue_tones.items()
+                                if t is Tone.END}
 
     def _on_apply(self, old: SpeechSettings, new: SpeechSettings) -> None:
         if audio_device(old.audio_device) != audio_device(new.audio_device):
             self._probe_needed = True
-        if (old.voice_id, old.rate, old.volume) != (new.voice_id, new.rate, new.volume):
+        if old.beeps != new.beeps:
+            self._forget_tones(keep=[])
+        if (old.voice_id, old.rate, old.volume, old.beeps) != (
+            new.voice_id, new.rate, new.volume, new.beeps
+        ):
             for cue in self._scheduler.pending:
                 self._on_say(cue)
             for text in self._prepared:

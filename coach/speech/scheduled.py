@@ -131,6 +131,7 @@ class ScheduledSpeaker:
     def cancel(self) -> None:
         with self._cond:
             self._scheduler.cancel()
+            self._on_cancel()
             self._wake()
 
     def apply(self, settings: SpeechSettings) -> None:
@@ -182,6 +183,9 @@ class ScheduledSpeaker:
         pass
 
     def _on_apply(self, old: SpeechSettings, new: SpeechSettings) -> None:
+        pass
+
+    def _on_cancel(self) -> None:
         pass
 
     def _setup(self) -> None:

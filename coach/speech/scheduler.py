@@ -13,6 +13,8 @@ The rules:
 - An urgent cue (count, start, relax, rep, tempo) pre-empts whatever is playing that was due
   earlier, or anything non-urgent. A non-urgent cue waits for the clip playing to finish, within
   the same late limit, so a step being read is not cut off by "Halfway" (which is dropped instead).
+- Cues due at the same instant (the plan puts "2" and "Hold", or "Relax" and "Well done",
+  together) are said in the order asked, each as soon as the one before ends: one utterance.
 - When the clip is not rendered yet, the cue waits for it (within the late limit); if the cue also
   beeps, the tone plays on time instead and the words are dropped.
 """
@@ -61,11 +63,16 @@ Resolver = Callable[[Cue], Resolution]
 class _Entry:
     cue: Cue
     seq: int
+    start_by: float
     captioned: bool = False
 
     @property
     def order(self) -> tuple[float, int]:
         return (self.cue.due, self.seq)
+
+
+def _same_instant(a: Cue, b: Cue) -> bool:
+    return abs(a.due - b.due) < 1e-6
 
 
 @dataclass
@@ -111,7 +118,7 @@ class CueScheduler:
         if self._closed:
             log.debug("speaker closed; ignoring cue %r", cue.text)
             return
-        entry = _Entry(cue, next(self._seq))
+        entry = _Entry(cue, next(self._seq), cue.due + self._late_limit)
         self._pending.append(entry)
         self._pending.sort(key=lambda e: e.order)
 
@@ -147,19 +154,23 @@ class CueScheduler:
             if not entry.captioned:
                 entry.captioned = True
                 self._on_caption(cue)
-            late = now - cue.due
-            if late > self._late_limit:
-                self._drop(cue, f"{late * 1000:.0f} ms late")
+            if now > entry.start_by:
+                self._drop(cue, f"{(now - cue.due) * 1000:.0f} ms late")
                 continue
             resolution = self._resolve(cue)
             if resolution is None:
                 continue  # caption only
             clip = resolution.fallback if isinstance(resolution, Pending) else resolution
-            blocked = self._current is not None and not self._preempts(cue, self._current.cue)
+            playing = self._current.cue if self._current is not None else None
+            blocked = playing is not None and not self._preempts(cue, playing)
             if clip is None or blocked:
-                # Wait for the clip to be rendered, or for the one playing to end.
+                # Wait for the clip to be rendered, or for the one playing to end. Cues due at
+                # the same instant are said one after the other, like one sentence ("2. Hold"),
+                # so while one of them plays the next is not late.
+                if blocked and playing is not None and _same_instant(cue, playing):
+                    entry.start_by = max(entry.start_by, now + self._late_limit)
                 keep.append(entry)
-                wake_by(min(cue.due + self._late_limit + 1e-6, now + POLL))
+                wake_by(min(entry.start_by + 1e-6, now + POLL))
                 continue
             if isinstance(resolution, Pending):
                 self._drop(cue, "words not rendered in time; beep only")
@@ -173,7 +184,7 @@ class CueScheduler:
 
     @staticmethod
     def _preempts(cue: Cue, playing: Cue) -> bool:
-        if not cue.urgent:
+        if not cue.urgent or _same_instant(cue, playing):
             return False
         return not playing.urgent or cue.due > playing.due
 

@@ -211,3 +211,34 @@ def test_the_next_wake_up_is_the_earliest_due_time(h: Harness) -> None:
     assert h.at(0.0) == pytest.approx(20.0)
     h.at(20.0)
     assert h.at(20.01) == pytest.approx(30.0)
+
+
+def test_cues_due_at_the_same_instant_are_said_in_turn_however_long(h: Harness) -> None:
+    # The plan puts the rep number and "Hold" at the same instant, "Relax" and "Well done" too.
+    h.scheduler.add(cue("2", 10.0, CueKind.REP))
+    h.scheduler.add(cue("Hold", 10.0, CueKind.START))
+    h.scheduler.add(cue("Well done", 10.0, CueKind.WELL_DONE))
+    h.at(10.0)
+    h.at(10.2)
+    h.at(10.4)  # "2" is still playing: "Hold" waits, it is not late
+    h.player.finish()
+    h.at(10.45)
+    h.at(10.7)
+    h.player.finish()
+    h.at(10.9)
+    assert h.player.played == [(10.0, "2"), (10.45, "Hold"), (10.9, "Well done")]
+    assert h.scheduler.stats.dropped == 0
+    assert h.player.stops == [], "nothing in the group cut off another"
+
+
+def test_a_same_instant_group_is_still_cut_by_the_next_count(h: Harness) -> None:
+    h.scheduler.add(cue("A long step sentence", 10.0, CueKind.STEP))
+    h.scheduler.add(cue("Another step", 10.0, CueKind.STEP))
+    h.scheduler.add(cue("3", 11.0, CueKind.COUNTDOWN))
+    h.at(10.0)
+    h.at(10.5)
+    h.at(11.0)  # "3" cuts the first step; the second step is now behind a later cue
+    h.at(11.2)
+    h.at(11.4)
+    assert h.player.texts == ["A long step sentence", "3"]
+    assert [c.text for c, _ in h.scheduler.stats.dropped_cues] == ["Another step"]

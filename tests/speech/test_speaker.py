@@ -212,3 +212,22 @@ def test_a_scaled_clock_is_followed(collector: Collector) -> None:
         assert time.monotonic() - t0 < 1.0
     finally:
         sp.shutdown()
+
+
+def test_beeps_tick_the_last_three_seconds_and_mark_each_phase_edge_once(
+    make_speaker, collector  # noqa: ANN001
+) -> None:
+    audio = FakeAudio()
+    sp = make_speaker(FakeEngine(), audio, settings=SpeechSettings(mute=True))
+    t0 = time.monotonic() + 0.05
+    for text, kind, at in [
+        ("3", CueKind.COUNTDOWN, 0.00), ("2", CueKind.COUNTDOWN, 0.02),
+        ("1", CueKind.COUNTDOWN, 0.04),
+        ("2", CueKind.REP, 0.06), ("Hold", CueKind.START, 0.06),
+        ("Halfway", CueKind.HALFWAY, 0.08),
+        ("Relax", CueKind.RELAX, 0.10), ("Well done", CueKind.WELL_DONE, 0.10),
+    ]:
+        sp.say(Cue(kind, text, t0 + at, phase_id=1))
+    assert collector.wait_caption("Well done", WAIT)
+    sp.shutdown()
+    assert audio.tones() == ["tone-tick-100.wav"] * 3 + ["tone-end-100.wav"] * 2
