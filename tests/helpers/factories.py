@@ -40,8 +40,8 @@ def exercise(
     category: Category = Category.STRETCH,
     **dose_fields: Any,
 ) -> Exercise:
-    if not dose_fields:
-        dose_fields = {"hold_seconds": 10}
+    if not {"hold_seconds", "tempo", "duration_seconds", "open_ended"} & dose_fields.keys():
+        dose_fields["hold_seconds"] = 10
     return Exercise(
         id=exercise_id,
         name=name or exercise_id.replace("-", " ").capitalize(),
