@@ -7,7 +7,6 @@ session belongs to the local date on which it started (see `local_date`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 ONE_WEEK = timedelta(days=7)
@@ -28,11 +27,6 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_end(day: date) -> date:
-    """The Sunday on or after `day`."""
-    return week_start(day) + timedelta(days=6)
-
-
 def weeks_between(first: date, last: date) -> int:
     """Whole weeks from the week of `first` to the week of `last` (0 for the same week)."""
     return (week_start(last) - week_start(first)).days // 7
@@ -44,12 +38,3 @@ def week_starts(last: date, count: int) -> list[date]:
         raise ValueError("count must not be negative")
     end = week_start(last)
     return [end - ONE_WEEK * (count - 1 - i) for i in range(count)]
-
-
-def week_starts_from(first: date, last: date) -> Iterator[date]:
-    """The Mondays of every week from the week of `first` to the week of `last`, in order."""
-    monday = week_start(first)
-    end = week_start(last)
-    while monday <= end:
-        yield monday
-        monday += ONE_WEEK

@@ -77,6 +77,7 @@ class WriteProblem(StrEnum):
     READ_ONLY = "read-only"
     BUSY = "busy"
     IO_ERROR = "io-error"
+    DAMAGED = "damaged"
 
     @property
     def reason(self) -> str:
@@ -89,7 +90,7 @@ class WriteProblem(StrEnum):
     @property
     def needs_new_connection(self) -> bool:
         """A connection opened read-only stays read-only; a full disk can be retried as is."""
-        return self in (WriteProblem.READ_ONLY, WriteProblem.IO_ERROR)
+        return self in (WriteProblem.READ_ONLY, WriteProblem.IO_ERROR, WriteProblem.DAMAGED)
 
 
 _REASONS = {
@@ -98,6 +99,8 @@ _REASONS = {
                              "the folder can be written to again"),
     WriteProblem.BUSY: ("another program is using the history file", "it is free again"),
     WriteProblem.IO_ERROR: ("the disk reported an error", "the disk works again"),
+    # The next attempt reopens the file: the damaged one is moved aside and a new one started.
+    WriteProblem.DAMAGED: ("the history file is damaged", "a new history file is started"),
 }
 
 _CODES = {
@@ -108,6 +111,8 @@ _CODES = {
     SQLITE_BUSY: WriteProblem.BUSY,
     SQLITE_LOCKED: WriteProblem.BUSY,
     SQLITE_IOERR: WriteProblem.IO_ERROR,
+    SQLITE_CORRUPT: WriteProblem.DAMAGED,
+    SQLITE_NOTADB: WriteProblem.DAMAGED,
 }
 
 _MESSAGES = (
@@ -116,6 +121,8 @@ _MESSAGES = (
     ("unable to open database", WriteProblem.READ_ONLY),
     ("database is locked", WriteProblem.BUSY),
     ("disk i/o error", WriteProblem.IO_ERROR),
+    ("malformed", WriteProblem.DAMAGED),
+    ("not a database", WriteProblem.DAMAGED),
 )
 
 _ERRNOS = {

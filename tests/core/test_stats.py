@@ -392,3 +392,12 @@ def test_an_empty_history_says_so_instead_of_0_percent():
     assert report.adherence is None
     assert report.summaries.adherence == "No sessions recorded yet"
     assert report.summaries.headline == "0 of 3 sessions this week"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(1900, 1, 8), max_value=date(2200, 1, 1)))
+def test_the_week_of_a_day_starts_on_the_monday_on_or_before_it(day):
+    monday = week_start(day)
+    assert monday.weekday() == 0
+    assert 0 <= (day - monday).days <= 6
+    assert week_starts(day, 2) == [monday - timedelta(days=7), monday]

@@ -185,6 +185,7 @@ def test_a_bug_in_one_kept_record_does_not_lose_the_others(db_path, now):
     (sqlite3.OperationalError("unable to open database file"), WriteProblem.READ_ONLY),
     (sqlite3.OperationalError("database is locked"), WriteProblem.BUSY),
     (sqlite3.OperationalError("disk I/O error"), WriteProblem.IO_ERROR),
+    (sqlite3.DatabaseError("database disk image is malformed"), WriteProblem.DAMAGED),
     (sqlite3.IntegrityError("FOREIGN KEY constraint failed"), None),
     (ValueError("a bug"), None),
 ])
