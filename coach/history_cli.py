@@ -271,9 +271,7 @@ def _open_for_reading(args: argparse.Namespace) -> HistoryStore:
     from coach.paths import resolve
 
     paths = resolve(getattr(args, "data_dir", None))
-    store = HistoryStore.open(paths.history_db, recover=False, on_notice=_tell)
-    store.take_notices()  # already told
-    return store
+    return HistoryStore.open(paths.history_db, recover=False, on_notice=_tell)
 
 
 def cmd_history(args: argparse.Namespace, out: TextIO) -> int:

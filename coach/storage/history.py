@@ -12,8 +12,8 @@ Contract in brief (details on each method):
   memory, in order, and a `WRITES_PENDING` notice is given once; every later write, `flush()`
   and `close()` try again, and `WRITES_SAVED` follows when they are written. Nothing kept is
   dropped while the process lives. Reads see only what is on disk.
-- Notices go to the `on_notice` callback given to `open()` and are also queued for
-  `take_notices()`; the window or the command line shows each once.
+- Each notice is delivered once: to the `on_notice` callback given to `open()`, or, without
+  one, queued for `take_notices()`. The window or the command line shows it as it is.
 
 A store is used from one thread (the GUI thread, or the command line's only thread).
 """
@@ -326,12 +326,13 @@ class HistoryStore:
 
     def _notify(self, kind: NoticeKind, message: str, path: Path | None = None) -> None:
         notice = StorageNotice(kind, message, path)
-        self._notices.append(notice)
         if self._on_notice is not None:
             self._on_notice(notice)
+        else:
+            self._notices.append(notice)
 
     def take_notices(self) -> list[StorageNotice]:
-        """The notices given since the last call, oldest first (each is returned once)."""
+        """The notices given since the last call, oldest first (only without `on_notice`)."""
         notices, self._notices = self._notices, []
         return notices
 
