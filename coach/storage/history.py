@@ -651,6 +651,22 @@ class HistoryStore:
 
         return self._write(_Write("red-flag screening", apply, data))
 
+    def acknowledge_screening(self, at: datetime) -> bool:
+        """Record that the person read the advice shown for the latest screening; True when on
+        disk. LookupError (a bug) when there is no screening to acknowledge."""
+        _check_aware(at, "at")
+        data = {"at": at.isoformat()}
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            cursor = conn.execute(
+                "UPDATE red_flag_screenings SET acknowledged_at = :at"
+                " WHERE id = (SELECT MAX(id) FROM red_flag_screenings)", data)
+            if cursor.rowcount != 1:
+                raise LookupError("there is no red-flag screening to acknowledge")
+            return []
+
+        return self._write(_Write("acknowledgement of the red-flag advice", apply, data))
+
     # --- reading -----------------------------------------------------------------------------
 
     def _reader(self) -> sqlite3.Connection:
@@ -775,6 +791,11 @@ class HistoryStore:
             weeks=weeks,
             default_goal=default_goal,
         )
+
+    def latest_screening(self) -> Screening | None:
+        """The most recent red-flag screening, or None before the first."""
+        found = self.screenings()
+        return found[-1] if found else None
 
     def integrity_check(self) -> list[str]:
         """`PRAGMA integrity_check` on the open file: ["ok"] when healthy."""

@@ -296,3 +296,20 @@ def test_sessions_around_a_daylight_saving_change_keep_their_local_day_and_week(
         (date(2024, 3, 25), 2), (date(2024, 4, 1), 1)]
     report = store.progress(date(2024, 4, 1), weeks=2)
     assert [w.sessions for w in report.weeks] == [2, 1]
+
+
+def test_the_latest_screening_can_be_acknowledged_after_it_was_answered(store, now):
+    assert store.latest_screening() is None
+    store.record_screening(Screening(now(), {"bladder": True}))
+    read_at = now.advance(minutes=2)
+    store.acknowledge_screening(read_at)
+    latest = store.latest_screening()
+    assert latest is not None
+    assert latest.any_positive
+    assert latest.acknowledged_at == read_at
+
+
+def test_acknowledging_without_a_screening_is_a_bug(store, now):
+    with pytest.raises(LookupError):
+        store.acknowledge_screening(now())
+    assert store.pending_count == 0
