@@ -1,0 +1,151 @@
+"""Presenter mode: one exercise after another, fullscreen, for a physiotherapist in the clinic.
+
+The same session view as a patient's, in a presenter style: full screen on the chosen screen,
+the high-contrast palette, extra large type, and only the exercise (its name, set/rep/side, the
+illustration, the big countdown and the current step); no buttons, no captions. It is started
+from the Exercises browser ("Present fullscreen") and runs from that exercise through the rest
+of the list shown, so a clicker steps through them; every step is read aloud.
+
+Clicker keys: Page Down or Right = next exercise, Page Up or Left = back (restart the exercise,
+or pressed again straight away, the previous one), Space, B or "." = pause (clickers send B or
+"." for their "blank screen" button), Esc ends the presentation at once (a demonstration is not
+recorded, so there is nothing to confirm). A, M, H and F11 work as in the session window.
+
+With two or more screens and none remembered, it asks once which to use and offers to remember
+the choice (`choose_screen`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication, QScreen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.settings import Theme
+from coach.ui.prompts import Prompts, ScreenChoice
+from coach.ui.session_controller import SessionController
+from coach.ui.session_window import Control, SessionWindow
+from coach.ui.theme import palette
+from coach.ui.widgets import plain_label
+
+#: Presenter type is about this much larger than the session window's.
+TYPE_SCALE = 1.6
+
+PRESENTER_KEYS: dict[str, tuple[str, ...]] = {
+    "pause": ("Space", "B", "."),
+    "skip": ("PgDown", "Right"),
+    "back": ("PgUp", "Left"),
+}
+
+
+class PresenterWindow(SessionWindow):
+    """A `SessionWindow` in presenter style; `show_on(screen)` puts it full screen there."""
+
+    def __init__(self, controller: SessionController, *, prompts: Prompts | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(controller, prompts=prompts, presenter=True, parent=parent)
+        self.setPalette(palette(Theme.HIGH_CONTRAST))
+        self.setAutoFillBackground(True)
+        self.setWindowTitle(f"Presenting {controller.plan.name} — Physio Coach")
+        self._enlarge()
+
+    def _keys_for(self, control: Control) -> tuple[str, ...]:
+        return PRESENTER_KEYS.get(control.name, control.keys)
+
+    def _enlarge(self) -> None:
+        finished = self.finished_view
+        for label, factor in ((self.title, TYPE_SCALE), (self.counter, TYPE_SCALE),
+                              (self.current_step, TYPE_SCALE * 1.4), (finished.title, 1.3),
+                              (finished.summary, TYPE_SCALE), (finished.details, TYPE_SCALE),
+                              (finished.hint, TYPE_SCALE)):
+            font = QFont(label.font())
+            font.setPointSizeF(font.pointSizeF() * factor)
+            label.setFont(font)
+        self.current_step.setWordWrap(True)
+        # Yellow digits and ring on black, like the high-contrast theme's buttons.
+        self.countdown.work_colour = palette(Theme.HIGH_CONTRAST).highlight().color()
+
+    def ask_stop(self) -> None:
+        """Esc ends the demonstration straight away."""
+        self.close()
+
+    def show_on(self, screen: QScreen | None) -> None:
+        """Full screen on `screen` (None: wherever the window manager puts it)."""
+        if screen is not None:
+            self.setScreen(screen)
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
+
+
+# --- choosing the screen ---------------------------------------------------------------------
+
+
+def screen_names(screens: Sequence[QScreen], current: QScreen | None) -> list[str]:
+    names = []
+    for n, screen in enumerate(screens, start=1):
+        size = screen.size()
+        text = f"Screen {n}: {screen.name() or 'unnamed'} ({size.width()} × {size.height()})"
+        if screen is current:
+            text += ", where Physio Coach is now"
+        names.append(text)
+    return names
+
+
+def choose_screen(prompts: Prompts, parent: QWidget | None, saved: int | None,
+                  screens: Sequence[QScreen] | None = None) -> ScreenChoice | None:
+    """The screen to present on: the only one, the remembered one, else ask (None: cancelled).
+
+    A remembered screen that is no longer connected is asked about again.
+    """
+    screens = list(QGuiApplication.screens() if screens is None else screens)
+    if len(screens) <= 1:
+        return ScreenChoice(0, remember=False)
+    if saved is not None and 0 <= saved < len(screens):
+        return ScreenChoice(saved, remember=False)
+    current = parent.screen() if parent is not None else None
+    # Offer the screen the main window is not on: the one facing the room.
+    default = next((n for n, s in enumerate(screens) if s is not current), 0)
+    return prompts.choose_screen(parent, screen_names(screens, current), default)
+
+
+class ScreenChooser(QDialog):
+    """"Which screen should the exercise be shown on?" with "Remember this choice"."""
+
+    def __init__(self, names: Sequence[str], current: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Present on which screen?")
+        intro = plain_label("Which screen should the exercise be shown on?", selectable=False)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Screens")
+        self.list.addItems(list(names))
+        self.list.setCurrentRow(max(0, min(current, len(names) - 1)))
+        self.list.itemActivated.connect(lambda _item: self.accept())
+        self.remember = QCheckBox("&Remember this choice")
+        self.remember.setAccessibleName("Remember this screen for presenting")
+        self.remember.setChecked(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Present here")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addWidget(self.remember)
+        layout.addWidget(buttons)
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def choice(self) -> ScreenChoice:
+        return ScreenChoice(self.list.currentRow(), self.remember.isChecked())

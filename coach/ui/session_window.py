@@ -1,0 +1,521 @@
+"""The session window: what a person on a mat, three metres away, needs to see and press.
+
+It renders the controller's `DisplayState` and forwards key presses and buttons to it; it holds
+no timer and computes nothing from time. Layout, top to bottom: the exercise name with "Exercise
+2 of 3", "Set 2 of 3 · Rep 4 of 10 · Left side" and the physio's note; the illustration and the
+steps (the current one highlighted) beside the big countdown ring; the last cue said, "Next up";
+then the controls. When the session ends it shows a summary with a Close button.
+
+Keys work wherever the focus is (window shortcuts), and each has a button with an accessible
+name: Space pause/resume, Right or PageDown skip, Left or PageUp back (clicker friendly), A +10 s,
+M mute, H "this hurts", F11 full screen, Esc stop (asks first). Window shortcuts are matched
+before a focused button sees the key, so Space always pauses and never also presses a button;
+Return presses the focused button instead.
+
+Every label showing catalogue text is plain text, so a name like "<b>Bridge</b>" shows as typed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.events import DisplayState
+from coach.core.models import Exercise
+from coach.core.plan import PhaseKind
+from coach.core.result import ExerciseStatus, SessionResult
+from coach.ui.countdown import CountdownView
+from coach.ui.illustration import IllustrationView
+from coach.ui.prompts import Prompts
+from coach.ui.session_controller import SessionController
+from coach.ui.theme import ACCENT
+from coach.ui.widgets import button, heading, plain_label, primary_button
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Physio Coach"
+
+#: Phases shown in the work colour (the rest are lead-ins and rests).
+_WORK = frozenset({PhaseKind.HOLD, PhaseKind.TEMPO, PhaseKind.DURATION, PhaseKind.OPEN})
+
+_STATUS_WORDS = {
+    ExerciseStatus.COMPLETED: "done",
+    ExerciseStatus.SKIPPED: "skipped",
+    ExerciseStatus.STOPPED_FOR_PAIN: "stopped because it hurt",
+    ExerciseStatus.ENDED_EARLY: "stopped when the session ended",
+    ExerciseStatus.IN_PROGRESS: "started",
+    ExerciseStatus.NOT_STARTED: "not reached",
+}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control: its action name, button text, accessible name and keys."""
+
+    name: str
+    text: str
+    accessible: str
+    keys: tuple[str, ...]
+
+
+#: The session's controls, in button order (two rows of four).
+CONTROLS: tuple[Control, ...] = (
+    Control("back", "◀ Back", "Back: restart this exercise, or go to the previous one",
+            ("Left", "PgUp")),
+    Control("pause", "Pause", "Pause or resume", ("Space",)),
+    Control("skip", "Skip ▶", "Skip to the next exercise", ("Right", "PgDown")),
+    Control("add_time", "+10 s", "Add ten seconds", ("A",)),
+    Control("mute", "Mute", "Turn the voice off or on", ("M",)),
+    Control("hurts", "This hurts", "This hurts: stop this exercise", ("H",)),
+    Control("fullscreen", "Full screen", "Full screen on or off", ("F11",)),
+    Control("stop", "Stop", "Stop the session", ("Esc",)),
+)
+
+
+#: The session's buttons look like buttons in every theme; "This hurts" stands out.
+CONTROLS_STYLE = (
+    "QPushButton { background: palette(button); border: 2px solid palette(mid);"
+    " padding: 6px 8px; }"
+    f"QPushButton:focus {{ border: 2px solid {ACCENT}; }}"
+    f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
+    "QPushButton#hurts { border-color: #b3261e; font-weight: bold; }"
+    f"QPushButton#hurts:focus {{ border-color: {ACCENT}; }}"
+)
+
+
+def key_hint(keys: tuple[str, ...]) -> str:
+    names = {"PgUp": "Page Up", "PgDown": "Page Down", "Esc": "Escape"}
+    return " or ".join(names.get(k, k) for k in keys)
+
+
+def window_title(state: DisplayState | None, plan_name: str) -> str:
+    if state is not None and state.finished:
+        return f"Finished — {APP_TITLE}"
+    if state is not None and state.paused:
+        return f"Paused — {plan_name} — {APP_TITLE}"
+    return f"{plan_name} — {APP_TITLE}"
+
+
+class StepList(QListWidget):
+    """The exercise's steps, numbered, the current one bold and highlighted. Display only: it
+    takes no focus, so the arrow keys stay with the session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("Steps")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._steps: tuple[str, ...] = ()
+        self._current: int | None = None
+
+    def set_steps(self, steps: tuple[str, ...]) -> None:
+        if steps == self._steps:
+            return
+        self._steps = steps
+        self._current = None
+        self.clear()
+        for n, step in enumerate(steps, start=1):
+            self.addItem(QListWidgetItem(f"{n}. {step}"))
+
+    def set_current(self, index: int | None) -> None:
+        if index == self._current:
+            return
+        self._current = index
+        pal = self.palette()
+        for row in range(self.count()):
+            item = self.item(row)
+            font = QFont(self.font())
+            current = row == index
+            font.setBold(current)
+            item.setFont(font)
+            item.setBackground(pal.highlight() if current else pal.base())
+            item.setForeground(pal.highlightedText() if current else pal.text())
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
+                         "current step" if current else "")
+        if index is not None and 0 <= index < self.count():
+            self.scrollToItem(self.item(index), QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def current_step(self) -> int | None:
+        return self._current
+
+
+class FinishedView(QWidget):
+    """The end of the session: well done, what was done, and Close."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = heading("Well done", scale=2.4)
+        self.summary = plain_label()
+        font = QFont(self.summary.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.summary.setFont(font)
+        self.details = plain_label()
+        self.hint = plain_label()
+        self.close_button = primary_button("&Close", "Close the session window")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addSpacing(12)
+        layout.addWidget(self.details)
+        layout.addWidget(self.hint)
+        layout.addSpacing(24)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(2)
+
+    def show_result(self, result: SessionResult, *, presenter: bool = False) -> None:
+        if presenter:
+            self.title.setText("End of the demonstration")
+        elif result.ended_early:
+            self.title.setText("Session stopped")
+        elif result.count(ExerciseStatus.STOPPED_FOR_PAIN):
+            self.title.setText("Session over")
+        else:
+            self.title.setText("Well done")
+        self.summary.setText(result.summary())
+        lines = [f"{e.name}: {_STATUS_WORDS.get(e.status, e.status.value)}"
+                 for e in result.exercises]
+        self.details.setText("\n".join(lines))
+        self.hint.setText("Back (Page Up) runs it again; Escape closes." if presenter else "")
+        self.hint.setVisible(presenter)
+
+
+class SessionWindow(QMainWindow):
+    """Shows one session. `presenter=True` is the clinic style (see coach.ui.presenter).
+
+    `closed` is emitted once the window has closed (the session has been stopped by then).
+    """
+
+    closed = Signal()
+
+    def __init__(self, controller: SessionController, *, prompts: Prompts | None = None,
+                 presenter: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.prompts = prompts or Prompts()
+        self.presenter = presenter
+        self._state: DisplayState | None = None
+        self._shown_exercise: str | None = None
+        self._closing = False
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.setMinimumSize(800, 600)
+        self.resize(1100, 760)
+        self.setWindowTitle(window_title(None, controller.plan.name))
+        self._build()
+        self._build_actions()
+        controller.display.connect(self.render)
+        controller.caption.connect(self.show_caption)
+        controller.notice.connect(self.show_notice)
+        controller.finished.connect(self.show_finished)
+        controller.muted_changed.connect(self._muted)
+        self._muted(controller.muted)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = heading(self.controller.plan.name, scale=1.7)
+        self.title.setAccessibleName("Exercise")
+        self.position = plain_label(wrap=False, selectable=False)
+        self.position.setAccessibleName("Exercise number")
+        self.position.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.counter = heading(scale=1.3)
+        self.counter.setAccessibleName("Set, rep and side")
+        self.note = plain_label()
+        self.note.setAccessibleName("Note from your physiotherapist")
+        self.illustration = IllustrationView()
+        self.steps = StepList()
+        self.current_step = plain_label()
+        self.current_step.setAccessibleName("Current step")
+        self.countdown = CountdownView()
+        self.caption_label = heading(scale=1.4)
+        self.caption_label.setAccessibleName("Last thing said")
+        self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.next_up = plain_label(wrap=False, selectable=False)
+        self.next_up.setAccessibleName("Next up")
+        self.next_up.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        font = QFont(self.next_up.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.next_up.setFont(font)
+        self.notice_label = plain_label()
+        self.notice_label.setAccessibleName("Notice")
+        self.notice_label.setStyleSheet("font-weight: bold;")
+        self.notice_label.hide()
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.position)
+
+        left = QVBoxLayout()
+        left.addWidget(self.illustration, 3)
+        left.addWidget(self.steps, 2)
+        left.addWidget(self.current_step)
+        middle = QHBoxLayout()
+        middle.addLayout(left, 5)
+        middle.addWidget(self.countdown, 6)
+
+        self.buttons: dict[str, QPushButton] = {}
+        for control in CONTROLS:
+            hint = key_hint(control.keys)
+            make = primary_button if control.name == "pause" else button
+            b = make(control.text, control.accessible)
+            b.setMinimumHeight(44)
+            b.setAccessibleDescription(f"Key: {hint}")
+            b.setToolTip(f"{control.accessible} ({hint})")
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            if control.name == "hurts":
+                b.setObjectName("hurts")
+            self.buttons[control.name] = b
+        self.controls_grid = QGridLayout()
+        self.controls_grid.setSpacing(8)
+        self.controls_grid.setContentsMargins(0, 4, 0, 0)
+        self._columns = 0
+        self.controls_box = QWidget()
+        self.controls_box.setLayout(self.controls_grid)
+        self.controls_box.setStyleSheet(CONTROLS_STYLE)
+        self._arrange_controls(4)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(header)
+        layout.addWidget(self.counter)
+        layout.addWidget(self.note)
+        layout.addLayout(middle, 1)
+        said = QHBoxLayout()
+        said.addWidget(self.caption_label, 3)
+        said.addWidget(self.next_up, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(said)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.controls_box)
+        self.session_page = page
+
+        self.finished_view = FinishedView()
+        self.finished_view.close_button.clicked.connect(self.close)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.session_page)
+        self.stack.addWidget(self.finished_view)
+        self.setCentralWidget(self.stack)
+
+        # The steps list is shown in the normal window, the current step alone in presenter.
+        self.current_step.setVisible(self.presenter)
+        for widget in (self.steps, self.caption_label, self.next_up, self.note, self.position,
+                       self.controls_box):
+            widget.setVisible(not self.presenter)
+
+    def _build_actions(self) -> None:
+        handlers = {
+            "back": self.controller.back,
+            "pause": self.controller.toggle_pause,
+            "skip": self.controller.skip,
+            "add_time": self.controller.add_time,
+            "mute": self.controller.toggle_mute,
+            "hurts": self.controller.hurts,
+            "fullscreen": self.toggle_fullscreen,
+            "stop": self.ask_stop,
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        for control in CONTROLS:
+            action = QAction(control.accessible, self)
+            action.setShortcuts([QKeySequence(k) for k in self._keys_for(control)])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(self._handler(control.name, handlers[control.name]))
+            self.addAction(action)
+            self.actions_by_name[control.name] = action
+            self.buttons[control.name].clicked.connect(action.trigger)
+
+    def _keys_for(self, control: Control) -> tuple[str, ...]:
+        return control.keys
+
+    def _handler(self, name: str, call):  # -> Callable[[], None]
+        def run(_checked: bool = False) -> None:
+            if name in ("back", "skip", "pause") and self._is_finished():
+                self._after_end(name)
+                return
+            call()
+        return run
+
+    def _after_end(self, name: str) -> None:
+        """A control pressed on the finished page (presenter: Back runs it again)."""
+        if self.presenter and name == "back":
+            self.controller.restart()
+
+    def _is_finished(self) -> bool:
+        return self.stack.currentWidget() is self.finished_view
+
+    def _arrange_controls(self, columns: int) -> None:
+        """One row of eight buttons when they fit across, else two rows of four."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for n, control in enumerate(CONTROLS):
+            b = self.buttons[control.name]
+            self.controls_grid.removeWidget(b)
+            self.controls_grid.addWidget(b, n // columns, n % columns)
+
+    def _fit_controls(self) -> None:
+        spacing = self.controls_grid.spacing()
+        needed = sum(b.minimumSizeHint().width() for b in self.buttons.values())
+        needed += spacing * (len(self.buttons) - 1)
+        room = self.width() - 36
+        self._arrange_controls(len(CONTROLS) if needed <= room else 4)
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def render(self, state: DisplayState) -> None:
+        """Show `state`: everything on screen comes from it (and the plan, for names)."""
+        self._state = state
+        if state.finished:
+            return  # show_finished follows with the result
+        if self._is_finished():
+            self.stack.setCurrentWidget(self.session_page)  # presenter ran it again
+        self.setWindowTitle(window_title(state, self.controller.plan.name))
+        exercise = state.exercise or self._upcoming(state)
+        between = state.exercise is None
+        self.title.setText("Rest" if between else (exercise.name if exercise else ""))
+        if state.item_index is not None and state.item_count > 1:
+            self.position.setText(f"Exercise {state.item_index + 1} of {state.item_count}")
+        else:
+            self.position.setText("")
+        self.counter.setText(state.counter_text)
+        self.note.setText(f"Note: {state.note}" if state.note else "")
+        self.note.setVisible(bool(state.note) and not self.presenter)
+        self._show_exercise(exercise)
+        step = None if between else state.step_index
+        self.steps.set_current(step)
+        self.current_step.setText(state.step_text or "")
+        kind = state.phase_kind
+        label = "Paused" if state.paused else state.phase_text
+        self.countdown.set_state(state.countdown_text, state.progress, label,
+                                 emphasis=kind in _WORK, dimmed=state.paused)
+        self.caption_label.setText(state.last_cue or "")
+        self.next_up.setText(f"Next up: {state.next_up}" if state.next_up
+                             else "Last exercise" if state.item_count > 1 else "")
+        self.buttons["pause"].setText("Resume" if state.paused else "Pause")
+        self.buttons["skip"].setText("Done ▶" if kind is PhaseKind.OPEN else "Skip ▶")
+
+    def _upcoming(self, state: DisplayState) -> Exercise | None:
+        """Between exercises, the next one's picture and steps are shown."""
+        index = state.phase.next_item_index if state.phase is not None else None
+        items = self.controller.plan.items
+        return items[index].exercise if index is not None and index < len(items) else None
+
+    def _show_exercise(self, exercise: Exercise | None) -> None:
+        exercise_id = exercise.id if exercise else None
+        if exercise_id == self._shown_exercise:
+            return
+        self._shown_exercise = exercise_id
+        self.illustration.set_image(exercise.image if exercise else None,
+                                    exercise.name if exercise else "")
+        self.steps.set_steps(exercise.steps if exercise else ())
+
+    def show_caption(self, text: str) -> None:
+        """The cue the speaker has just reached (between the once-a-second display updates)."""
+        if not self._is_finished():
+            self.caption_label.setText(text)
+
+    def show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.show()
+
+    def show_finished(self, result: SessionResult) -> None:
+        self.setWindowTitle(window_title(self.controller.state, self.controller.plan.name))
+        self.finished_view.show_result(result, presenter=self.presenter)
+        self.stack.setCurrentWidget(self.finished_view)
+        self.finished_view.close_button.setFocus()
+
+    def _muted(self, muted: bool) -> None:
+        self.buttons["mute"].setText("Unmute" if muted else "Mute")
+        self.buttons["mute"].setAccessibleName(
+            "Voice is off: turn it on" if muted else "Voice is on: turn it off")
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def ask_stop(self) -> None:
+        """Esc: ask before stopping (paused while asking); on the finished page, close."""
+        if self._is_finished() or self.controller.engine.finished:
+            self.close()
+            return
+        was_running = self.controller.engine.running
+        if was_running:
+            self.controller.pause()
+        stop = self.prompts.confirm(
+            self, "Stop the session?",
+            "Stop this session now? What you have done so far is kept.",
+            yes="Stop the session", no="Carry on")
+        if stop:
+            self.controller.stop()
+        elif was_running:
+            self.controller.resume()
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    # --- Qt events --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        # Return/Enter presses the focused button (Space is kept for pause).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+                return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.focusWidget() is None or not self.focusWidget().isVisible():
+            self.buttons["pause"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        self._fit_controls()
+        super().resizeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self._closing:
+            self._closing = True
+            self.controller.close()
+            self.closed.emit()
+        super().closeEvent(event)
+
+    # --- for tests and tools ----------------------------------------------------------------
+
+    @property
+    def state(self) -> DisplayState | None:
+        return self._state
+
+
+def label_texts(widget: QWidget) -> list[QLabel]:
+    """Every label under `widget` (tests check they are all plain text)."""
+    return widget.findChildren(QLabel)

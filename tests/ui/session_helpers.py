@@ -1,0 +1,116 @@
+"""Building a session window on a fake clock with a fake speaker, and answering its prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from coach.core.clock import FakeClock
+from coach.core.cues import Verbosity
+from coach.core.plan import Plan, PlanSettings, plan_routine
+from coach.speech.fake import FakeSpeaker
+from coach.speech.settings import SpeechSettings
+from coach.ui.prompts import ScreenChoice
+from coach.ui.session_controller import SessionController
+from tests.helpers.driving import run_to
+from tests.helpers.factories import catalogue, exercise, routine
+
+#: Phase start times of `short_plan()` (engine seconds from the start).
+FIRST_HOLD = 7.0
+REST_BETWEEN = 68.0
+WALK_PREPARE = 73.0
+WALK = 79.0
+END = 89.0
+
+
+def short_catalogue(name: str = "Bridge", steps: Sequence[str] = (
+        "Lie on your back.", "Lift your hips.", "Hold it."), note: str = ""):
+    bridge = exercise("bridge", name=name, steps=tuple(steps), hold_seconds=5, reps=2, sets=2,
+                      sides="each")
+    walk = exercise("walk", name="Walk", steps=("Walk at an easy pace.",), duration_seconds=10)
+    r = routine("test", ["bridge", "walk"], rest_between_seconds=5, name="Test routine")
+    if note:
+        from dataclasses import replace
+
+        from coach.core.models import RoutineItem
+
+        r = replace(r, items=(RoutineItem("bridge", {}, note), RoutineItem("walk")))
+    return catalogue([bridge, walk], [r])
+
+
+def short_plan(**kwargs) -> Plan:
+    """Bridge (5 s holds, 2 reps, 2 sets, each side), a 5 s rest, then a 10 s walk; 89 s."""
+    return plan_routine(short_catalogue(**kwargs), "test",
+                        PlanSettings(prepare_seconds=3, verbosity=Verbosity.COUNTS))
+
+
+@dataclass
+class FakePrompts:
+    """Answers every question at once and remembers what was asked."""
+
+    confirm_answer: bool = False
+    screen_answer: ScreenChoice | None = None
+    asked: list[str] = field(default_factory=list)
+    screens_offered: list[list[str]] = field(default_factory=list)
+    crashes: list[tuple[Path | None, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def confirm(self, parent, title: str, text: str, *, yes: str, no: str) -> bool:
+        self.asked.append(title)
+        return self.confirm_answer
+
+    def choose_screen(self, parent, names, current: int) -> ScreenChoice | None:
+        self.screens_offered.append(list(names))
+        return self.screen_answer
+
+    def crash(self, parent, log_file, details: str):
+        self.crashes.append((log_file, details))
+        return None
+
+    def warn(self, parent, text: str) -> None:
+        self.warnings.append(text)
+
+
+class Session:
+    """A controller on a fake clock with a fake speaker; `run_to(t)` ticks like the timer."""
+
+    def __init__(self, plan: Plan, *, presenter: bool = False,
+                 speech: SpeechSettings | None = None) -> None:
+        self.clock = FakeClock(100.0)
+        self.speaker = FakeSpeaker()
+        self.errors: list[BaseException] = []
+        self.controller = SessionController(
+            plan, clock=self.clock, speech=speech or SpeechSettings(),
+            speaker_factory=self._speaker, ticker_factory=None, presenter=presenter,
+            report_error=self.errors.append)
+        self.start_time = self.clock.now()
+
+    def _speaker(self, clock, settings, *, on_caption, on_notice):
+        return self.speaker
+
+    @property
+    def engine(self):
+        return self.controller.engine
+
+    def run_to(self, seconds: float) -> None:
+        """Tick the session to `seconds` after its start."""
+        run_to(self.engine, self.clock, self.start_time + seconds)
+
+    def run_for(self, seconds: float) -> None:
+        run_to(self.engine, self.clock, self.clock.now() + seconds)
+
+
+def press(qtbot, window, key: Qt.Key, text: str = "") -> None:
+    """A key press as the user makes it: to whatever has the focus in the active window."""
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, key)
+
+
+def show_active(qtbot, window) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
