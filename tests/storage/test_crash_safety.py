@@ -12,12 +12,16 @@ All rounds share one data folder, so each new run also recovers the session the 
 left open. The last step opens the history with the store and checks every killed session reads
 as ended early with its sets.
 
-What this needs from `coach run` (skipped with the reason until it exists):
-- `--time-scale S` and `--events FILE` options, and `--data-dir DIR`;
-- each event line is a JSON object with `"type"` (the event's `type`, e.g. "set-completed")
-  and the event's fields (`exercise_id`, `side`, `set_number`, `item_index`, ...);
-- the `SessionRecorder` is added as a listener *before* the events-file writer, so a line in
-  the file means the recorder has already committed that event.
+What this needs from `coach run` (skipped with the reason while it is missing: the options at
+collection, the `set-completed` lines after one full run; once those lines exist, a set missing
+from the history is a failure, never a skip):
+- `--time-scale S`, `--events FILE` and `--data-dir DIR`, and a `SessionRecorder` on the
+  history in the data folder;
+- a JSON line `{"type": "set-completed", "exercise_id", "side", "set_number", "item_index"}`
+  per `SetCompleted` (`exercise`/`set`/`item` are accepted too), and ideally one
+  `{"type": "session-started"}` line;
+- the `SessionRecorder` added as a listener *before* the events-file writer, so a line in the
+  file means the recorder has already committed that event.
 
 COACH_CRASH_KILLS sets the number of kills (default 30, as the issue asks); COACH_CRASH_SEED
 replays a failing run (the seed is printed in every failure message).
@@ -91,12 +95,14 @@ def start(routine: str, data: Path, events: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def completed_sets(events: Path) -> tuple[bool, list[tuple[str, str | None, int, int | None]]]:
-    """(session started?, the sets the file says completed); a torn last line is ignored."""
-    started = False
+def completed_sets(events: Path) -> tuple[bool | None, list[tuple[str, str | None, int, object]]]:
+    """(session started: True, False or None when the file cannot say; the sets the file says
+    completed). A torn last line is ignored. Field names are accepted in either style,
+    `exercise_id`/`set_number`/`item_index` (the event's own) or `exercise`/`set`/`item`."""
+    started: bool | None = None
     sets = []
     if not events.exists():
-        return started, sets
+        return False, sets
     for line in events.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             event = json.loads(line)
@@ -105,12 +111,14 @@ def completed_sets(events: Path) -> tuple[bool, list[tuple[str, str | None, int,
         if event.get("type") == "session-started":
             started = True
         elif event.get("type") == "set-completed":
-            sets.append((event["exercise_id"], event.get("side"), event["set_number"],
-                         event.get("item_index")))
+            started = True
+            sets.append((event.get("exercise_id", event.get("exercise")), event.get("side"),
+                         event.get("set_number", event.get("set")),
+                         event.get("item_index", event.get("item"))))
     return started, sets
 
 
-def check_database(db: Path, before: int, started: bool, sets: list, context: str) -> int:
+def check_database(db: Path, before: int, started: bool | None, sets: list, context: str) -> int:
     """Check the file after a run that began with `before` sessions; the sessions now."""
     conn = sqlite3.connect(db)
     try:
@@ -142,9 +150,11 @@ def test_every_set_completed_before_a_sigkill_is_in_the_history(tmp_path):
     assert proc.wait(timeout=RUN_TIMEOUT_SECONDS) == 0
     full_run = time.monotonic() - began
     started, sets = completed_sets(events)
-    assert started
-    assert sets
-    sessions = check_database(db, 0, started, sets, f"seed {SEED}, full run")
+    if not sets:
+        pytest.skip("`coach run --events` does not write set-completed lines yet (and the "
+                    "SessionRecorder must be added before the events writer); see the docstring")
+    sessions = check_database(db, 0, True, sets, f"seed {SEED}, full run")
+    assert sessions == 1, f"seed {SEED}: the full run did not record its session"
 
     for kill in range(KILLS):
         context = f"seed {SEED}, kill {kill + 1} of {KILLS}"
