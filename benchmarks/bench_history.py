@@ -35,6 +35,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from coach.core.records import SetRecord
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the progress tab is built offscreen
 from coach.core.stats import DEFAULT_WEEKS, progress_report
 from coach.core.weeks import week_starts
 from coach.storage.history import SQL_WEEK_START, HistoryStore
@@ -135,17 +137,23 @@ def raw_progress_queries(conn: sqlite3.Connection, since: date) -> None:
 
 
 def open_progress_tab(store: HistoryStore, today: date) -> None:
-    """HOOK for the progress tab (issue 6, Qt half; not built yet).
+    """Build the real Progress tab offscreen from the store, show it and paint it once."""
+    from PySide6.QtWidgets import QApplication
 
-    When `coach.ui` has the tab, replace the body with: build the tab widget for `store`
-    offscreen (QT_QPA_PLATFORM=offscreen), show it and process events until its first paint
-    (charts included), then close it. Until then this measures what the tab will need from
-    storage and statistics: `store.progress(today)`.
-    """
-    store.progress(today)
+    from coach.ui.progress_view import ProgressView
+
+    app = QApplication.instance() or QApplication([])
+    view = ProgressView({})
+    view.set_report(store.progress(today))
+    view.resize(1100, 800)
+    view.show()
+    view.grab()  # forces layout and a full paint of every chart
+    view.close()
+    view.deleteLater()
+    app.processEvents()
 
 
-TAB_IS_REAL = False  # set True when open_progress_tab builds the real widget
+TAB_IS_REAL = True
 
 
 def median_ms(samples: list[float]) -> float:

@@ -85,9 +85,21 @@ class MainWindow(QMainWindow):
         if isinstance(widget, _LazyPage):
             widget.page()
 
-    def add_page(self, page: QWidget, title: str) -> int:
-        """Add a section (e.g. Progress) after the built-in ones."""
-        return self.tabs.addTab(page, title)
+    def add_page(self, factory: Callable[[], QWidget], title: str) -> QWidget:
+        """Add a section (e.g. Progress) after the built-in ones, built when first shown.
+
+        Returns the tab's container; `page_of(container)` builds and returns the page."""
+        container = _LazyPage(factory)
+        self.tabs.addTab(container, title)
+        return container
+
+    @staticmethod
+    def page_of(container: QWidget) -> QWidget:
+        assert isinstance(container, _LazyPage)
+        return container.page()
+
+    def is_built(self, container: QWidget) -> bool:
+        return isinstance(container, _LazyPage) and container.built
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -120,6 +132,10 @@ class _LazyPage(QWidget):
         self._page: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self._page is not None
 
     def page(self) -> QWidget:
         if self._page is None:

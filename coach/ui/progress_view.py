@@ -1,0 +1,305 @@
+"""The Progress tab: weeks as the unit, each chart with its one-line summary.
+
+It renders a `ProgressReport` computed in `coach.core.stats` (via the history store); nothing
+here counts, averages or decides. Charts use QtCharts; the calendar is painted directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QGridLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.stats import CalendarWeek, ProgressReport
+from coach.ui.theme import ACCENT
+from coach.ui.widgets import heading, plain_label
+
+DONE = QColor("#2e8b57")
+PAIN = QColor("#b3261e")
+GOAL = QColor("#5d6b72")
+EMPTY = QColor("#d5dde1")
+BACK = QColor("#2b6f8f")
+LEG = QColor(ACCENT)
+PAIN_TOP = 10
+
+
+def week_label(report: ProgressReport, index: int) -> str:
+    """The week's Monday, "2 Mar"."""
+    return report.weeks[index].week_start.strftime("%-d %b")
+
+
+def _chart(title: str) -> tuple[QChart, QChartView]:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setBackgroundRoundness(4)
+    if QApplication.palette().window().color().lightness() < 128:
+        chart.setTheme(QChart.ChartTheme.ChartThemeDark)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(300)
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    view.setAccessibleName(title)
+    return chart, view
+
+
+class CalendarView(QWidget):
+    """The last weeks as a grid: a column per week, a row per weekday (Monday on top)."""
+
+    CELL = 18
+    GAP = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weeks: tuple[CalendarWeek, ...] = ()
+        self.setAccessibleName("Calendar of sessions")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_weeks(self, weeks: tuple[CalendarWeek, ...]) -> None:
+        self.weeks = weeks
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        step = self.CELL + self.GAP
+        return QSize(40 + step * max(1, len(self.weeks)), 20 + step * 7)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        step = self.CELL + self.GAP
+        text = self.palette().windowText().color()
+        painter.setPen(text)
+        for row, name in enumerate("MTWTFSS"):
+            painter.drawText(QRectF(0, 20 + row * step, 30, self.CELL),
+                             Qt.AlignmentFlag.AlignCenter, name)
+        for col, week in enumerate(self.weeks):
+            x = 40 + col * step
+            if col % 4 == 0:
+                painter.setPen(text)
+                painter.drawText(QRectF(x - 10, 0, 60, 16), Qt.AlignmentFlag.AlignLeft,
+                                 week.week_start.strftime("%-d %b"))
+            for row, day in enumerate(week.days):
+                rect = QRectF(x, 20 + row * step, self.CELL, self.CELL)
+                if day.future:
+                    painter.setPen(QPen(EMPTY, 1, Qt.PenStyle.DotLine))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                elif day.sessions:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(DONE)
+                else:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(EMPTY)
+                painter.drawRoundedRect(rect, 3, 3)
+                if day.stopped_for_pain:
+                    painter.setPen(QPen(PAIN, 3))
+                    painter.drawLine(rect.topRight() + QPointF(-4, 4),
+                                     rect.bottomLeft() + QPointF(4, -4))
+        painter.end()
+
+
+class ProgressView(QWidget):
+    """Renders a ProgressReport. `set_report` replaces what is shown; called on the GUI thread."""
+
+    def __init__(self, exercise_names: Mapping[str, str]) -> None:
+        super().__init__()
+        self.exercise_names = exercise_names
+        self.report: ProgressReport | None = None
+        self.headline = heading(scale=1.4)
+        self.adherence = plain_label()
+        self.streaks = plain_label()
+
+        self.sessions_chart, self.sessions_view = _chart("Sessions per week")
+        self.sessions_summary = plain_label()
+        self.calendar = CalendarView()
+        self.calendar_summary = plain_label()
+        self.pain_chart, self.pain_view = _chart("Pain before sessions (weekly average, 0-10)")
+        self.back_summary = plain_label()
+        self.leg_summary = plain_label()
+        self.active_chart, self.active_view = _chart("Active minutes per week")
+        self.active_summary = plain_label()
+        self.exercise = QComboBox()
+        self.exercise.setAccessibleName("Exercise to show")
+        self.exercise_chart, self.exercise_view = _chart("Exercise progress")
+        self.exercise_summary = plain_label()
+        self.empty = plain_label("No sessions yet. Your progress shows here, week by week, "
+                                 "once you have done a routine.")
+        self.exercise.currentIndexChanged.connect(self._show_exercise)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        top = QGridLayout()
+        top.addWidget(self._block(self.headline, self.adherence, self.streaks, self.empty), 0, 0,
+                      Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self._block(heading("Calendar", scale=1.1), self.calendar,
+                                  self.calendar_summary), 0, 1, Qt.AlignmentFlag.AlignTop)
+        top.setColumnStretch(0, 1)
+        column.addLayout(top)
+        column.addWidget(self._block(self.sessions_view, self.sessions_summary))
+        column.addWidget(self._block(self.pain_view, self.back_summary, self.leg_summary))
+        column.addWidget(self._block(self.active_view, self.active_summary))
+        column.addWidget(self._block(self.exercise, self.exercise_view, self.exercise_summary))
+        column.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    @staticmethod
+    def _block(*widgets: QWidget) -> QWidget:
+        block = QWidget()
+        layout = QVBoxLayout(block)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in widgets:
+            layout.addWidget(w)
+        return block
+
+    def set_report(self, report: ProgressReport) -> None:
+        self.report = report
+        s = report.summaries
+        has_history = any(w.sessions for w in report.weeks) or bool(report.exercises)
+        self.empty.setVisible(not has_history)
+        self.headline.setText(s.headline)
+        self.adherence.setText(s.adherence)
+        self.streaks.setText(s.streaks)
+        self.sessions_summary.setText(s.sessions)
+        self.calendar.set_weeks(report.calendar)
+        self.calendar_summary.setText(s.calendar)
+        self.back_summary.setText(s.back_pain)
+        self.leg_summary.setText(s.leg_pain)
+        self.active_summary.setText(s.active)
+        labels = [week_label(report, i) for i in range(len(report.weeks))]
+        self._sessions(report, labels)
+        self._pain(report, labels)
+        self._active(report, labels)
+        current = self.exercise.currentData()
+        self.exercise.blockSignals(True)
+        self.exercise.clear()
+        for exercise_id in report.exercises:
+            self.exercise.addItem(self.exercise_names.get(exercise_id, exercise_id), exercise_id)
+        index = self.exercise.findData(current)
+        self.exercise.setCurrentIndex(index if index >= 0 else 0)
+        self.exercise.blockSignals(False)
+        self._show_exercise()
+
+    def _axes(self, chart: QChart, labels: list[str], top: float,
+              series: list) -> None:  # series: list[QAbstractSeries]
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        x = QBarCategoryAxis()
+        x.append(labels)
+        x.setLabelsAngle(-90)
+        y = QValueAxis()
+        y.setRange(0, top)
+        if top == PAIN_TOP:
+            y.setTickCount(6)
+        else:
+            y.applyNiceNumbers()
+        y.setLabelFormat("%.0f")
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for one in series:
+            one.attachAxis(x)
+            one.attachAxis(y)
+
+    def _sessions(self, report: ProgressReport, labels: list[str]) -> None:
+        chart = self.sessions_chart
+        chart.removeAllSeries()
+        done = QBarSet("Sessions")
+        done.setColor(DONE)
+        done.append([w.sessions for w in report.weeks])
+        bars = QBarSeries()
+        bars.append(done)
+        goal = QLineSeries()
+        goal.setName("Weekly goal")
+        goal.setPen(QPen(GOAL, 2, Qt.PenStyle.DashLine))
+        for i, w in enumerate(report.weeks):
+            goal.append(i, w.goal)
+        chart.addSeries(bars)
+        chart.addSeries(goal)
+        top = max([w.sessions for w in report.weeks] + [w.goal for w in report.weeks] + [1])
+        self._axes(chart, labels, top + 1, [bars, goal])
+
+    def _pain(self, report: ProgressReport, labels: list[str]) -> None:
+        chart = self.pain_chart
+        chart.removeAllSeries()
+        series = []
+        for name, colour, values in (
+                ("Back", BACK, [w.pain_back for w in report.weeks]),
+                ("Leg", LEG, [w.pain_leg for w in report.weeks])):
+            line = QLineSeries()
+            line.setName(name)
+            line.setPen(QPen(colour, 3))
+            line.setPointsVisible(True)
+            for i, value in enumerate(values):
+                if value is not None:
+                    line.append(i, value)
+            chart.addSeries(line)
+            series.append(line)
+        self._axes(chart, labels, PAIN_TOP, series)
+
+    def _active(self, report: ProgressReport, labels: list[str]) -> None:
+        chart = self.active_chart
+        chart.removeAllSeries()
+        minutes = QBarSet("Active minutes")
+        minutes.setColor(QColor(ACCENT))
+        values = [round(w.active_minutes, 1) for w in report.weeks]
+        minutes.append(values)
+        bars = QBarSeries()
+        bars.append(minutes)
+        chart.addSeries(bars)
+        self._axes(chart, labels, max(values + [10]) * 1.15, [bars])
+
+    def _show_exercise(self) -> None:
+        chart = self.exercise_chart
+        chart.removeAllSeries()
+        report = self.report
+        exercise_id = self.exercise.currentData()
+        progress = report.exercises.get(exercise_id) if report and exercise_id else None
+        self.exercise_view.setVisible(progress is not None)
+        self.exercise.setVisible(bool(report and report.exercises))
+        if report is None or progress is None:
+            self.exercise_summary.setText("")
+            return
+        self.exercise_summary.setText(report.summaries.exercises.get(exercise_id, ""))
+        by_week = {w.week_start: w for w in progress.weeks}
+        holds = [by_week[w.week_start].longest_hold if w.week_start in by_week else None
+                 for w in report.weeks]
+        reps = [by_week[w.week_start].most_reps if w.week_start in by_week else None
+                for w in report.weeks]
+        use_holds = any(v for v in holds)
+        values = holds if use_holds else reps
+        line = QLineSeries()
+        line.setName("Longest hold (s)" if use_holds else "Most reps in a set")
+        line.setPen(QPen(QColor(ACCENT), 3))
+        line.setPointsVisible(True)
+        for i, value in enumerate(values):
+            if value is not None:
+                line.append(i, value)
+        chart.addSeries(line)
+        chart.setTitle(self.exercise_names.get(exercise_id, exercise_id))
+        labels = [week_label(report, i) for i in range(len(report.weeks))]
+        top = max([v for v in values if v is not None] + [1]) * 1.2
+        self._axes(chart, labels, top, [line])
