@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-when-ready", action="store_true",
         help="open the window, wait for its first paint, and exit (for start-up checks)",
     )
+    # Not shown in --help (it is for demonstrations and the end-to-end tests), documented here:
+    # `coach --time-scale X` runs the window's sessions X times faster (0 < X <= 1000).
+    parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
+                        help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check catalogue files and list every problem")
@@ -80,7 +84,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the CSV file to write ('-' for standard output)")
     p.set_defaults(handler=_cmd_export)
 
+    from coach.terminal import add_run_arguments  # stdlib and coach.core only: no Qt
+
+    p = sub.add_parser("run", help="run a routine in the terminal, with a live countdown")
+    add_globals(p, top=False)
+    add_run_arguments(p)
+    p.set_defaults(handler=_cmd_run)
+
     return parser
+
+
+def _time_scale(text: str) -> float:
+    """--time-scale: engine seconds per real second, above 0 and at most 1000."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (0 < value <= 1000):  # coach.core.clock.MAX_SCALE; not imported at start-up
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1000, not {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
@@ -171,6 +193,15 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from coach.history_cli import cmd_export
 
     return cmd_export(args, out)
+
+
+# --- run (coach/terminal.py) -----------------------------------------------------------------
+
+
+def _cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.terminal import run_from_args
+
+    return run_from_args(args, catalogue_from(args), stdout=out)
 
 
 # --- list ------------------------------------------------------------------------------------
