@@ -7,10 +7,10 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from coach import logs
@@ -20,13 +20,23 @@ from coach.core.errors import KnownError
 from coach.paths import ASSETS_DIR, AppPaths, resolve
 from coach.settings import Settings
 from coach.ui.main_window import MainWindow
+from coach.ui.prompts import Prompts
 from coach.ui.theme import apply_theme
 
 if TYPE_CHECKING:
+    from coach.core.clock import Clock
+    from coach.core.plan import Plan, PlanSettings
+    from coach.recorder import SessionRecorder
+    from coach.speech.settings import SpeechSettings
+    from coach.speech.speaker import CaptionCallback, NoticeCallback, Speaker
     from coach.speech.voices import VoiceInfo
+    from coach.storage.history import HistoryStore
+    from coach.ui.crash_dialog import CrashReporter
+    from coach.ui.session_controller import SessionController
+    from coach.ui.session_window import SessionWindow
 
-# Dialogs and the speech engine's voice list are imported when first needed, not at start-up:
-# `coach --exit-when-ready` is benchmarked against a bare window.
+# Dialogs, the speech engine's voice list, the session window and the history are imported when
+# first needed, not at start-up: `coach --exit-when-ready` is benchmarked against a bare window.
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +61,19 @@ def run_gui(args: argparse.Namespace) -> int:
     log_file = logs.setup(paths.log_file)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from coach.ui.qt_compat import protect_singletons
+
+    protect_singletons()  # PySide6 6.12 on Python 3.11 would otherwise crash long sessions
     app.setApplicationName("Physio Coach")
     app.setOrganizationName("physio-coach")
     app.setDesktopFileName("physio-coach")
     coach_app = CoachApp(paths, args, log_file)
+    coach_app.install_crash_handler()
     coach_app.start()
-    code = app.exec()
-    coach_app.shutdown()
+    try:
+        code = app.exec()
+    finally:
+        coach_app.shutdown()
     return code
 
 
@@ -78,6 +94,17 @@ class CoachApp:
         self.window = MainWindow(self.catalogue, routine_id=self.settings.routine_id)
         self.window.settings_requested.connect(self.open_settings)
         self.window.routine_chosen.connect(self._remember_routine)
+        # Sessions: one at a time, in their own window (see open_session).
+        self.prompts = Prompts()
+        self.crash_reporter: CrashReporter | None = None
+        self.session: SessionController | None = None
+        self.session_window: SessionWindow | None = None
+        self.recorder: SessionRecorder | None = None
+        self._history: HistoryStore | None = None
+        self._history_failed = False
+        self.window.start_routine.connect(self.start_routine)
+        self.window.try_exercise.connect(self.try_exercise)
+        self.window.present_exercise.connect(self.present_exercise)
 
     def start(self) -> None:
         self.window.show()
@@ -113,6 +140,8 @@ class CoachApp:
         """Save and apply new settings at once (theme, text size; speech when a speaker runs)."""
         self.settings = new
         apply_theme(self.app, new.theme, new.text_scale)
+        if self.session is not None:
+            self.session.apply_speech(new.speech)
         try:
             settings_file.save(self.paths.settings_file, new)
         except KnownError as e:
@@ -125,5 +154,198 @@ class CoachApp:
         except KnownError as e:
             log.warning("could not remember today's routine: %s", e.message)
 
+    # --- crashes --------------------------------------------------------------------------------
+
+    def install_crash_handler(self) -> None:
+        """Unexpected errors to the log and a crash dialog; Qt's messages to the log."""
+        from coach.ui.crash_dialog import CrashReporter, route_qt_messages
+
+        self.crash_reporter = CrashReporter(
+            logs.current_log_file,
+            show=lambda log_file, details: self.prompts.crash(
+                self._dialog_parent(), log_file, details),
+            warn=lambda text: self.prompts.warn(self._dialog_parent(), text),
+        )
+        self.crash_reporter.install()
+        route_qt_messages()
+
+    def _dialog_parent(self):  # -> QWidget
+        window = self.session_window
+        return window if window is not None and window.isVisible() else self.window
+
+    # --- sessions -------------------------------------------------------------------------------
+
+    def plan_settings(self) -> PlanSettings:
+        from coach.core.plan import PlanSettings
+
+        speech = self.settings.speech
+        return PlanSettings(
+            prepare_seconds=float(self.settings.prepare_seconds),
+            rest_between_seconds=(None if self.settings.rest_between_seconds is None
+                                  else float(self.settings.rest_between_seconds)),
+            verbosity=speech.verbosity, words_per_minute=float(speech.rate))
+
+    def start_routine(self, routine_id: str) -> None:
+        """Home or Routines: "Start". A pain check before the session plugs in here."""
+        from coach.core.plan import PlanError, plan_routine
+
+        try:
+            plan = plan_routine(self.catalogue, routine_id, self.plan_settings())
+        except PlanError as e:
+            self.prompts.warn(self.window, f"This routine cannot be started: {e}")
+            return
+        self.open_session(plan)
+
+    def try_exercise(self, exercise_id: str) -> None:
+        """Exercises: "Try this exercise", recorded as a session of one exercise."""
+        from coach.core.plan import PlanError, plan_exercise
+
+        try:
+            plan = plan_exercise(self.catalogue, exercise_id, self.plan_settings())
+        except PlanError as e:
+            self.prompts.warn(self.window, f"This exercise cannot be started: {e}")
+            return
+        self.open_session(plan)
+
+    def present_exercise(self, exercise_id: str) -> None:
+        """Exercises: "Present fullscreen". From this exercise through the rest of the list
+        shown, full screen on the chosen screen; a demonstration is not recorded."""
+        from coach.core.models import Routine, RoutineItem
+        from coach.core.plan import PlanError, plan_routine
+        from coach.ui.presenter import choose_screen
+
+        if self._raise_running_session():
+            return
+        shown = self.window.exercises.shown_ids()
+        ids = shown[shown.index(exercise_id):] if exercise_id in shown else [exercise_id]
+        first = self.catalogue.exercises.get(exercise_id)
+        name = first.name if first else exercise_id
+        demo = Routine(id="presentation", name=name, description="",
+                       items=tuple(RoutineItem(i) for i in ids), rest_between_seconds=10)
+        try:
+            plan = plan_routine(self.catalogue, demo, self.plan_settings())
+        except PlanError as e:
+            self.prompts.warn(self.window, f"This exercise cannot be presented: {e}")
+            return
+        pick = choose_screen(self.prompts, self.window, self.settings.presenter_screen)
+        if pick is None:
+            return
+        if pick.remember and pick.index != self.settings.presenter_screen:
+            self.settings = self.settings.replace(presenter_screen=pick.index)
+            self._save_settings()
+        screens = QGuiApplication.screens()
+        self.open_session(plan, presenter=True,
+                          screen=screens[pick.index] if pick.index < len(screens) else None)
+
+    def open_session(self, plan: Plan, *, presenter: bool = False, screen: Any = None) -> None:
+        """Build and start one session: controller (engine, clock, ticker, voice), its window,
+        and, for a patient's session, the history recorder."""
+        from coach.ui.session_controller import SessionController
+        from coach.ui.ticker import Ticker
+
+        if self._raise_running_session():
+            return
+        reporter = self.crash_reporter
+        controller = SessionController(
+            plan, clock=self.session_clock(), speech=self.settings.speech,
+            speaker_factory=self.make_speaker, ticker_factory=Ticker, presenter=presenter,
+            report_error=reporter.report_exception if reporter is not None else None)
+        self.recorder = None if presenter else self._attach_recorder(controller, plan)
+        window: SessionWindow
+        if presenter:
+            from coach.ui.presenter import PresenterWindow
+
+            window = presenter_window = PresenterWindow(controller, prompts=self.prompts)
+            presenter_window.show_on(screen)
+        else:
+            from coach.ui.session_window import SessionWindow, bring_to_front
+
+            window = SessionWindow(controller, prompts=self.prompts)
+            bring_to_front(window)
+        window.closed.connect(self._session_closed)
+        self.session, self.session_window = controller, window
+        controller.start()
+
+    def _raise_running_session(self) -> bool:
+        """One session at a time: a second Start brings the running one to the front."""
+        from coach.ui.session_window import bring_to_front
+
+        window = self.session_window
+        if window is None:
+            return False
+        bring_to_front(window)
+        return True
+
+    def session_clock(self) -> Clock:
+        """Real time, or `--time-scale X` times faster (demonstrations, end-to-end tests)."""
+        from coach.core.clock import MonotonicClock, ScaledClock
+
+        scale = getattr(self.args, "time_scale", None)
+        return ScaledClock(scale) if scale else MonotonicClock()
+
+    def make_speaker(self, clock: Clock, settings: SpeechSettings, *,
+                     on_caption: CaptionCallback, on_notice: NoticeCallback) -> Speaker:
+        """The session's voice (tests replace this attribute with a fake)."""
+        from coach.speech.factory import create_speaker
+
+        return create_speaker(clock, settings, on_caption=on_caption, on_notice=on_notice,
+                              cache_dir=self.paths.speech_cache)
+
+    def _attach_recorder(self, controller: SessionController,
+                         plan: Plan) -> SessionRecorder | None:
+        """The history recorder, listening to the session's events as they happen."""
+        from coach.recorder import SessionRecorder
+
+        store = self.history()
+        if store is None:
+            return None
+        routine = self.catalogue.routines.get(plan.routine_id) if plan.routine_id else None
+        recorder = SessionRecorder(
+            store, weekly_goal=routine.sessions_per_week if routine else None)
+        controller.add_listener(recorder)
+        return recorder
+
+    def history(self) -> HistoryStore | None:
+        """The history, opened on first use (None if it cannot be used; said once)."""
+        if self._history is None and not self._history_failed:
+            from coach.storage.history import HistoryStore
+
+            try:
+                self._history = HistoryStore.open(self.paths.history_db,
+                                                  on_notice=self._history_notice)
+            except KnownError as e:
+                self._history_failed = True
+                log.warning("history not available: %s", e.message)
+                self.prompts.warn(self._dialog_parent(),
+                                  f"{e.message}\n\nSessions will not be recorded for now.")
+        return self._history
+
+    def _history_notice(self, notice: Any) -> None:
+        self.prompts.warn(self._dialog_parent(), notice.message)
+
+    def _session_closed(self) -> None:
+        """The session window closed (the session was stopped first if still running)."""
+        window = self.session_window
+        self.session = self.session_window = None
+        self.recorder = None
+        if window is not None:
+            window.deleteLater()
+        self.window.activateWindow()
+
+    def _save_settings(self) -> None:
+        try:
+            settings_file.save(self.paths.settings_file, self.settings)
+        except KnownError as e:
+            log.warning("could not save settings: %s", e.message)
+
     def shutdown(self) -> None:
-        """Called once the event loop has finished."""
+        """Called once the event loop has finished: a running session is stopped (recorded as
+        ended early), the history closed, the crash handler removed."""
+        if self.session is not None:
+            self.session.close()
+            self.session = self.session_window = None
+        if self._history is not None:
+            self._history.close()
+            self._history = None
+        if self.crash_reporter is not None:
+            self.crash_reporter.uninstall()

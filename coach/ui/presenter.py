@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from coach.settings import Theme
 from coach.ui.prompts import Prompts, ScreenChoice
 from coach.ui.session_controller import SessionController
-from coach.ui.session_window import Control, SessionWindow
+from coach.ui.session_window import Control, SessionWindow, bring_to_front
 from coach.ui.theme import palette
 from coach.ui.widgets import plain_label
 
@@ -84,8 +84,7 @@ class PresenterWindow(SessionWindow):
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
         self.showFullScreen()
-        self.raise_()
-        self.activateWindow()
+        bring_to_front(self)
 
 
 # --- choosing the screen ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """One session as the window sees it: the engine, its clock and ticker, the voice, the listeners.
 
 `SessionController` builds nothing it is not given (app.py hands in the plan, the clock, and
-factories for the speaker and the ticker) and holds no rules of its own: every control is the
+factories for the speaker and the ticker, normally `coach.ui.ticker.Ticker`; tests pass None
+and tick the engine themselves) and holds no rules of its own: every control is the
 engine's, called with `clock.now()`. It turns engine events into Qt signals for the window
 (`display`, `finished`), sends cues to the speaker, and fans every event out to the listeners
 attached with `add_listener` (the history recorder, safety checks), each in isolation so one
@@ -22,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from coach.core.clock import Clock
 from coach.core.cues import Cue, Verbosity
-from coach.core.engine import SessionEngine
+from coach.core.engine import DEFAULT_CLOCK_JUMP_SECONDS, SessionEngine
 from coach.core.events import (
     CueRequested,
     CuesCancelled,
@@ -51,11 +52,16 @@ class SpeakerFactory(Protocol):
 
 
 class TickerLike(Protocol):
-    """What the controller needs of the Qt ticker (coach.ui.ticker)."""
+    """What the controller needs of the Qt ticker (`coach.ui.ticker.Ticker`)."""
 
-    def start(self) -> None: ...
+    def start(self) -> None:
+        """Arm the timer for the engine's next wake-up (again after a control)."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Disarm the timer."""
+
+    def close(self) -> None:
+        """Disarm and stop listening to the engine."""
 
 
 TickerFactory = Callable[[SessionEngine, Clock, QObject], TickerLike]
@@ -139,7 +145,11 @@ class SessionController(QObject):
         return self._closed
 
     def _new_engine(self) -> SessionEngine:
-        engine = SessionEngine(self.plan, verbosity=self._speech.verbosity)
+        # A gap between ticks means the machine slept when it is long in *real* time: with
+        # --time-scale 20, 5 real seconds are 100 engine seconds.
+        jump = DEFAULT_CLOCK_JUMP_SECONDS * max(1.0, float(getattr(self.clock, "scale", 1.0)))
+        engine = SessionEngine(self.plan, verbosity=self._speech.verbosity,
+                               clock_jump_seconds=jump)
         engine.add_listener(self._on_event)
         return engine
 
@@ -171,7 +181,7 @@ class SessionController(QObject):
         if self.engine.started and not self.engine.finished:
             self.engine.stop(self.clock.now())
         if self._ticker is not None:
-            self._ticker.stop()
+            self._ticker.close()
             self._ticker = None
         self.engine.remove_listener(self._on_event)
         self.engine = self._new_engine()
@@ -189,7 +199,7 @@ class SessionController(QObject):
         finally:
             self._closed = True
             if self._ticker is not None:
-                self._ticker.stop()
+                self._ticker.close()
                 self._ticker = None
             if self._speaker is not None:
                 self._speaker.shutdown()

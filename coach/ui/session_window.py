@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QFont,
+    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
@@ -111,6 +112,16 @@ CONTROLS_STYLE = (
 def key_hint(keys: tuple[str, ...]) -> str:
     names = {"PgUp": "Page Up", "PgDown": "Page Down", "Esc": "Escape"}
     return " or ".join(names.get(k, k) for k in keys)
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show, raise and activate `window` (raising is skipped where the platform cannot)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    if QGuiApplication.platformName() != "offscreen":
+        window.raise_()
+    window.activateWindow()
 
 
 def window_title(state: DisplayState | None, plan_name: str) -> str:

@@ -14,6 +14,7 @@ from coach.core.plan import Plan, PlanSettings, plan_routine
 from coach.speech.fake import FakeSpeaker
 from coach.speech.settings import SpeechSettings
 from coach.ui.prompts import ScreenChoice
+from coach.ui.qt_compat import protect_singletons
 from coach.ui.session_controller import SessionController
 from tests.helpers.driving import run_to
 from tests.helpers.factories import catalogue, exercise, routine
@@ -79,6 +80,7 @@ class Session:
 
     def __init__(self, plan: Plan, *, presenter: bool = False,
                  speech: SpeechSettings | None = None) -> None:
+        protect_singletons()  # a whole session makes many Qt calls; see coach.ui.qt_compat
         self.clock = FakeClock(100.0)
         self.speaker = FakeSpeaker()
         self.errors: list[BaseException] = []

@@ -1,0 +1,151 @@
+"""CoachApp wires a session: Start opens the session window, the real ticker drives it, the
+history records it, settings apply live and persist."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtCore import Qt
+
+from coach.app import CoachApp
+from coach.core.cues import Verbosity
+from coach.core.records import Outcome
+from coach.paths import resolve
+from coach.settings import Theme
+from coach.speech.fake import FakeSpeaker
+from coach.ui.presenter import PresenterWindow
+from coach.ui.qt_compat import protect_singletons
+from coach.ui.session_window import SessionWindow
+from tests.ui.session_helpers import FakePrompts
+
+
+def make_app(tmp_path, *, time_scale: float | None = 1000.0) -> tuple[CoachApp, list]:
+    protect_singletons()  # whole sessions make many Qt calls; see coach.ui.qt_compat
+    paths = resolve(tmp_path / "data")
+    paths.ensure()
+    args = argparse.Namespace(catalogue=[], exit_when_ready=False, time_scale=time_scale,
+                              data_dir=tmp_path / "data")
+    app = CoachApp(paths, args, paths.log_file)
+    app.prompts = FakePrompts()
+    speakers: list[FakeSpeaker] = []
+
+    def fake_speaker(clock, settings, *, on_caption, on_notice):
+        speakers.append(FakeSpeaker())
+        return speakers[-1]
+
+    app.make_speaker = fake_speaker
+    return app, speakers
+
+
+@pytest.fixture
+def coach_app(qtbot, tmp_path):
+    app, speakers = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    yield app, speakers
+    app.shutdown()
+
+
+def test_start_runs_the_routine_in_the_session_window_and_records_it(coach_app, qtbot):
+    app, speakers = coach_app
+    app.window.home.chooser.setCurrentIndex(app.window.home.chooser.findData("desk-break"))
+    qtbot.mouseClick(app.window.home.start, Qt.MouseButton.LeftButton)
+    window = app.session_window
+    assert isinstance(window, SessionWindow)
+    assert window.isVisible()
+    assert speakers[0].prepared
+    with qtbot.waitSignal(app.session.finished, timeout=10_000) as finished:
+        pass  # 426 s of routine at 1000 times real time
+    result = finished.args[0]
+    assert result.completed
+    assert window.windowTitle() == "Finished — Physio Coach"
+    sessions = app.history().sessions()
+    assert [s.routine_id for s in sessions] == ["desk-break"]
+    assert sessions[0].outcome is Outcome.COMPLETED
+    window.close()
+    assert app.session is None
+
+
+def test_closing_the_session_window_records_the_session_as_ended_early(tmp_path, qtbot):
+    app, _ = make_app(tmp_path, time_scale=None)  # real time: nothing finishes in this test
+    qtbot.addWidget(app.window)
+    try:
+        app.start_routine("desk-break")
+        assert app.session.engine.running
+        app.session_window.close()
+        sessions = app.history().sessions()
+        assert sessions[0].outcome is Outcome.ENDED_EARLY
+    finally:
+        app.shutdown()
+
+
+def test_a_second_start_brings_the_running_session_forward(tmp_path, qtbot):
+    app, speakers = make_app(tmp_path, time_scale=None)
+    qtbot.addWidget(app.window)
+    try:
+        app.start_routine("desk-break")
+        first = app.session
+        app.try_exercise("bridge")
+        assert app.session is first
+        assert len(speakers) == 1
+    finally:
+        app.shutdown()
+
+
+def test_try_this_exercise_runs_that_exercise_alone(tmp_path, qtbot):
+    app, _ = make_app(tmp_path, time_scale=None)
+    qtbot.addWidget(app.window)
+    try:
+        app.window.exercises.select("bridge")
+        qtbot.mouseClick(app.window.exercises.detail.try_button, Qt.MouseButton.LeftButton)
+        assert app.session.plan.routine_id is None
+        assert [i.exercise.id for i in app.session.plan.items] == ["bridge"]
+        assert app.session_window.title.text() == "Bridge"
+    finally:
+        app.shutdown()
+
+
+def test_present_runs_from_the_chosen_exercise_through_the_list_shown_unrecorded(
+        tmp_path, qtbot):
+    app, speakers = make_app(tmp_path, time_scale=None)
+    qtbot.addWidget(app.window)
+    try:
+        browser = app.window.exercises
+        shown = browser.shown_ids()
+        browser.select("bridge")
+        qtbot.mouseClick(browser.detail.present_button, Qt.MouseButton.LeftButton)
+        window = app.session_window
+        assert isinstance(window, PresenterWindow)
+        assert window.isFullScreen()
+        plan = app.session.plan
+        assert [i.exercise.id for i in plan.items] == shown[shown.index("bridge"):]
+        assert app.session.speech.verbosity is Verbosity.FULL
+        assert app.recorder is None
+        window.close()
+        assert app.history().sessions() == []
+    finally:
+        app.shutdown()
+
+
+def test_settings_apply_to_a_running_session_and_persist(tmp_path, qtbot):
+    app, speakers = make_app(tmp_path, time_scale=None)
+    qtbot.addWidget(app.window)
+    try:
+        app.start_routine("desk-break")
+        new = app.settings.replace(
+            theme=Theme.HIGH_CONTRAST, prepare_seconds=8, text_scale=1.5,
+            speech=app.settings.speech.replace(rate=140, verbosity=Verbosity.MINIMAL))
+        app.apply_settings(new)
+        assert speakers[0].applied[-1].rate == 140
+        assert app.session.engine.verbosity is Verbosity.MINIMAL
+        assert app.plan_settings().prepare_seconds == 8
+    finally:
+        app.shutdown()
+    again, _ = make_app(tmp_path)
+    qtbot.addWidget(again.window)
+    try:
+        assert again.settings == new
+        assert again.settings.speech.rate == 140
+        assert again.settings.theme is Theme.HIGH_CONTRAST
+    finally:
+        again.shutdown()
