@@ -1,0 +1,172 @@
+"""End to end: the real `coach` process in a real X window, driven by real key presses.
+
+Under a private Xvfb display it launches `python -m coach` with a temporary data directory, a
+tiny routine (chosen as today's routine in the settings file) and `--time-scale 20`; presses
+Alt+S to start it, Space to pause and again to resume; waits for the session window's title to
+say it finished; checks a screenshot of the screen is not blank; closes the session window with
+Return and the app with Ctrl+Q; then reads the history the app saved.
+
+No sleeping: every wait polls a condition against a deadline (`wait_for`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from benchmarks.xvfb import env_with_display, xvfb
+from coach.core.records import Outcome
+from coach.storage.history import HistoryStore
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CATALOGUE = """\
+schema = 1
+
+[[routine]]
+id = "e2e-quick"
+name = "Quick check"
+description = "Two short exercises for the end-to-end test."
+rest_between_seconds = 4
+
+[[routine.item]]
+exercise = "pelvic-tilt"
+hold_seconds = 5
+reps = 2
+
+[[routine.item]]
+exercise = "knee-to-chest"
+hold_seconds = 5
+reps = 1
+"""
+
+SETTINGS = """\
+prepare_seconds = 3
+routine_id = "e2e-quick"
+
+[speech]
+verbosity = "counts"
+"""
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll `condition` every 50 ms until it returns something true, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        pause.wait(0.05)
+
+
+class Desktop:
+    """xdotool and ImageMagick on one display."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+
+    def run(self, *args: str, timeout: float = 10) -> str:
+        done = subprocess.run(args, env=self.env, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    def windows(self) -> dict[str, str]:
+        """Visible top-level windows: id -> title."""
+        ids = self.run("xdotool", "search", "--onlyvisible", "--name", ".").split()
+        return {w: self.run("xdotool", "getwindowname", w) for w in ids}
+
+    def window_titled(self, test: Callable[[str], bool]) -> str | None:
+        for wid, title in self.windows().items():
+            if test(title):
+                return wid
+        return None
+
+    def title(self, wid: str) -> str:
+        return self.run("xdotool", "getwindowname", wid)
+
+    def press(self, wid: str, *keys: str) -> None:
+        """Focus the window (there is no window manager) and type the keys into it."""
+        self.run("xdotool", "windowfocus", "--sync", wid)
+        self.run("xdotool", "key", "--clearmodifiers", *keys)
+
+    def screenshot(self, path: Path) -> None:
+        self.run("import", "-window", "root", str(path), timeout=20)
+
+    def colours(self, path: Path) -> int:
+        out = self.run("identify", "-format", "%k", str(path))
+        return int(out) if out.isdigit() else 0
+
+
+@pytest.fixture
+def desktop():
+    missing = [t for t in ("Xvfb", "xdotool", "import", "identify") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (make test installs them)")
+    with xvfb("1280x1024x24") as display:
+        yield Desktop(env_with_display(display))
+
+
+def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
+    data = tmp_path / "data"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "settings.toml").write_text(SETTINGS)
+    catalogue = tmp_path / "quick.toml"
+    catalogue.write_text(CATALOGUE)
+    env = dict(desktop.env, COACH_AUDIO_DEVICE="null")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "coach", "--data-dir", str(data), "--catalogue", str(catalogue),
+         "--time-scale", "20"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        main = wait_for(lambda: desktop.window_titled(lambda t: t == "Physio Coach"), 20,
+                        "the main window")
+        desktop.press(main, "alt+s")  # Home: Start today's routine
+        session = wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t), 15,
+                           "the session window")
+
+        desktop.press(session, "space")
+        wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
+        desktop.press(session, "space")
+        wait_for(lambda: not desktop.title(session).startswith("Paused"), 5, "the resume")
+
+        wait_for(lambda: desktop.title(session) == "Finished — Physio Coach", 25,
+                 "the end of the routine")
+        shot = tmp_path / "finished.png"
+        desktop.screenshot(shot)
+        assert shot.stat().st_size > 0
+        assert desktop.colours(shot) > 16, "the screenshot looks blank"
+
+        desktop.press(session, "Return")  # Close, focused on the summary
+        wait_for(lambda: session not in desktop.windows(), 5, "the session window to close")
+        desktop.press(main, "ctrl+q")
+        code = app.wait(timeout=15)
+        output = app.stdout.read().decode(errors="replace") if app.stdout else ""
+        assert code == 0, output
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait(timeout=5)
+        if app.stdout:
+            app.stdout.close()
+
+    log = (data / "logs" / "coach.log").read_text()
+    assert "session finished: 2 of 2 exercises completed" in log
+    assert " ERROR " not in log
+    store = HistoryStore.open(data / "history.db", recover=False, backup=False)
+    try:
+        sessions = store.sessions()
+    finally:
+        store.close()
+    assert [(s.routine_id, s.outcome) for s in sessions] == [("e2e-quick", Outcome.COMPLETED)]
