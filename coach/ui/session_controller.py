@@ -16,6 +16,7 @@ its events arrive there. The speaker reports captions and notices from its own t
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -107,6 +108,7 @@ class SessionController(QObject):
         self._ticker_factory = ticker_factory
         self._report_error = report_error
         self._listeners: list[Listener] = []
+        self._failures: dict[int, int] = {}
         self._bridge = SpeechBridge(self)
         self._bridge.caption.connect(self._caption)
         self._bridge.notice.connect(self._notice)
@@ -277,13 +279,22 @@ class SessionController(QObject):
             self._deliver(listener, event)
 
     def _deliver(self, call: Callable[[Any], object], arg: Any) -> None:
-        """Call one consumer; a failure is reported, and the others and the session go on."""
+        """Call one consumer; a failure is reported, and the others and the session go on.
+
+        The first failure of each consumer is logged with its traceback and reported (the
+        crash dialog); repeats are counted in the log at 10, 100, 1000... so it is not flooded.
+        """
         try:
             call(arg)
         except Exception as e:
-            log.exception("a session listener failed on %s", type(arg).__name__)
-            if self._report_error is not None:
-                self._report_error(e)
+            key = id(getattr(call, "__func__", call))
+            count = self._failures[key] = self._failures.get(key, 0) + 1
+            if count == 1:
+                log.exception("a session listener failed on %s", type(arg).__name__)
+                if self._report_error is not None:
+                    self._report_error(e)
+            elif math.log10(count).is_integer():
+                log.error("a session listener has failed %d times (last: %r)", count, e)
 
     def _caption(self, cue: Cue) -> None:
         if not self._closed:

@@ -102,10 +102,10 @@ CONTROLS: tuple[Control, ...] = (
 CONTROLS_STYLE = (
     "QPushButton { background: palette(button); border: 2px solid palette(mid);"
     " padding: 6px 8px; }"
-    f"QPushButton:focus {{ border: 2px solid {ACCENT}; }}"
     f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
     "QPushButton#hurts { border-color: #b3261e; font-weight: bold; }"
-    f"QPushButton#hurts:focus {{ border-color: {ACCENT}; }}"
+    # The focused button: a thick outline in the text colour, visible on every button.
+    "QPushButton:focus { border: 3px solid palette(window-text); }"
 )
 
 

@@ -104,6 +104,13 @@ class Session:
     def run_for(self, seconds: float) -> None:
         run_to(self.engine, self.clock, self.clock.now() + seconds)
 
+    def run_until_phase(self, kind, *, step: float = 0.5, limit: float = 600.0) -> None:
+        """Tick on until the session is in a phase of `kind` (a `PhaseKind`)."""
+        end = self.clock.now() + limit
+        while self.engine.phase.kind is not kind:
+            assert self.clock.now() < end, f"no {kind} phase within {limit} s"
+            self.run_for(step)
+
 
 def press(qtbot, window, key: Qt.Key, text: str = "") -> None:
     """A key press as the user makes it: to whatever has the focus in the active window."""
