@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from coach.core.cues import SPOKEN_KINDS, CueKind, Verbosity
 from coach.core.models import Catalogue, Dose, DoseKind, Exercise, Routine, Side
+from coach.core.thermal import is_thermal, skin_reminder
 
 
 class PlanError(ValueError):
@@ -321,14 +322,19 @@ def plan_routine(
 
 
 def plan_exercise(
-    catalogue: Catalogue, exercise_id: str, settings: PlanSettings | None = None
+    catalogue: Catalogue, exercise_id: str, settings: PlanSettings | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Plan:
-    """The phases of one exercise on its own, with its own dose ("try this exercise")."""
+    """The phases of one exercise on its own, with its own dose ("try this exercise").
+
+    `overrides` changes the dose for this run only (a progression step, a heat timer's
+    chosen minutes), as a routine item's overrides would."""
     settings = settings or PlanSettings()
     if exercise_id not in catalogue.exercises:
         raise PlanError(f"there is no exercise '{exercise_id}'")
     exercise = catalogue.exercise(exercise_id)
-    return _build(exercise.name, None, [(exercise, exercise.dose, "")], 0.0, settings)
+    dose = exercise.dose.with_overrides(overrides or {})
+    return _build(exercise.name, None, [(exercise, dose, "")], 0.0, settings)
 
 
 def _build(
@@ -472,8 +478,15 @@ def _plan_exercise_phases(
     position = "Get into position."
     if sides[0] is not None:
         position += f" {side_label(sides[0], limb)} first."
-    intro = [PlannedCue(CueKind.INTRO, exercise.cue("intro", exercise.name)),
-             PlannedCue(CueKind.PREPARE, position)]
+    # Heat and cold: the introduction carries the skin-protection reminder, so it is a
+    # NOTICE (said at every verbosity); one is added when the exercise's own words lack it.
+    thermal = is_thermal(exercise)
+    intro = [PlannedCue(CueKind.NOTICE if thermal else CueKind.INTRO,
+                        exercise.cue("intro", exercise.name))]
+    reminder = skin_reminder(exercise)
+    if reminder:
+        intro.append(PlannedCue(CueKind.NOTICE, reminder))
+    intro.append(PlannedCue(CueKind.PREPARE, position))
     steps = exercise.steps if settings.verbosity is Verbosity.FULL else exercise.steps[:1]
     intro += [PlannedCue(CueKind.STEP, s) for s in steps]
     timed: list[PlannedCue] = []
