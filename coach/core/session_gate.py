@@ -1,0 +1,192 @@
+"""Before a session starts: one decision combining every safety rule and the progression.
+
+The window, the terminal mode and the tests ask the same two questions, in this order:
+
+1. `SessionGate.screening(last, now)`: are the red-flag questions due (first run, or the
+   weekly re-check), and is today blocked (a yes today, not yet acknowledged)?
+2. After the pain check, `SessionGate.check(target, pain=..., ...)` -> `GateDecision`: the
+   advice to show (pain at or above the threshold: the flare-up routine instead, or not today;
+   leg pain spreading: stop and contact the physio; pain rising after sessions: contact the
+   physio, doses held), and each exercise's dose step for today with the sentence that
+   announces a step up ("Forearm plank today: 45 s, up from 30 s").
+
+`GateDecision.apply(routine)` is the routine copy to plan: each item's overrides with today's
+dose step merged in. An item that sets its own value for a field the progression changes (the
+flare-up routine's shorter holds) is left as the routine says: the physio chose that dose.
+
+A target is a `Routine`; a single exercise ("Try this exercise") is `single_exercise(id)`.
+Heat and cold on their own are pain relief, so high pain does not advise against them.
+Nothing here reads a clock, a file or a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from coach.core import progression, safety
+from coach.core.dose_history import progression_history
+from coach.core.models import Catalogue, Routine, RoutineItem
+from coach.core.progression import ExerciseSession, describe_step
+from coach.core.records import PainScore, Screening, SessionRecord
+from coach.core.safety import Advice, ScreeningNeed, StopRules
+from coach.core.thermal import is_thermal
+
+#: The id a single-exercise target carries (never a routine's id).
+SINGLE_EXERCISE = ""
+
+
+def single_exercise(exercise_id: str, overrides: Mapping[str, Any] | None = None) -> Routine:
+    """A one-item target for "Try this exercise" (planned with `plan_exercise`)."""
+    return Routine(id=SINGLE_EXERCISE, name=exercise_id, description="",
+                   items=(RoutineItem(exercise_id, dict(overrides or {})),))
+
+
+@dataclass(frozen=True)
+class ScreeningStatus:
+    """Whether to ask the red-flag questions now, and whether today is blocked."""
+
+    need: ScreeningNeed | None
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class DoseNote:
+    """Today's dose for one exercise with a progression."""
+
+    item_index: int
+    exercise_id: str
+    exercise_name: str
+    today: str                      # "45 s"
+    stepped_up: bool = False
+    message: str | None = None      # "Forearm plank today: 45 s, up from 30 s"
+    held_back: str | None = None    # "the dose is locked"
+    locked: bool = False
+
+    @property
+    def text(self) -> str:
+        """The sentence shown before the session."""
+        if self.message:
+            return self.message
+        if self.held_back:
+            return f"{self.exercise_name} stays at {self.today} today: {self.held_back}."
+        return f"{self.exercise_name} today: {self.today}."
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """What to tell the person before the session, and the doses to use."""
+
+    advice: tuple[Advice, ...] = ()
+    pain_rising: bool = False
+    doses: tuple[DoseNote, ...] = ()
+    #: Item index -> dose fields to merge into that item's overrides.
+    overrides: Mapping[int, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def stop(self) -> bool:
+        """The advice is not to exercise today (the person may still choose to)."""
+        return any(a.stop for a in self.advice)
+
+    @property
+    def suggest_routine(self) -> str | None:
+        return next((a.suggest_routine for a in self.advice if a.suggest_routine), None)
+
+    @property
+    def announcements(self) -> tuple[DoseNote, ...]:
+        """Dose notes worth saying before the session: a step up, or one held back."""
+        return tuple(d for d in self.doses if d.stepped_up or d.held_back)
+
+    @property
+    def worth_showing(self) -> bool:
+        """True when there is something to show before the session starts."""
+        return bool(self.advice or self.announcements)
+
+    def apply(self, routine: Routine) -> Routine:
+        """The routine with today's dose steps merged into its items' overrides."""
+        if not self.overrides:
+            return routine
+        items = tuple(
+            replace(item, overrides={**item.overrides, **self.overrides[n]})
+            if n in self.overrides else item
+            for n, item in enumerate(routine.items))
+        return replace(routine, items=items)
+
+
+def _dose_mapping(catalogue: Catalogue, item: RoutineItem) -> dict[str, Any]:
+    dose = catalogue.dose_for(item)
+    return {"hold_seconds": dose.hold_seconds, "reps": dose.reps, "sets": dose.sets,
+            "duration_seconds": dose.duration_seconds}
+
+
+class SessionGate:
+    """The rules before a session; see the module docstring."""
+
+    def __init__(self, catalogue: Catalogue, rules: StopRules | None = None,
+                 locked: Iterable[str] = ()) -> None:
+        self.catalogue = catalogue
+        self.rules = rules or StopRules()
+        self.locked = frozenset(locked)
+
+    def screening(self, last: Screening | None, now: datetime) -> ScreeningStatus:
+        return ScreeningStatus(need=safety.screening_needed(last, now),
+                               blocked=safety.sessions_blocked(last, now.date()))
+
+    def check(
+        self,
+        target: Routine,
+        *,
+        pain: PainScore | None = None,
+        leg_spreading: bool | None = None,
+        sessions: Sequence[SessionRecord] = (),
+        histories: Mapping[str, Sequence[ExerciseSession]] | None = None,
+    ) -> GateDecision:
+        """The decision for `target` given today's pain answers (None: skipped) and the history
+        (`sessions` oldest first; `histories`: exercise id -> its sessions, oldest first)."""
+        advice: list[Advice] = []
+        if not self._thermal_only(target):
+            flare = self.catalogue.routines.get(safety.FLARE_UP_ROUTINE)
+            advice += safety.before_session(
+                pain or PainScore(), leg_spreading, self.rules, routine_id=target.id,
+                flare_up_available=flare is not None and flare.usable)
+        elif leg_spreading and self.rules.spreading_stops:
+            advice += safety.before_session(PainScore(), True, self.rules,
+                                            routine_id=target.id, flare_up_available=False)
+        rising = safety.pain_rising(sessions, self.rules)
+        advice += safety.after_sessions(sessions, self.rules)
+        doses, overrides = self.doses(target, histories or {}, pain_rising=rising)
+        return GateDecision(advice=tuple(advice), pain_rising=rising, doses=tuple(doses),
+                            overrides=MappingProxyType(overrides))
+
+    def doses(self, target: Routine, histories: Mapping[str, Sequence[ExerciseSession]], *,
+              pain_rising: bool = False) -> tuple[list[DoseNote], dict[int, dict[str, Any]]]:
+        """Each progressing item's dose step today, and the overrides that give it."""
+        notes: list[DoseNote] = []
+        overrides: dict[int, dict[str, Any]] = {}
+        for n, item in enumerate(target.items):
+            exercise = self.catalogue.exercises.get(item.exercise_id)
+            if exercise is None or not exercise.progression:
+                continue
+            keys = {k for step in exercise.progression for k in step}
+            if keys & set(item.overrides):
+                continue  # the routine sets this dose itself
+            history = progression_history(exercise, histories.get(exercise.id, ()))
+            locked = exercise.id in self.locked
+            decision = progression.decide(exercise, _dose_mapping(self.catalogue, item),
+                                          history, locked=locked, pain_rising=pain_rising)
+            if decision.step is None:
+                continue
+            overrides[n] = dict(decision.overrides)
+            notes.append(DoseNote(
+                item_index=n, exercise_id=exercise.id, exercise_name=exercise.name,
+                today=describe_step(decision.overrides), stepped_up=decision.stepped_up,
+                message=decision.message, held_back=decision.held_back, locked=locked))
+        return notes, overrides
+
+    def _thermal_only(self, target: Routine) -> bool:
+        found = [self.catalogue.exercises.get(i.exercise_id) for i in target.items]
+        return bool(found) and all(e is not None and is_thermal(e) for e in found)
