@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QScreen
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -50,28 +50,35 @@ PRESENTER_KEYS: dict[str, tuple[str, ...]] = {
 class PresenterWindow(SessionWindow):
     """A `SessionWindow` in presenter style; `show_on(screen)` puts it full screen there."""
 
+    TYPE_SIZES = {
+        **SessionWindow.TYPE_SIZES,
+        "title": (1.7 * TYPE_SCALE, True),
+        "counter": (1.3 * TYPE_SCALE, True),
+        "current_step": (1.4 * TYPE_SCALE, False),
+        "finished_view.title": (2.4 * 1.3, True),
+        "finished_view.summary": (1.4 * TYPE_SCALE, False),
+        "finished_view.details": (TYPE_SCALE, False),
+        "finished_view.hint": (TYPE_SCALE, False),
+    }
+
     def __init__(self, controller: SessionController, *, prompts: Prompts | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(controller, prompts=prompts, presenter=True, parent=parent)
-        self.setPalette(palette(Theme.HIGH_CONTRAST))
+        # Set on every widget: with the app's style sheet in force, a palette set on the
+        # window alone does not reach its children.
+        contrast = palette(Theme.HIGH_CONTRAST)
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.setPalette(contrast)
         self.setAutoFillBackground(True)
         self.setWindowTitle(f"Presenting {controller.plan.name} — Physio Coach")
-        self._enlarge()
+        self._presenter_style()
 
     def _keys_for(self, control: Control) -> tuple[str, ...]:
         return PRESENTER_KEYS.get(control.name, control.keys)
 
-    def _enlarge(self) -> None:
-        finished = self.finished_view
-        for label, factor in ((self.title, TYPE_SCALE), (self.counter, TYPE_SCALE),
-                              (self.current_step, TYPE_SCALE * 1.4), (finished.title, 1.3),
-                              (finished.summary, TYPE_SCALE), (finished.details, TYPE_SCALE),
-                              (finished.hint, TYPE_SCALE)):
-            font = QFont(label.font())
-            font.setPointSizeF(font.pointSizeF() * factor)
-            label.setFont(font)
+    def _presenter_style(self) -> None:
         self.current_step.setWordWrap(True)
-        # Yellow digits and ring on black, like the high-contrast theme's buttons.
+        # A yellow ring for work on black, like the high-contrast theme's highlights.
         self.countdown.work_colour = palette(Theme.HIGH_CONTRAST).highlight().color()
 
     def ask_stop(self) -> None:

@@ -18,9 +18,10 @@ Every label showing catalogue text is plain text, so a name like "<b>Bridge</b>"
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -54,7 +56,7 @@ from coach.ui.countdown import CountdownView
 from coach.ui.illustration import IllustrationView
 from coach.ui.prompts import Prompts
 from coach.ui.session_controller import SessionController
-from coach.ui.theme import ACCENT
+from coach.ui.theme import ACCENT, BASE_POINT_SIZE
 from coach.ui.widgets import button, heading, plain_label, primary_button
 
 log = logging.getLogger(__name__)
@@ -104,8 +106,9 @@ CONTROLS_STYLE = (
     " padding: 6px 8px; }"
     f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
     "QPushButton#hurts { border-color: #b3261e; font-weight: bold; }"
-    # The focused button: a thick outline in the text colour, visible on every button.
-    "QPushButton:focus { border: 3px solid palette(window-text); }"
+    # The focused button: an outline in the text colour, visible on every button (the same
+    # width as the usual border, so focus never changes a button's size).
+    "QPushButton:focus { border: 2px solid palette(window-text); }"
 )
 
 
@@ -156,8 +159,8 @@ class StepList(QListWidget):
         for n, step in enumerate(steps, start=1):
             self.addItem(QListWidgetItem(f"{n}. {step}"))
 
-    def set_current(self, index: int | None) -> None:
-        if index == self._current:
+    def set_current(self, index: int | None, *, force: bool = False) -> None:
+        if index == self._current and not force:
             return
         self._current = index
         pal = self.palette()
@@ -177,17 +180,55 @@ class StepList(QListWidget):
     def current_step(self) -> int | None:
         return self._current
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self.set_current(self._current, force=True)
+
+
+class ControlsBar(QWidget):
+    """The buttons: one row of eight when they fit across, else two rows of four. It decides
+    again when it is resized and when a button's size changes (a new text size)."""
+
+    def __init__(self, buttons: list[QPushButton]) -> None:
+        super().__init__()
+        self._buttons = buttons
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(8)
+        self.grid.setContentsMargins(0, 4, 0, 0)
+        self.columns = 0
+        self._arrange(4)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for n, b in enumerate(self._buttons):
+            self.grid.removeWidget(b)
+            self.grid.addWidget(b, n // columns, n % columns)
+
+    def fit(self) -> None:
+        needed = sum(b.minimumSizeHint().width() for b in self._buttons)
+        needed += self.grid.spacing() * (len(self._buttons) - 1)
+        self._arrange(len(self._buttons) if needed <= self.width() else 4)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        self.fit()
+        super().resizeEvent(event)
+
 
 class FinishedView(QWidget):
     """The end of the session: well done, what was done, and Close."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.title = heading("Well done", scale=2.4)
+        self.title = heading("Well done")
         self.summary = plain_label()
-        font = QFont(self.summary.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        self.summary.setFont(font)
         self.details = plain_label()
         self.hint = plain_label()
         self.close_button = primary_button("&Close", "Close the session window")
@@ -228,6 +269,22 @@ class SessionWindow(QMainWindow):
 
     closed = Signal()
 
+    #: Type sizes relative to the app's font (which follows the text size setting): the
+    #: widget's attribute path, the scale and bold. Applied again when the app's font changes.
+    TYPE_SIZES: dict[str, tuple[float, bool]] = {
+        "title": (1.7, True),
+        "counter": (1.3, True),
+        "caption_label": (1.4, True),
+        "next_up": (1.25, False),
+        "current_step": (1.0, False),
+        "buttons.pause": (1.3, True),
+        "finished_view.title": (2.4, True),
+        "finished_view.summary": (1.4, False),
+        "finished_view.details": (1.0, False),
+        "finished_view.hint": (1.0, False),
+        "finished_view.close_button": (1.3, True),
+    }
+
     def __init__(self, controller: SessionController, *, prompts: Prompts | None = None,
                  presenter: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,39 +300,42 @@ class SessionWindow(QMainWindow):
         self.setWindowTitle(window_title(None, controller.plan.name))
         self._build()
         self._build_actions()
+        self.apply_fonts()
         controller.display.connect(self.render)
         controller.caption.connect(self.show_caption)
         controller.notice.connect(self.show_notice)
         controller.finished.connect(self.show_finished)
         controller.muted_changed.connect(self._muted)
         self._muted(controller.muted)
+        if controller.engine.started:  # a session already under way: show where it is
+            self.render(controller.state)
+            if controller.engine.finished:
+                self.show_finished(controller.result())
 
     # --- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title = heading(self.controller.plan.name, scale=1.7)
+        self.title = heading(self.controller.plan.name)
         self.title.setAccessibleName("Exercise")
         self.position = plain_label(wrap=False, selectable=False)
         self.position.setAccessibleName("Exercise number")
         self.position.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.counter = heading(scale=1.3)
+        self.counter = heading()
         self.counter.setAccessibleName("Set, rep and side")
         self.note = plain_label()
         self.note.setAccessibleName("Note from your physiotherapist")
         self.illustration = IllustrationView()
+        self.illustration.setMinimumSize(100, 60)
         self.steps = StepList()
         self.current_step = plain_label()
         self.current_step.setAccessibleName("Current step")
         self.countdown = CountdownView()
-        self.caption_label = heading(scale=1.4)
+        self.caption_label = heading()
         self.caption_label.setAccessibleName("Last thing said")
         self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.next_up = plain_label(wrap=False, selectable=False)
+        self.next_up = plain_label(selectable=False)
         self.next_up.setAccessibleName("Next up")
         self.next_up.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        font = QFont(self.next_up.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.next_up.setFont(font)
         self.notice_label = plain_label()
         self.notice_label.setAccessibleName("Notice")
         self.notice_label.setStyleSheet("font-weight: bold;")
@@ -305,14 +365,8 @@ class SessionWindow(QMainWindow):
             if control.name == "hurts":
                 b.setObjectName("hurts")
             self.buttons[control.name] = b
-        self.controls_grid = QGridLayout()
-        self.controls_grid.setSpacing(8)
-        self.controls_grid.setContentsMargins(0, 4, 0, 0)
-        self._columns = 0
-        self.controls_box = QWidget()
-        self.controls_box.setLayout(self.controls_grid)
+        self.controls_box = ControlsBar([self.buttons[c.name] for c in CONTROLS])
         self.controls_box.setStyleSheet(CONTROLS_STYLE)
-        self._arrange_controls(4)
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -382,22 +436,30 @@ class SessionWindow(QMainWindow):
     def _is_finished(self) -> bool:
         return self.stack.currentWidget() is self.finished_view
 
-    def _arrange_controls(self, columns: int) -> None:
-        """One row of eight buttons when they fit across, else two rows of four."""
-        if columns == self._columns:
-            return
-        self._columns = columns
-        for n, control in enumerate(CONTROLS):
-            b = self.buttons[control.name]
-            self.controls_grid.removeWidget(b)
-            self.controls_grid.addWidget(b, n // columns, n % columns)
+    def _sized_widget(self, path: str) -> QWidget:
+        owner, _, name = path.rpartition(".")
+        if owner == "buttons":
+            return self.buttons[name]
+        return getattr(getattr(self, owner) if owner else self, name)
 
-    def _fit_controls(self) -> None:
-        spacing = self.controls_grid.spacing()
-        needed = sum(b.minimumSizeHint().width() for b in self.buttons.values())
-        needed += spacing * (len(self.buttons) - 1)
-        room = self.width() - 36
-        self._arrange_controls(len(CONTROLS) if needed <= room else 4)
+    def apply_fonts(self) -> None:
+        """Size the large type from the app's font (again after a text size change).
+
+        Sizes go in each widget's own style sheet: with the app's style sheet in force, a
+        font set with setFont is put back to an earlier one when the style sheet changes.
+        """
+        base = QApplication.font().pointSizeF()
+        text_scale = max(1.0, base / BASE_POINT_SIZE)
+        for path, (scale, bold) in self.TYPE_SIZES.items():
+            # Large type is large already: it grows with the square root of the text size
+            # setting, staying a little above the body text, so it still fits at 800x600.
+            size = base * scale
+            if scale > 1 and text_scale > 1:
+                size = max(base * 1.1, BASE_POINT_SIZE * scale * math.sqrt(text_scale))
+            sheet = f"font-size: {size:.1f}pt; font-weight: {'bold' if bold else 'normal'};"
+            widget = self._sized_widget(path)
+            if widget.styleSheet() != sheet:
+                widget.setStyleSheet(sheet)
 
     # --- rendering --------------------------------------------------------------------------
 
@@ -509,9 +571,10 @@ class SessionWindow(QMainWindow):
         if self.focusWidget() is None or not self.focusWidget().isVisible():
             self.buttons["pause"].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        self._fit_controls()
-        super().resizeEvent(event)
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.apply_fonts()  # the text size setting changed the app's font
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self._closing:

@@ -7,6 +7,7 @@ import argparse
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
 
 from coach.app import CoachApp
 from coach.core.cues import Verbosity
@@ -18,6 +19,18 @@ from coach.ui.presenter import PresenterWindow
 from coach.ui.qt_compat import protect_singletons
 from coach.ui.session_window import SessionWindow
 from tests.ui.session_helpers import FakePrompts
+
+
+@pytest.fixture(autouse=True)
+def restore_app_look(qapp):
+    """CoachApp applies the theme to the whole application: put it back for other tests."""
+    style = qapp.style().name()
+    font, palette, sheet = QFont(qapp.font()), QPalette(qapp.palette()), qapp.styleSheet()
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
 
 
 def make_app(tmp_path, *, time_scale: float | None = 1000.0) -> tuple[CoachApp, list]:
