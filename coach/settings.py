@@ -20,7 +20,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from coach.care_settings import (
+    ReminderSettings,
+    locked_from,
+    stop_rules_from_dict,
+    stop_rules_to_dict,
+)
 from coach.core.errors import KnownError
+from coach.core.safety import StopRules
 from coach.speech.settings import SpeechSettings
 
 log = logging.getLogger(__name__)
@@ -46,23 +53,37 @@ class Settings:
     presenter_screen: int | None = None
     #: The routine shown on the Home page as today's routine; None: the first one.
     routine_id: str | None = None
+    #: The safety stop rules' thresholds (see coach.core.safety.StopRules).
+    stop_rules: StopRules = field(default_factory=StopRules)
+    #: Daily reminders (off until times are chosen) and the sitting nudge (off by default).
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    #: The short disclaimer has been shown once.
+    disclaimer_seen: bool = False
+    #: Exercises whose dose a physio or the person locked ("Keep this dose"): never stepped up.
+    locked_doses: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"speech": self.speech.to_dict()}
+        out: dict[str, Any] = {"speech": self.speech.to_dict(),
+                               "stop_rules": stop_rules_to_dict(self.stop_rules),
+                               "reminders": self.reminders.to_dict()}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if f.name == "speech" or value is None:
+            if f.name in out or value is None:
                 continue
+            if isinstance(value, tuple):
+                value = list(value)
             out[f.name] = value.value if isinstance(value, StrEnum) else value
         return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Settings:
         """Settings from a parsed file; unknown keys are ignored, bad values use the default."""
-        values: dict[str, Any] = {"speech": SpeechSettings.from_dict(data.get("speech"))}
+        values: dict[str, Any] = {"speech": SpeechSettings.from_dict(data.get("speech")),
+                                  "stop_rules": stop_rules_from_dict(data.get("stop_rules")),
+                                  "reminders": ReminderSettings.from_dict(data.get("reminders"))}
         for name, check in _CHECKS.items():
             if name not in data:
                 continue
@@ -97,7 +118,15 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "text_scale": _float_in(1.0, 2.0),
     "presenter_screen": _int_in(0, 16),
     "routine_id": lambda v: v if isinstance(v, str) and v else None,
+    "disclaimer_seen": lambda v: _bool(v),
+    "locked_doses": locked_from,
 }
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
 
 
 @dataclass
