@@ -185,6 +185,12 @@ class StepList(QListWidget):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self.set_current(self._current, force=True)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._current is not None and 0 <= self._current < self.count():
+            self.scrollToItem(self.item(self._current),
+                              QAbstractItemView.ScrollHint.EnsureVisible)
+
 
 class ControlsBar(QWidget):
     """The buttons: one row of eight when they fit across, else two rows of four. It decides
