@@ -203,6 +203,7 @@ class SessionEngine:
         self._paused_at: float | None = None
         self._pause_reason: PauseReason | None = None
         self._display_key: tuple[object, ...] | None = None
+        self._shown = 0
         self._state: DisplayState | None = None
         self._open_set: _OpenSet | None = None
 
@@ -312,15 +313,22 @@ class SessionEngine:
         self._dispatch()
 
     def next_wakeup(self, now: float) -> float | None:
-        """When the next tick is needed (a deadline or the next whole second); None: no need."""
-        if self._status is not EngineStatus.RUNNING:
+        """When the next tick is needed; None while paused, finished or not started.
+
+        That is the next whole second of the countdown after the one last shown (or, for an
+        open-ended phase, of the time counted up), or the phase deadline. It is worked out from
+        what the engine last showed, not from `now`: a driver that reads its clock again after
+        a tick cannot step over a second that passed in between. A time at or before `now`
+        means "tick at once".
+        """
+        if self._status is not EngineStatus.RUNNING or self._display_key is None:
             return None
         cur = self._cur
         deadline = cur.deadline
+        shown = self._shown
         if deadline is None:
-            elapsed = max(0.0, now - cur.start)
-            return cur.start + math.floor(elapsed + SHOWN_EPSILON) + 1
-        k = shown_seconds(deadline - now) - 1
+            return cur.start + shown + 1
+        k = shown - 1
         return deadline - k if k >= 1 else deadline
 
     def snapshot(self, now: float) -> DisplayState:
@@ -545,17 +553,22 @@ class SessionEngine:
                 self._display(now)
         return now
 
-    def _key(self, now: float) -> tuple[object, ...]:
+    def _shown_at(self, now: float) -> int:
+        """The whole seconds the display shows at `now` (counted up when open-ended)."""
         cur = self._cur
         elapsed = self._effective(now) - cur.start
         length = cur.length
-        shown = (math.floor(elapsed + SHOWN_EPSILON) if length is None
-                 else shown_seconds(length - elapsed))
-        return (cur.run, shown, self._status)
+        if length is None:
+            return math.floor(max(0.0, elapsed) + SHOWN_EPSILON)
+        return shown_seconds(length - elapsed)
+
+    def _key(self, now: float) -> tuple[object, ...]:
+        return (self._cur.run, self._shown_at(now), self._status)
 
     def _display(self, at: float) -> None:
         self._state = self.snapshot(at)
         self._display_key = self._key(at)
+        self._shown = self._shown_at(at)
         self._emit(DisplayTick(at, self._state))
 
     def _pause(self, at: float, reason: PauseReason) -> None:

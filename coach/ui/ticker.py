@@ -9,6 +9,9 @@ so phase boundaries are noticed within a fraction of a millisecond of their dead
 The ticker stops its timer when the session pauses or finishes and re-arms it on resume and
 when time is added, so it also follows controls called on the engine directly. `engine_event`
 relays every engine event as a Qt signal on the GUI thread (where the engine is driven).
+
+Creating a ticker calls `coach.ui.qt_compat.protect_singletons()` (a no-op unless this PySide6
+has the reference leak it guards against), since a session re-arms the timer thousands of times.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from coach.core.clock import Clock
 from coach.core.engine import SessionEngine
 from coach.core.events import Event, Paused, Resumed, SessionFinished, TimeAdded
+from coach.ui.qt_compat import protect_singletons
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,9 @@ class Ticker(QObject):
 
     def __init__(self, engine: SessionEngine, clock: Clock, parent: QObject | None = None):
         super().__init__(parent)
+        # Re-arming the timer on every wake-up is many void Qt calls: guard against PySide6
+        # 6.12's reference leak on None (see coach.ui.qt_compat); does nothing when fixed.
+        protect_singletons()
         self._engine = engine
         self._clock = clock
         self._timer = QTimer(self)

@@ -125,13 +125,39 @@ def test_display_updates_on_every_whole_second_of_remaining_time():
 def test_next_wakeup_is_the_next_whole_second_then_the_deadline():
     engine, clock, _ = session(exercise("e", hold_seconds=2.5, prepare_seconds=3))
     assert engine.next_wakeup(100.0) == 101.0
+    clock.set(101.3)
+    engine.tick(clock.now())
     assert engine.next_wakeup(101.3) == 102.0
+    clock.set(102.2)
+    engine.tick(clock.now())
     assert engine.next_wakeup(102.2) == 103.0
     run_to(engine, clock, 103.0)
     assert engine.phase.kind is PhaseKind.HOLD
     assert engine.next_wakeup(103.0) == pytest.approx(103.5)  # 2.5 s shows 3; 2 from 103.5
+    run_to(engine, clock, 103.6)
     assert engine.next_wakeup(103.6) == pytest.approx(104.5)
+    run_to(engine, clock, 104.6)
     assert engine.next_wakeup(104.6) == pytest.approx(105.5)  # the deadline
+
+
+def test_a_second_that_passes_between_a_tick_and_the_next_wakeup_is_not_stepped_over():
+    engine, clock, log = session(exercise("e", hold_seconds=10, prepare_seconds=5))
+    clock.set(100.999)
+    engine.tick(clock.now())  # still shows 5
+    # The driver reads its clock again a moment later, just past the whole second:
+    assert engine.next_wakeup(101.0005) == 101.0  # due already: tick at once
+    clock.set(101.0005)
+    engine.tick(clock.now())
+    assert [e.state.seconds_shown for e in log.of(DisplayTick)][-1] == 4
+
+
+def test_an_open_ended_phase_wakes_on_each_whole_second_counted_up():
+    engine, clock, _ = session(exercise("e", open_ended=True, prepare_seconds=1))
+    run_to(engine, clock, 101.0)
+    assert engine.phase.kind is PhaseKind.OPEN
+    assert engine.next_wakeup(101.0) == 102.0
+    run_to(engine, clock, 102.4)
+    assert engine.next_wakeup(102.4) == 103.0
 
 
 def test_hold_cues_are_due_at_the_start_the_middle_and_counting_down_to_the_end():

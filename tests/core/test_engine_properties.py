@@ -14,10 +14,13 @@ from coach.core.events import (
     CueRequested,
     CuesCancelled,
     DisplayTick,
+    Paused,
     PhaseEnded,
     PhaseStarted,
+    Resumed,
     SessionFinished,
     SetCompleted,
+    TimeAdded,
 )
 from coach.core.models import DoseKind
 from coach.core.plan import PhaseKind, PlanSettings, plan_routine
@@ -165,6 +168,20 @@ def check_event_order_and_cue_windows(log: EventLog) -> None:
     assert isinstance(log.events[-1], SessionFinished)
 
 
+def check_no_second_is_skipped(log: EventLog) -> None:
+    """Ticked at every wake-up, the display shows every whole second, one after the other."""
+    last: int | None = None
+    for event in log.events:
+        if isinstance(event, PhaseStarted | Paused | Resumed | TimeAdded):
+            last = None
+        elif isinstance(event, DisplayTick) and not event.state.finished:
+            shown = event.state.seconds_shown
+            if last is not None:
+                step = 1 if event.state.remaining is None else -1
+                assert shown - last == step, (last, shown, event)
+            last = shown
+
+
 def check_result_adds_up(result: SessionResult, log: EventLog) -> None:
     sets = log.of(SetCompleted)
     total = 0.0
@@ -192,6 +209,8 @@ def test_with_pauses_and_added_time_the_active_time_is_the_plan_plus_what_was_ad
     result = engine.result
     check_event_order_and_cue_windows(log)
     check_result_adds_up(result, log)
+    if every_wakeup:
+        check_no_second_is_skipped(log)
 
     # Every phase ran, in order, and completed.
     assert [e.phase.index for e in log.of(PhaseStarted)] == list(range(len(plan.phases)))
