@@ -7,6 +7,7 @@ carries both and no sound device has to mix two streams.
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from enum import Enum
@@ -41,6 +42,11 @@ def tone_for(cue: Cue) -> Tone:
 
 
 def tone_samples(tone: Tone, volume: float, rate: int = SAMPLE_RATE) -> array:
+    return array("h", _tone_samples(tone, round(volume, 3), rate))
+
+
+@functools.lru_cache(maxsize=16)
+def _tone_samples(tone: Tone, volume: float, rate: int) -> array:
     n = int(tone.seconds * rate)
     fade = max(1, int(_FADE * rate))
     amp = 32767 * _LEVEL * max(0.0, min(1.0, volume))

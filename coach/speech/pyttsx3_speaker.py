@@ -98,9 +98,21 @@ class Pyttsx3Speaker(ScheduledSpeaker):
 
     def prepare(self, texts: Iterable[str]) -> None:
         with self._cond:
+            texts = list(texts)
             for text in texts:
                 self._prepared[text] = None
-                self._worker.request(self._request(text))
+            self._request_prepared(texts)
+
+    def _request_prepared(self, texts: Iterable[str]) -> None:
+        # The words first, then (after all of them) the same words with the tone laid over, so
+        # a beeping cue has its clip ready too: a tick for numbers, the end tone for the rest.
+        texts = list(texts)
+        for text in texts:
+            self._worker.request(self._request(text))
+        if self._settings.beeps:
+            for text in texts:
+                tone = Tone.TICK if text.isdigit() else Tone.END
+                self._worker.request(self._request(text, tone))
 
     def voices(self) -> Future[list[VoiceInfo]]:
         """The engine's voices, listed in the engine thread once it has started."""
@@ -164,8 +176,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         ):
             for cue in self._scheduler.pending:
                 self._on_say(cue)
-            for text in self._prepared:
-                self._worker.request(self._request(text))
+            self._request_prepared(self._prepared)
 
     def _resolve(self, cue: Cue) -> Resolution:
         if not self._sound_on:
@@ -176,6 +187,11 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             got = self._worker.lookup(self._request(cue.text, tone))
             if isinstance(got, Clip):
                 return got
+            if tone is not None and got is None:
+                # Not mixed with its tone yet: the words on time matter more than the tone.
+                plain = self._worker.lookup(self._request(cue.text))
+                if isinstance(plain, Clip):
+                    return plain
             if got is None:
                 return Pending(beep)
             assert isinstance(got, RenderFailed)

@@ -185,6 +185,8 @@ class EngineWorker:
         self._stopping = False
         self._dead = False
         self._busy_since: float | None = None
+        #: (monotonic time done, seconds taken) of each phrase rendered by the engine (not cached)
+        self.render_log: list[tuple[float, float]] = []
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> None:
@@ -308,7 +310,10 @@ class EngineWorker:
         renderer.set_profile(voice, req.rate, req.volume)
         tmp = final.with_name(f".{final.stem}.{os.getpid()}.render.wav")
         for attempt in (1, 2):
+            t0 = time.monotonic()
             renderer.render(req.text, tmp)
+            t1 = time.monotonic()
+            self.render_log.append((t1, t1 - t0))
             clip = load_clip(tmp, req.text)
             if clip is not None:
                 trim_silence(tmp)

@@ -104,9 +104,11 @@ class ScheduledSpeaker:
         self._cond = threading.Condition()
         self._outbox: list[Callable[[], None]] = []
         self._player: Player = NullPlayer()
+        # The late limit is about what a person hears, so it is real time: in engine seconds
+        # it grows with the clock's scale.
         self._scheduler = CueScheduler(
             self, self._resolve, on_caption=self._caption, on_start=on_start,
-            late_limit=late_limit,
+            late_limit=late_limit * (scale or 1.0),
         )
         self._rate = _ClockRate(self._clock, wall, scale)
         self._closed = False
