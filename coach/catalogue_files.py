@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from coach.core.catalogue import load_catalogue
+from coach.core.catalogue import merge, parse_file
 from coach.core.models import Catalogue
+from coach.core.prescription import Library
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE, AppPaths
 
 
+def library(paths: AppPaths) -> Library:
+    """The installation's catalogue files: what `coach.core.prescription` reads and writes."""
+    return Library(default=DEFAULT_CATALOGUE, user=paths.user_catalogue,
+                   folder=paths.prescriptions_dir, assets_dir=ASSETS_DIR)
+
+
 def load_app_catalogue(paths: AppPaths, extra: Sequence[Path] = ()) -> Catalogue:
-    """The default catalogue, then the user's own when it exists, then `--catalogue` files.
+    """The default catalogue, then the user's own when it exists, then the routines the user
+    added (`prescriptions/*.toml`, in name order), then `--catalogue` files.
 
     Files named on the command line are required: a missing one is reported as a problem.
     """
-    user = [paths.user_catalogue] if paths.user_catalogue.is_file() else []
-    return load_catalogue([DEFAULT_CATALOGUE, *user, *extra], assets_dir=ASSETS_DIR)
+    lib = library(paths)
+    base = lib.parse_base()
+    added = lib.parse_folder(base)
+    named = [parse_file(p, assets_dir=ASSETS_DIR) for p in extra]
+    return merge([*base, *added, *named])

@@ -40,6 +40,12 @@ class AppPaths:
         return self.data_dir / "catalogue.toml"
 
     @property
+    def prescriptions_dir(self) -> Path:
+        """Routines the person added (opened prescriptions, routines saved in the editor):
+        one file per routine, written by the app, loaded after `user_catalogue`."""
+        return self.data_dir / "prescriptions"
+
+    @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.toml"
 

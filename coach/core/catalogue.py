@@ -241,6 +241,19 @@ def parse_file(path: Path, *, assets_dir: Path, name: str | None = None) -> Pars
     text = _read_text(pf)
     if text is None:
         return pf
+    return _parse(pf, text, assets_dir)
+
+
+def parse_text(text: str, *, assets_dir: Path, name: str,
+               path: Path | None = None) -> ParsedFile:
+    """Validate catalogue text that is not (yet) a file, e.g. a routine being edited.
+
+    The same rules and messages as `parse_file`; `name` is what problems are located in."""
+    return _parse(ParsedFile(path=path or Path(name), name=name), text, assets_dir)
+
+
+def _parse(pf: ParsedFile, text: str, assets_dir: Path) -> ParsedFile:
+    path = pf.path
     data = _parse_toml(pf, text)
     if data is None:
         return pf

@@ -1,0 +1,164 @@
+"""The routine editor's model: operations, undo and redo, and the loader's own checks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from coach.core.catalogue import load_catalogue
+from coach.core.models import Sides
+from coach.core.routine_draft import RoutineDraft
+from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from tests.core.catalogue_text import load_text
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+
+
+def ids(draft: RoutineDraft) -> list[str]:
+    return [item.exercise_id for item in draft.items]
+
+
+def filled(catalogue) -> RoutineDraft:
+    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    draft.set_field("name", "Back care")
+    draft.set_field("description", "Three gentle exercises.")
+    for exercise_id in ("pelvic-tilt", "bridge", "walking"):
+        draft.add(exercise_id)
+    return draft
+
+
+def test_adding_removing_and_moving_items_keeps_their_order(catalogue):
+    draft = filled(catalogue)
+    assert ids(draft) == ["pelvic-tilt", "bridge", "walking"]
+    assert draft.move_down(0) == 1
+    assert ids(draft) == ["bridge", "pelvic-tilt", "walking"]
+    assert draft.move_up(2) == 1
+    assert ids(draft) == ["bridge", "walking", "pelvic-tilt"]
+    assert draft.move_up(0) == 0  # already first: nothing changes
+    assert draft.move(0, 99) == 2
+    assert ids(draft) == ["walking", "pelvic-tilt", "bridge"]
+    assert draft.add("plank", index=1) == 1
+    draft.remove(0)
+    assert ids(draft) == ["plank", "pelvic-tilt", "bridge"]
+
+
+def test_every_operation_can_be_undone_and_redone(catalogue):
+    draft = filled(catalogue)
+    draft.move_down(0)
+    draft.remove(2)
+    assert draft.undo_label == "Remove Walking"
+    draft.undo()
+    assert ids(draft) == ["bridge", "pelvic-tilt", "walking"]
+    draft.undo()
+    assert ids(draft) == ["pelvic-tilt", "bridge", "walking"]
+    assert draft.redo_label == "Move Pelvic tilt"
+    draft.redo()
+    assert ids(draft) == ["bridge", "pelvic-tilt", "walking"]
+    draft.set_item_field(0, "reps", "12")  # a new change ends the redo history
+    assert not draft.can_redo
+    while draft.can_undo:
+        draft.undo()
+    assert ids(draft) == []
+    assert draft.fields["name"] == ""
+    assert not draft.modified
+
+
+def test_typing_in_one_field_is_one_undo_step(catalogue):
+    draft = filled(catalogue)
+    for text in ("3", "30", "300"):
+        draft.set_item_field(1, "rest_seconds", text)
+    draft.set_item_field(1, "sets", "3")
+    draft.undo()
+    assert draft.item_value(1, "sets") == ""
+    assert draft.item_value(1, "rest_seconds") == "300"
+    draft.undo()
+    assert draft.item_value(1, "rest_seconds") == ""
+
+
+def test_the_id_follows_the_name_until_it_is_typed_and_never_takes_a_used_one(catalogue):
+    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    draft.set_field("name", "Core and Glutes!")
+    assert draft.fields["id"] == "core-and-glutes-2"  # core-and-glutes is taken
+    draft.set_field("id", "my-core")
+    draft.set_field("name", "Something else")
+    assert draft.fields["id"] == "my-core"
+
+
+def test_a_valid_draft_checks_clean_and_makes_the_routine(catalogue):
+    draft = filled(catalogue)
+    draft.set_field("weeks", "6")
+    draft.set_field("prescriber_name", "Sam Physio")
+    draft.set_field("prescriber_contact", "clinic@example.org")
+    draft.set_item_field(1, "reps", "12")
+    draft.set_item_field(1, "sides", "each")
+    draft.set_item_field(1, "note", "Slowly")
+    draft.set_tempo_seconds(1, 0, "3")
+    check = draft.check()
+    assert check.problems == ()
+    routine = check.routine
+    assert routine.id == "back-care"
+    assert routine.weeks == 6
+    assert routine.prescriber.contact == "clinic@example.org"
+    bridge = routine.items[1]
+    assert bridge.overrides["reps"] == 12
+    assert bridge.overrides["sides"] is Sides.EACH
+    assert [p.seconds for p in bridge.overrides["tempo"]] == [3.0, 3.0, 2.0]
+    assert bridge.note == "Slowly"
+
+
+def test_a_bad_dose_gets_the_loaders_own_message_on_its_field(catalogue, tmp_path):
+    draft = filled(catalogue)
+    draft.set_item_field(0, "hold_seconds", "0")
+    draft.set_item_field(1, "sets", "two")
+    draft.set_field("weeks", "60")
+    check = draft.check()
+    assert check.routine is None
+    assert check.messages(0, "hold_seconds") == ["hold_seconds must be between 1 and 3600, got 0"]
+    assert check.messages(1, "sets") == ['sets must be a whole number, got text "two"']
+    assert check.messages(None, "weeks") == ["weeks must be between 1 and 52, got 60"]
+    # The very sentence the loader writes for the same value in a file.
+    loaded, _ = load_text(tmp_path, draft.text())
+    assert {p.message for p in loaded.problems} >= {
+        "item 1: hold_seconds must be between 1 and 3600, got 0"}
+
+
+def test_a_dose_the_exercise_cannot_take_is_reported_on_the_item(catalogue):
+    draft = filled(catalogue)
+    draft.set_item_field(2, "reps", "3")  # walking is timed by duration
+    (message,) = draft.check().messages(2, "item")
+    assert message == "item 3 ('walking'): reps and sets do not apply to a timed activity"
+
+
+def test_an_id_used_by_another_routine_is_reported(catalogue):
+    draft = filled(catalogue)
+    draft.set_field("id", "desk-break")
+    (message,) = draft.check().messages(None, "id")
+    assert message.startswith("this id is already used at ")
+
+
+def test_an_existing_routine_opens_unchanged_in_place_or_as_a_copy(catalogue):
+    original = catalogue.routine("desk-break")
+    in_place = RoutineDraft.from_routine(original, catalogue, assets_dir=ASSETS_DIR,
+                                         in_place=True)
+    assert not in_place.modified
+    assert in_place.check().routine == dataclasses.replace(original, origin="", line=None)
+    copy = RoutineDraft.from_routine(original, catalogue, assets_dir=ASSETS_DIR,
+                                     in_place=False)
+    assert copy.fields["id"] == "desk-break-2"
+    assert copy.check().routine == dataclasses.replace(original, id="desk-break-2", origin="",
+                                                       line=None)
+
+
+def test_listeners_hear_every_change_including_undo(catalogue):
+    draft = filled(catalogue)
+    heard = []
+    draft.subscribe(lambda: heard.append(ids(draft)))
+    draft.move_down(0)
+    draft.undo()
+    draft.redo()
+    assert heard == [["bridge", "pelvic-tilt", "walking"], ["pelvic-tilt", "bridge", "walking"],
+                     ["bridge", "pelvic-tilt", "walking"]]
