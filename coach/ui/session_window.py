@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.events import DisplayState
+from coach.core.events import DisplayState, PauseReason
 from coach.core.models import Exercise
 from coach.core.plan import PhaseKind
 from coach.core.result import ExerciseStatus, SessionResult
@@ -62,6 +62,8 @@ from coach.ui.widgets import button, heading, plain_label, primary_button
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Physio Coach"
+
+CLOCK_JUMP_TEXT = "Paused while the computer was asleep. Press Space to carry on."
 
 #: Phases shown in the work colour (the rest are lead-ins and rests).
 _WORK = frozenset({PhaseKind.HOLD, PhaseKind.TEMPO, PhaseKind.DURATION, PhaseKind.OPEN})
@@ -495,7 +497,10 @@ class SessionWindow(QMainWindow):
         label = "Paused" if state.paused else state.phase_text
         self.countdown.set_state(state.countdown_text, state.progress, label,
                                  emphasis=kind in _WORK, dimmed=state.paused)
-        self.caption_label.setText(state.last_cue or "")
+        if state.pause_reason is PauseReason.CLOCK_JUMP:
+            self.caption_label.setText(CLOCK_JUMP_TEXT)
+        else:
+            self.caption_label.setText(state.last_cue or "")
         self.next_up.setText(f"Next up: {state.next_up}" if state.next_up
                              else "Last exercise" if state.item_count > 1 else "")
         self.buttons["pause"].setText("Resume" if state.paused else "Pause")

@@ -11,7 +11,7 @@ from coach.core.events import DisplayTick, SetCompleted
 from coach.core.plan import HURTS_TEXT, PhaseKind
 from coach.core.result import ExerciseStatus
 from coach.settings import Theme
-from coach.ui.session_window import CONTROLS, SessionWindow
+from coach.ui.session_window import CLOCK_JUMP_TEXT, CONTROLS, SessionWindow
 from coach.ui.theme import apply_theme
 from tests.ui.session_helpers import (
     END,
@@ -311,3 +311,12 @@ def test_a_failing_listener_is_reported_and_the_session_goes_on(window, session)
     assert any(isinstance(e, SetCompleted) for e in seen)
     assert window.counter.text().startswith("Set 2 of 2")
     assert session.engine.phase.kind is PhaseKind.HOLD
+
+
+def test_a_session_paused_by_the_computer_sleeping_says_so(window, session):
+    session.run_to(FIRST_HOLD + 1)
+    session.clock.advance(600)  # the machine slept for ten minutes
+    session.engine.tick(session.clock.now())
+    assert session.engine.paused
+    assert window.caption_label.text() == CLOCK_JUMP_TEXT
+    assert window.countdown.text() == "0:04"
