@@ -237,9 +237,16 @@ class CoachApp:
         self.open_session(plan, presenter=True,
                           screen=screens[pick.index] if pick.index < len(screens) else None)
 
-    def open_session(self, plan: Plan, *, presenter: bool = False, screen: Any = None) -> None:
+    def open_session(self, plan: Plan, *, presenter: bool = False, screen: Any = None,
+                     recorder_answers: dict[str, Any] | None = None) -> None:
         """Build and start one session: controller (engine, clock, ticker, voice), its window,
-        and, for a patient's session, the history recorder."""
+        and, for a patient's session, the history recorder.
+
+        `recorder_answers` are what was asked before the session (`pain_before`,
+        `leg_pain_spreading`), stored with it. After it: `self.session.finished` gives the
+        `SessionResult`, and `self.recorder.answer(pain_after=..., felt=..., note=...)` stores
+        the answers asked then.
+        """
         from coach.ui.session_controller import SessionController
         from coach.ui.ticker import Ticker
 
@@ -250,7 +257,8 @@ class CoachApp:
             plan, clock=self.session_clock(), speech=self.settings.speech,
             speaker_factory=self.make_speaker, ticker_factory=Ticker, presenter=presenter,
             report_error=reporter.report_exception if reporter is not None else None)
-        self.recorder = None if presenter else self._attach_recorder(controller, plan)
+        self.recorder = (None if presenter
+                         else self._attach_recorder(controller, plan, recorder_answers or {}))
         window: SessionWindow
         if presenter:
             from coach.ui.presenter import PresenterWindow
@@ -291,8 +299,8 @@ class CoachApp:
         return create_speaker(clock, settings, on_caption=on_caption, on_notice=on_notice,
                               cache_dir=self.paths.speech_cache)
 
-    def _attach_recorder(self, controller: SessionController,
-                         plan: Plan) -> SessionRecorder | None:
+    def _attach_recorder(self, controller: SessionController, plan: Plan,
+                         answers: dict[str, Any]) -> SessionRecorder | None:
         """The history recorder, listening to the session's events as they happen."""
         from coach.recorder import SessionRecorder
 
@@ -301,7 +309,7 @@ class CoachApp:
             return None
         routine = self.catalogue.routines.get(plan.routine_id) if plan.routine_id else None
         recorder = SessionRecorder(
-            store, weekly_goal=routine.sessions_per_week if routine else None)
+            store, weekly_goal=routine.sessions_per_week if routine else None, **answers)
         controller.add_listener(recorder)
         return recorder
 
