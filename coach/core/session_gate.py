@@ -62,6 +62,7 @@ class DoseNote:
     exercise_name: str
     today: str                      # "45 s"
     stepped_up: bool = False
+    previous: str | None = None     # "30 s", the dose it stepped up from
     message: str | None = None      # "Forearm plank today: 45 s, up from 30 s"
     held_back: str | None = None    # "the dose is locked"
     locked: bool = False
@@ -181,12 +182,47 @@ class SessionGate:
             if decision.step is None:
                 continue
             overrides[n] = dict(decision.overrides)
+            previous = (describe_step(exercise.progression[decision.step - 1])
+                        if decision.stepped_up and decision.step else None)
             notes.append(DoseNote(
                 item_index=n, exercise_id=exercise.id, exercise_name=exercise.name,
                 today=describe_step(decision.overrides), stepped_up=decision.stepped_up,
-                message=decision.message, held_back=decision.held_back, locked=locked))
+                previous=previous, message=decision.message, held_back=decision.held_back,
+                locked=locked))
         return notes, overrides
 
     def _thermal_only(self, target: Routine) -> bool:
         found = [self.catalogue.exercises.get(i.exercise_id) for i in target.items]
         return bool(found) and all(e is not None and is_thermal(e) for e in found)
+
+
+@dataclass(frozen=True)
+class EasierOffer:
+    """After "this hurts": the gentler exercise the catalogue names, offered for after the
+    session (it runs on its own, recorded like "Try this exercise")."""
+
+    exercise_id: str
+    name: str
+    instead_of: str
+
+    @property
+    def text(self) -> str:
+        return (f"{self.instead_of} stopped. {self.name} is a gentler version you can try "
+                "when this session ends, if the pain has settled.")
+
+    @property
+    def button_text(self) -> str:
+        return f"Try {self.name} instead"
+
+
+def easier_offer(catalogue: Catalogue, stopped_id: str,
+                 easier_id: str | None) -> EasierOffer | None:
+    """The offer for an exercise stopped because it hurt; None when the catalogue names no
+    easier exercise, or names one that is missing or is the same exercise."""
+    if not easier_id or easier_id == stopped_id:
+        return None
+    easier = catalogue.exercises.get(easier_id)
+    stopped = catalogue.exercises.get(stopped_id)
+    if easier is None:
+        return None
+    return EasierOffer(easier.id, easier.name, stopped.name if stopped else stopped_id)

@@ -248,6 +248,9 @@ class FinishedView(QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.details)
         layout.addWidget(self.hint)
+        #: "Try <easier> instead" buttons after "this hurts" (see SessionWindow.offer_easier).
+        self.offers = QVBoxLayout()
+        layout.addLayout(self.offers)
         layout.addSpacing(24)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(2)
@@ -276,6 +279,8 @@ class SessionWindow(QMainWindow):
     """
 
     closed = Signal()
+    #: "Try <easier> instead" was pressed on the finished page (the exercise id).
+    easier_requested = Signal(str)
 
     #: Type sizes relative to the app's font (which follows the text size setting): the
     #: widget's attribute path, the scale and bold. Applied again when the app's font changes.
@@ -298,6 +303,7 @@ class SessionWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self.prompts = prompts or Prompts()
+        self.easier_buttons: dict[str, QPushButton] = {}
         self.presenter = presenter
         self._state: DisplayState | None = None
         self._shown_exercise: str | None = None
@@ -529,6 +535,19 @@ class SessionWindow(QMainWindow):
     def show_notice(self, text: str) -> None:
         self.notice_label.setText(text)
         self.notice_label.show()
+
+    def offer_easier(self, exercise_id: str, text: str, button_text: str) -> None:
+        """After "this hurts": show which gentler exercise is offered (app.py decides which,
+        from the catalogue) and put a button for it on the finished page. It runs after this
+        session, on its own; the routine carries on meanwhile."""
+        self.show_notice(text)
+        if exercise_id in self.easier_buttons:
+            return
+        offer = button(button_text, button_text)
+        offer.setMinimumHeight(44)
+        offer.clicked.connect(lambda _=False: self.easier_requested.emit(exercise_id))
+        self.finished_view.offers.addWidget(offer, 0, Qt.AlignmentFlag.AlignLeft)
+        self.easier_buttons[exercise_id] = offer
 
     def show_finished(self, result: SessionResult) -> None:
         self.setWindowTitle(window_title(self.controller.state, self.controller.plan.name))

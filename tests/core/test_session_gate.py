@@ -136,6 +136,7 @@ def test_three_good_sessions_step_the_plank_up_and_the_plan_uses_the_new_dose(ca
     decision = gate.check(routine, histories={"plank": [done(30, d) for d in (1, 3, 5)]})
     plank = next(d for d in decision.announcements if d.exercise_id == "plank")
     assert plank.text == "Forearm plank today: 45 s, up from 30 s"
+    assert (plank.today, plank.previous) == ("45 s", "30 s")
     assert decision.worth_showing
     plan = plan_routine(cat, decision.apply(routine), PlanSettings())
     item = plan.items[plank.item_index]
@@ -259,3 +260,19 @@ def test_sessions_at_a_dose_off_the_progression_do_not_count(cat):
     history = [ExerciseSession(date(2026, 3, 1), {"hold_seconds": 15}, True),
                ExerciseSession(date(2026, 3, 2), {"hold_seconds": 20}, True)]
     assert progression_history(knee, history) == history[1:]
+
+
+# --- "this hurts": the easier version --------------------------------------------------------
+
+
+def test_a_stopped_exercise_offers_the_easier_version_the_catalogue_names(cat):
+    from coach.core.session_gate import easier_offer
+
+    offer = easier_offer(cat, "plank", cat.exercise("plank").easier)
+    assert offer is not None
+    assert offer.exercise_id == "pelvic-tilt"
+    assert offer.button_text == "Try Pelvic tilt instead"
+    assert offer.text.startswith("Forearm plank stopped. Pelvic tilt is a gentler version")
+    assert easier_offer(cat, "plank", None) is None
+    assert easier_offer(cat, "plank", "no-such-exercise") is None
+    assert easier_offer(cat, "plank", "plank") is None
