@@ -391,7 +391,8 @@ class SessionWindow(QMainWindow):
         layout.addLayout(middle, 1)
         said = QHBoxLayout()
         said.addWidget(self.caption_label, 3)
-        said.addWidget(self.next_up, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # No layout alignment here: it would give the wrapping label its one-line height.
+        said.addWidget(self.next_up, 2)
         layout.addLayout(said)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.controls_box)
