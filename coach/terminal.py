@@ -129,12 +129,12 @@ def run_command(
     speaker: Any = None,
     speaker_factory: Callable[[Clock], Any] | None = None,
     recorder: Callable[[Event], None] | None = None,
-    sleep: Callable[[float], None] | None = None,
+    wait: Callable[[float], None] | None = None,
 ) -> int:
     """Run `routine_id` in the terminal; the exit code (see the module docstring).
 
-    `clock` defaults to a `ScaledClock(time_scale)`; `sleep` (real seconds) to `time.sleep`.
-    Tests pass a `FakeClock` and a `sleep` that advances it, so nothing really waits.
+    `clock` defaults to a `ScaledClock(time_scale)`; `wait(real_seconds)` to `time.sleep`.
+    Tests pass a `FakeClock` and a `wait` that advances it, so nothing really waits.
     """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
@@ -182,7 +182,7 @@ def run_command(
             view.intro(with_keys=keys is not None)
             engine.start(clock.now())
             try:
-                _loop(engine, clock, view, keys, sleep or time.sleep, interactive)
+                _loop(engine, clock, view, keys, wait or time.sleep, interactive)
             except KeyboardInterrupt:
                 interrupted = True
                 view.line("Ctrl-C: ending the session early.")
@@ -215,7 +215,7 @@ def _isatty(stream: Any) -> bool:
 
 
 def _loop(engine: SessionEngine, clock: Clock, view: _TerminalView, keys: _Keys | None,
-          sleep: Callable[[float], None], interactive: bool) -> None:
+          wait_for: Callable[[float], None], interactive: bool) -> None:
     scale = clock.scale
     while not engine.finished:
         now = clock.now()
@@ -249,7 +249,7 @@ def _loop(engine: SessionEngine, clock: Clock, view: _TerminalView, keys: _Keys 
             if key:
                 _on_key(key, engine, clock, view)
         elif wait > 0:
-            sleep(min(wait, MAX_WAIT))
+            wait_for(min(wait, MAX_WAIT))
 
 
 def _unattended(engine: SessionEngine, now: float, view: _TerminalView) -> None:

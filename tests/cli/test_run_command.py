@@ -51,11 +51,11 @@ def small_catalogue():
 
 
 def run_fake(cat, routine_id, tmp_path, **kw):
-    """run_command on a fake clock whose `sleep` moves the clock: instant and deterministic."""
+    """run_command on a fake clock whose `wait` moves the clock: instant and deterministic."""
     clock = kw.pop("clock", None) or FakeClock(0.0)
     out, err = io.StringIO(), io.StringIO()
     events = tmp_path / "events.jsonl"
-    kw.setdefault("sleep", clock.advance)
+    kw.setdefault("wait", clock.advance)
     code = run_command(cat, routine_id, events_path=events, stdin=io.StringIO(), stdout=out,
                        stderr=err, clock=clock, settings=kw.pop("settings", MINIMAL), **kw)
     records = ([json.loads(line) for line in events.read_text().splitlines()]
@@ -152,7 +152,7 @@ def test_ctrl_c_ends_the_session_early_and_cleanly_with_exit_130(tmp_path):
     clock = FakeClock(0.0)
     calls = 0
 
-    def sleep(seconds):
+    def interrupted_wait(seconds):
         nonlocal calls
         calls += 1
         if calls == 20:
@@ -161,7 +161,7 @@ def test_ctrl_c_ends_the_session_early_and_cleanly_with_exit_130(tmp_path):
 
     log = EventLog()
     code, out, _, records = run_fake(small_catalogue(), "morning", tmp_path, clock=clock,
-                                     sleep=sleep, recorder=log)
+                                     wait=interrupted_wait, recorder=log)
     assert code == EXIT_INTERRUPTED
     assert "Ctrl-C: ending the session early." in out
     assert "Session ended early" in out
@@ -217,7 +217,7 @@ def test_a_clock_jump_without_a_keyboard_pauses_then_carries_on(tmp_path):
     clock = FakeClock(0.0)
     jumped = False
 
-    def sleep(seconds):
+    def wait_with_a_jump(seconds):
         nonlocal jumped
         if clock.now() > 5 and not jumped:
             jumped = True
@@ -225,7 +225,7 @@ def test_a_clock_jump_without_a_keyboard_pauses_then_carries_on(tmp_path):
         clock.advance(seconds)
 
     code, out, _, records = run_fake(small_catalogue(), "morning", tmp_path, clock=clock,
-                                     sleep=sleep)
+                                     wait=wait_with_a_jump)
     assert code == EXIT_OK
     assert "Paused: the clock jumped" in out
     assert "Resuming (no keyboard to resume with)." in out
@@ -266,7 +266,7 @@ def test_on_a_terminal_the_countdown_line_is_rewritten_in_place(tmp_path):
     clock = FakeClock(0.0)
     out = Tty()
     code = run_command(small_catalogue(), "morning", stdin=io.StringIO(), stdout=out,
-                       stderr=io.StringIO(), clock=clock, sleep=clock.advance, settings=MINIMAL)
+                       stderr=io.StringIO(), clock=clock, wait=clock.advance, settings=MINIMAL)
     assert code == EXIT_OK
     text = out.getvalue()
     assert "\r\x1b[K   0:02  Get into position · Right leg" in text
