@@ -14,6 +14,7 @@ why voice is off and the session goes on: captions always, beeps while a player 
 from __future__ import annotations
 
 import logging
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -82,6 +83,8 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         self._sound_on = False
         self._voice_on = True
         self._probe_needed = True
+        self._probing = False
+        self._probe_thread: threading.Thread | None = None
         self._play_failures = 0
         self._prepared: dict[str, None] = {}
         self._tones: dict[tuple[Tone, float], Clip] = {}
@@ -180,7 +183,8 @@ class Pyttsx3Speaker(ScheduledSpeaker):
 
     def _resolve(self, cue: Cue) -> Resolution:
         if not self._sound_on:
-            return None
+            # While the device is being checked the cue waits (within the late limit).
+            return Pending() if self._probing or self._probe_needed else None
         tone = self._tone_wanted(cue)
         beep = self._tone(tone) if tone else None
         if self._speaks(cue):
@@ -211,47 +215,53 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             self._report(SpeechNotice(
                 NoticeReason.ENGINE_FAILED, f"a render has not finished after {stuck:.0f} s"
             ))
-
-    def _work_pending(self) -> bool:
-        return self._probe_needed
+        if self._probe_needed and not self._probing and not self._closed:
+            # Checking the device runs a player process (up to seconds on a sick device): in
+            # its own thread, so captions stay on time meanwhile. Sound is off until it is done.
+            self._probe_needed = False
+            self._probing = True
+            self._sound_on = False
+            self._player.stop()
+            self._player = NullPlayer()
+            device = audio_device(self._settings.audio_device)
+            self._probe_thread = threading.Thread(
+                target=self._probe, args=(device,), name="speaker-probe", daemon=True
+            )
+            self._probe_thread.start()
 
     # -- the speaker thread, lock not held -----------------------------------------------------
 
     def _setup(self) -> None:
         self._worker.start()
-        self._between_runs()
 
-    def _between_runs(self) -> None:
-        with self._cond:
-            if not self._probe_needed or self._closed:
-                return
-            self._probe_needed = False
-            self._sound_on = False
-            device = audio_device(self._settings.audio_device)
-            old = self._player
-            self._player = NullPlayer()
-        old.stop()
+    # -- the probe thread ------------------------------------------------------------------------
+
+    def _probe(self, device: str | None) -> None:
+        player: Player | None = None
+        notice: SpeechNotice | None = None
         try:
             silence = self._silence()
-        except OSError as e:
-            with self._cond:
-                self._report(SpeechNotice(NoticeReason.NO_CACHE, f"{self._cache_dir}: {e}"))
-            return
-        try:
             argv = self._player_argv if self._player_argv is not None else find_player(device)
             probe(argv, silence)
+            player = self._player_factory(argv, self._player_failed)
+            log.info("sound on: %s", " ".join(argv))
         except PlayerUnavailable as e:
             reason = e.reason
             if self._play_failures and reason is NoticeReason.NO_DEVICE:
                 reason = NoticeReason.DEVICE_FAILED  # it worked before
-            with self._cond:
-                self._report(SpeechNotice(reason, e.detail))
-            return
-        player = self._player_factory(argv, self._player_failed)
-        log.info("sound on: %s", " ".join(argv))
+            notice = SpeechNotice(reason, e.detail)
+        except OSError as e:
+            notice = SpeechNotice(NoticeReason.NO_CACHE, f"{self._cache_dir}: {e}")
+        except Exception as e:
+            log.exception("checking the sound device failed")
+            notice = SpeechNotice(NoticeReason.NO_DEVICE, f"{type(e).__name__}: {e}")
         with self._cond:
-            self._player = player
-            self._sound_on = True
+            self._probing = False
+            if notice is not None:
+                self._report(notice)
+            elif player is not None and not self._closed:
+                self._player = player
+                self._sound_on = True
             self._wake()
 
     def _silence(self) -> Path:
@@ -263,7 +273,11 @@ class Pyttsx3Speaker(ScheduledSpeaker):
 
     def _teardown(self) -> None:
         self._worker.stop()
-        self._player.stop()
+        probe_thread = self._probe_thread
+        if probe_thread is not None:
+            probe_thread.join(10.0)
+        with self._cond:
+            self._player.stop()
 
     # -- reports from the engine thread and the player ------------------------------------------
 

@@ -193,9 +193,6 @@ class ScheduledSpeaker:
     def _setup(self) -> None:
         """Called once in the speaker thread before the first cue, lock not held."""
 
-    def _between_runs(self) -> None:
-        """Called in the speaker thread, lock not held, when `_wake_for_work` asked for it."""
-
     def _check(self) -> None:
         """Called with the lock held before each scheduling step (watchdogs)."""
 
@@ -222,10 +219,6 @@ class ScheduledSpeaker:
         self._outbox.append(lambda: self._on_notice(notice))
         self._wake()
 
-    def _work_pending(self) -> bool:
-        """True when `_between_runs` has work; checked with the lock held."""
-        return False
-
     def _run(self) -> None:
         try:
             self._setup()
@@ -246,7 +239,7 @@ class ScheduledSpeaker:
                         log.exception("speaker step failed")
                         wake = now + 0.1
                     out = self._take_outbox()
-                    if out or self._work_pending():
+                    if out:
                         break
                     if not self._dirty:
                         timeout = (
@@ -262,10 +255,6 @@ class ScheduledSpeaker:
                     log.exception("speaker callback failed")
             if closed:
                 return
-            try:
-                self._between_runs()
-            except Exception:
-                log.exception("speaker background step failed")
 
     def _take_outbox(self) -> list[Callable[[], None]]:
         out, self._outbox = self._outbox, []
