@@ -6,6 +6,9 @@ import argparse
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +28,16 @@ from coach.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from coach.core.clock import Clock
+    from coach.core.models import Routine
     from coach.core.plan import Plan, PlanSettings
     from coach.recorder import SessionRecorder
+    from coach.safety_flow import PainAfter, PainBefore, SafetyFlow
     from coach.speech.settings import SpeechSettings
     from coach.speech.speaker import CaptionCallback, NoticeCallback, Speaker
     from coach.speech.voices import VoiceInfo
     from coach.storage.history import HistoryStore
     from coach.ui.crash_dialog import CrashReporter
+    from coach.ui.reminders import ReminderService
     from coach.ui.session_controller import SessionController
     from coach.ui.session_window import SessionWindow
 
@@ -105,6 +111,15 @@ class CoachApp:
         self.window.start_routine.connect(self.start_routine)
         self.window.try_exercise.connect(self.try_exercise)
         self.window.present_exercise.connect(self.present_exercise)
+        # Safety (issue 7): the red-flag screen, the pain checks, the stop rules and the dose
+        # steps around every patient session (coach.safety_flow, asking through self.prompts);
+        # reminders; the Tips tab. `wall_now` is the aware local time (tests replace it).
+        self.wall_now: Callable[[], datetime] = lambda: datetime.now().astimezone()
+        self._safety: SafetyFlow | None = None
+        self.reminders: ReminderService | None = None
+        self._last_answers: tuple[PainBefore | None, PainAfter | None] = (None, None)
+        self._closing = False
+        self._add_safety_actions()
 
     def start(self) -> None:
         self.window.show()
@@ -113,6 +128,11 @@ class CoachApp:
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self.app.quit))
             return
         QTimer.singleShot(0, self._show_notices)
+        # First run: the red-flag screen, then the disclaimer, once the window has painted
+        # (never with --exit-when-ready, which returned above; the CLI subcommands never get
+        # here).
+        self.window.first_paint.connect(lambda: QTimer.singleShot(0, self.first_run))
+        self.start_reminders()
         log.info("window open; log file %s", self.log_file)
 
     def _show_notices(self) -> None:
@@ -142,6 +162,8 @@ class CoachApp:
         apply_theme(self.app, new.theme, new.text_scale)
         if self.session is not None:
             self.session.apply_speech(new.speech)
+        if self.reminders is not None and self.reminders.settings != new.reminders:
+            self.reminders.apply(new.reminders)
         try:
             settings_file.save(self.paths.settings_file, new)
         except KnownError as e:
@@ -185,31 +207,70 @@ class CoachApp:
                                   else float(self.settings.rest_between_seconds)),
             verbosity=speech.verbosity, words_per_minute=float(speech.rate))
 
-    def start_routine(self, routine_id: str) -> None:
-        """Home or Routines: "Start". A pain check before the session plugs in here."""
+    def start_routine(self, routine_id: str, *, pain: PainBefore | None = None) -> None:
+        """Home or Routines: "Start". The safety flow runs first (red flags when due, the pain
+        check, advice and dose steps); `pain`: answers already given (no second pain check)."""
         from coach.core.plan import PlanError, plan_routine
 
+        if self._raise_running_session():
+            return
         try:
-            plan = plan_routine(self.catalogue, routine_id, self.plan_settings())
+            plan_routine(self.catalogue, routine_id, self.plan_settings())  # startable?
         except PlanError as e:
             self.prompts.warn(self.window, f"This routine cannot be started: {e}")
             return
-        self.open_session(plan)
+        routine = self.catalogue.routine(routine_id)
+        prepared = self.safety().before_session(self.window, routine, name=routine.name,
+                                                pain=pain)
+        if prepared is not None:
+            self._open_prepared(prepared.target, prepared.pain)
 
-    def try_exercise(self, exercise_id: str) -> None:
-        """Exercises: "Try this exercise", recorded as a session of one exercise."""
+    def try_exercise(self, exercise_id: str, *, pain: PainBefore | None = None) -> None:
+        """Exercises: "Try this exercise", recorded as a session of one exercise. A heat or
+        cold pack asks for its minutes first; then the same safety flow as a routine."""
         from coach.core.plan import PlanError, plan_exercise
+        from coach.core.session_gate import single_exercise
 
+        if self._raise_running_session():
+            return
         try:
-            plan = plan_exercise(self.catalogue, exercise_id, self.plan_settings())
+            plan_exercise(self.catalogue, exercise_id, self.plan_settings())  # startable?
         except PlanError as e:
             self.prompts.warn(self.window, f"This exercise cannot be started: {e}")
             return
-        self.open_session(plan)
+        overrides = self.safety().thermal_overrides(self.window, exercise_id)
+        if overrides is None:
+            return
+        exercise = self.catalogue.exercise(exercise_id)
+        prepared = self.safety().before_session(
+            self.window, single_exercise(exercise_id, overrides), name=exercise.name, pain=pain)
+        if prepared is not None:
+            self._open_prepared(prepared.target, prepared.pain)
+
+    def _open_prepared(self, target: Routine, pain: PainBefore) -> None:
+        """Plan what the safety flow cleared (today's doses merged in) and open it."""
+        from coach.core.plan import PlanError, plan_exercise, plan_routine
+        from coach.core.session_gate import SINGLE_EXERCISE
+
+        try:
+            if target.id == SINGLE_EXERCISE:
+                item = target.items[0]
+                plan = plan_exercise(self.catalogue, item.exercise_id, self.plan_settings(),
+                                     overrides=item.overrides)
+            else:
+                plan = plan_routine(self.catalogue, target, self.plan_settings())
+        except PlanError as e:
+            self.prompts.warn(self.window, f"This session cannot be started: {e}")
+            return
+        self._last_answers = (pain, None)
+        self.open_session(plan, recorder_answers=pain.recorder_answers())
 
     def present_exercise(self, exercise_id: str) -> None:
         """Exercises: "Present fullscreen". From this exercise through the rest of the list
-        shown, full screen on the chosen screen; a demonstration is not recorded."""
+        shown, full screen on the chosen screen; a demonstration is not recorded.
+
+        A physio runs demonstrations in the clinic: there is no patient's pain check, red-flag
+        screen or dose step here (the catalogue's own doses are shown)."""
         from coach.core.models import Routine, RoutineItem
         from coach.core.plan import PlanError, plan_routine
         from coach.ui.presenter import choose_screen
@@ -270,8 +331,11 @@ class CoachApp:
 
             window = SessionWindow(controller, prompts=self.prompts)
             bring_to_front(window)
+            self._watch_patient_session(controller, window)
         window.closed.connect(self._session_closed)
         self.session, self.session_window = controller, window
+        if self.reminders is not None:
+            self.reminders.session_running(True)
         controller.start()
 
     def _raise_running_session(self) -> bool:
@@ -338,7 +402,150 @@ class CoachApp:
         self.recorder = None
         if window is not None:
             window.deleteLater()
+        if self.reminders is not None:
+            self.reminders.session_running(False)
         self.window.activateWindow()
+
+    # --- safety, reminders and tips (issue 7) --------------------------------------------------
+
+    def safety(self) -> SafetyFlow:
+        """The safety questions around sessions, asked through `self.prompts`."""
+        if self._safety is None:
+            from coach.safety_flow import SafetyFlow
+
+            self._safety = SafetyFlow(
+                self.catalogue, prompts=self.prompts, store=self.history, now=self.wall_now,
+                stop_rules=lambda: self.settings.stop_rules,
+                locked=lambda: self.settings.locked_doses, save_locks=self._save_locks,
+                disclaimer_seen=lambda: self.settings.disclaimer_seen,
+                mark_disclaimer_seen=self._mark_disclaimer_seen)
+        self._safety.prompts = self.prompts  # tests hand in their own prompts
+        return self._safety
+
+    def first_run(self) -> None:
+        """The red-flag screen when never answered, then the disclaimer once."""
+        if not self._closing:
+            self.safety().first_run(self.window)
+
+    def red_flag_check(self) -> None:
+        """Help > Red-flag check: the six questions, whenever the person wants."""
+        self.safety().screen(self._dialog_parent(), force=True)
+
+    def show_disclaimer(self) -> None:
+        self.prompts.disclaimer(self._dialog_parent())
+
+    def _save_locks(self, locks: tuple[str, ...]) -> None:
+        self.settings = self.settings.replace(locked_doses=locks)
+        self._save_settings()
+
+    def _mark_disclaimer_seen(self) -> None:
+        self.settings = self.settings.replace(disclaimer_seen=True)
+        self._save_settings()
+
+    def _add_safety_actions(self) -> None:
+        from PySide6.QtGui import QAction
+
+        help_menu = self.window.help_menu
+        self.red_flag_action = QAction("&Red-flag check…", self.window)
+        self.red_flag_action.triggered.connect(self.red_flag_check)
+        self.disclaimer_action = QAction("&About / disclaimer", self.window)
+        self.disclaimer_action.triggered.connect(self.show_disclaimer)
+        help_menu.addAction(self.red_flag_action)
+        help_menu.addAction(self.disclaimer_action)
+        self.care_action = QAction("Safety and &reminders…", self.window)
+        self.care_action.triggered.connect(self.open_care_settings)
+        file_menu = self.window.file_menu
+        file_menu.insertAction(file_menu.actions()[1], self.care_action)
+        self.tips_tab = self.window.add_page(self._make_tips, "&Tips")
+
+    def _make_tips(self):  # -> QWidget
+        from coach.core.thermal import is_thermal
+        from coach.ui.tips_page import TipsPage
+
+        timers = [e for e in self.catalogue.exercises.values() if is_thermal(e)]
+        page = TipsPage(timers)
+        page.timer_requested.connect(self.try_exercise)
+        return page
+
+    def open_care_settings(self) -> None:
+        from coach.ui.care_settings_dialog import CareSettingsDialog
+
+        dialog = CareSettingsDialog(self.settings, self.catalogue, self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.value())
+
+    def start_reminders(self) -> None:
+        """Daily reminders and the sitting nudge (both off until chosen in the settings)."""
+        from coach.core.reminders import local_zone
+        from coach.ui.reminders import ReminderService
+
+        def routine_name() -> str | None:
+            routine = self.catalogue.routines.get(self.window.home.current_routine_id() or "")
+            return routine.name if routine else None
+
+        self.reminders = ReminderService(
+            self.settings.reminders, wall_now=self.wall_now, monotonic=time.monotonic,
+            tz=local_zone(), routine_name=routine_name, icon=self.app.windowIcon(),
+            popup_parent=self.window, parent=self.window)
+        self.reminders.open_requested.connect(self.open_today)
+        self.reminders.quit_requested.connect(self.app.quit)
+        self.reminders.settings_requested.connect(self.open_care_settings)
+
+    def open_today(self) -> None:
+        """A reminder was clicked: the main window, on Home with today's routine."""
+        from coach.ui.session_window import bring_to_front
+
+        if self._raise_running_session():
+            return
+        self.window.tabs.setCurrentWidget(self.window.home)
+        bring_to_front(self.window)
+
+    def _watch_patient_session(self, controller: SessionController,
+                               window: SessionWindow) -> None:
+        """Around a patient's session: "this hurts" offers the easier version the catalogue
+        names (run on its own after this session: see `_try_easier`), and the pain check
+        after it is asked once it ends."""
+        from coach.core.events import Event, ExerciseStoppedForPain
+        from coach.core.session_gate import easier_offer
+
+        recorder, name = self.recorder, controller.plan.name
+
+        def offer_easier(event: Event) -> None:
+            if isinstance(event, ExerciseStoppedForPain):
+                offer = easier_offer(self.catalogue, event.exercise_id, event.easier)
+                if offer is not None:
+                    window.offer_easier(offer.exercise_id, offer.text, offer.button_text)
+
+        def finished(result: Any) -> None:
+            if result.ended_early and result.active_seconds <= 0:
+                return  # stopped before any exercise: nothing to ask about
+            # Asked once the engine has delivered its last events, not inside them.
+            QTimer.singleShot(0, self.window, lambda: self._after_session(recorder, name))
+
+        controller.add_listener(offer_easier)
+        controller.finished.connect(finished)
+        window.easier_requested.connect(self._try_easier)
+
+    def _after_session(self, recorder: SessionRecorder | None, name: str) -> None:
+        if self._closing or recorder is None:
+            return
+        before = self._last_answers[0]
+        after = self.safety().after_session(self._dialog_parent(), recorder, name=name)
+        self._last_answers = (before, after)
+
+    def _try_easier(self, exercise_id: str) -> None:
+        """"Try <easier> instead" on the finished page: close this session and run the easier
+        exercise on its own. The pain just given after the session counts as the pain before
+        this one (no second questionnaire); the rest of the safety flow still applies."""
+        from coach.safety_flow import PainBefore
+
+        before, after = self._last_answers
+        pain = None
+        if after is not None and not after.pain.skipped:
+            pain = PainBefore(after.pain, before.leg_spreading if before else None)
+        if self.session_window is not None:
+            self.session_window.close()
+        self.try_exercise(exercise_id, pain=pain)
 
     def _save_settings(self) -> None:
         try:
@@ -349,6 +556,9 @@ class CoachApp:
     def shutdown(self) -> None:
         """Called once the event loop has finished: a running session is stopped (recorded as
         ended early), the history closed, the crash handler removed."""
+        self._closing = True
+        if self.reminders is not None:
+            self.reminders.close()
         if self.session is not None:
             self.session.close()
             self.session = self.session_window = None

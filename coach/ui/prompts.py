@@ -2,8 +2,10 @@
 
 `Prompts` is a tiny dialog service (Picard's `user_dialog_service`): the session window asks it
 to confirm stopping, presenter mode asks it which screen to use, the crash handler asks it to
-show what went wrong. Widgets never call `QMessageBox` themselves, so a test replaces the whole
-set with a fake that answers at once (see `tests/ui/fakes.py`).
+show what went wrong, and app.py asks it the safety questions (the red-flag screen, the pain
+checks before and after a session, the advice and dose steps before one, the disclaimer, how
+long a heat or cold pack stays on). Widgets never call `QMessageBox` themselves, so a test
+replaces the whole set with a fake that answers at once (see `tests/ui/session_helpers.py`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from coach.core.safety import ScreeningNeed
+    from coach.core.session_gate import GateDecision
+    from coach.safety_flow import BriefResult, PainAfter, PainBefore, RedFlagResult
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,67 @@ class Prompts:
         box.setText(text)
         box.setModal(False)
         self._keep(box)
+
+    # --- safety (issue 7); each dialog is imported when first needed -------------------------
+
+    def red_flags(self, parent: QWidget | None, need: ScreeningNeed | None, *,
+                  acknowledge_only: bool = False) -> RedFlagResult | None:
+        """The six red-flag questions (or, `acknowledge_only`, just the urgent advice to
+        confirm). None when the questions were not all answered."""
+        from coach.safety_flow import RedFlagResult
+        from coach.ui.red_flags_dialog import RedFlagsDialog
+
+        dialog = RedFlagsDialog(need, acknowledge_only=acknowledge_only, parent=parent)
+        dialog.exec()
+        if acknowledge_only:
+            return RedFlagResult({}, dialog.acknowledged)
+        return dialog.result_value()
+
+    def pain_before(self, parent: QWidget | None, session_name: str) -> PainBefore | None:
+        """Back and leg pain and "spreading?" before a session; None: do not start."""
+        from coach.ui.pain_check_dialog import PainBeforeDialog
+
+        dialog = PainBeforeDialog(session_name, parent)
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def pain_after(self, parent: QWidget | None, session_name: str) -> PainAfter | None:
+        """Back and leg pain, how it felt and a note after a session; None: skipped."""
+        from coach.ui.pain_check_dialog import PainAfterDialog
+
+        dialog = PainAfterDialog(session_name, parent)
+        return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def session_brief(self, parent: QWidget | None, decision: GateDecision, *,
+                      session_name: str, suggested_name: str | None) -> BriefResult:
+        """The advice and dose steps before a session; the person's choice and locks."""
+        from coach.ui.session_brief_dialog import SessionBriefDialog
+
+        dialog = SessionBriefDialog(decision, session_name=session_name,
+                                    suggested_name=suggested_name, parent=parent)
+        dialog.exec()
+        return dialog.result_value()
+
+    def disclaimer(self, parent: QWidget | None) -> None:
+        from coach.ui.disclaimer_dialog import DisclaimerDialog
+
+        DisclaimerDialog(parent).exec()
+
+    def choose_minutes(self, parent: QWidget | None, title: str, text: str,
+                       choices: Sequence[int], default: int) -> int | None:
+        """A number of minutes from `choices` (a heat or cold pack); None if cancelled."""
+        labels = [f"{m} minutes" for m in choices]
+        current = list(choices).index(default) if default in choices else 0
+        picked, ok = QInputDialog.getItem(parent, title, text, labels, current, False)
+        return choices[labels.index(picked)] if ok and picked in labels else None
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        """A plain message that waits for OK (advice after a session)."""
+        box = QMessageBox(parent)
+        box.setWindowTitle(title)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.exec()
 
     def _keep(self, dialog: QDialog) -> None:
         self._open.append(dialog)

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from coach.core.clock import FakeClock
 from coach.core.cues import Verbosity
 from coach.core.plan import Plan, PlanSettings, plan_routine
+from coach.core.safety import RED_FLAGS
+from coach.safety_flow import BriefChoice, BriefResult, PainAfter, PainBefore, RedFlagResult
 from coach.speech.fake import FakeSpeaker
 from coach.speech.settings import SpeechSettings
 from coach.ui.prompts import ScreenChoice
@@ -48,9 +50,18 @@ def short_plan(**kwargs) -> Plan:
                         PlanSettings(prepare_seconds=3, verbosity=Verbosity.COUNTS))
 
 
+def all_no() -> dict[str, bool]:
+    return {flag.id: False for flag in RED_FLAGS}
+
+
 @dataclass
 class FakePrompts:
-    """Answers every question at once and remembers what was asked."""
+    """Answers every question at once and remembers what was asked.
+
+    Safety questions (issue 7) by default: no red flag, every pain question skipped, the
+    session started after any advice, the disclaimer read, heat and cold at their default
+    minutes. A test sets the answers it needs (`red_flag_answers`, `pain_before_answer`, ...).
+    """
 
     confirm_answer: bool = False
     screen_answer: ScreenChoice | None = None
@@ -58,6 +69,15 @@ class FakePrompts:
     screens_offered: list[list[str]] = field(default_factory=list)
     crashes: list[tuple[Path | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    red_flag_answers: RedFlagResult | None = field(
+        default_factory=lambda: RedFlagResult(all_no()))
+    acknowledge_answer: bool = True
+    pain_before_answer: PainBefore | None = field(default_factory=PainBefore)
+    pain_after_answer: PainAfter | None = None
+    brief_answer: BriefResult = field(default_factory=lambda: BriefResult(BriefChoice.START))
+    minutes_answer: int | None = None
+    briefs: list = field(default_factory=list)
+    informed: list[str] = field(default_factory=list)
 
     def confirm(self, parent, title: str, text: str, *, yes: str, no: str) -> bool:
         self.asked.append(title)
@@ -73,6 +93,35 @@ class FakePrompts:
 
     def warn(self, parent, text: str) -> None:
         self.warnings.append(text)
+
+    def red_flags(self, parent, need, *, acknowledge_only: bool = False):
+        self.asked.append("acknowledge red flags" if acknowledge_only else "red flags")
+        if acknowledge_only:
+            return RedFlagResult({}, self.acknowledge_answer)
+        return self.red_flag_answers
+
+    def pain_before(self, parent, session_name: str):
+        self.asked.append(f"pain before {session_name}")
+        return self.pain_before_answer
+
+    def pain_after(self, parent, session_name: str):
+        self.asked.append(f"pain after {session_name}")
+        return self.pain_after_answer
+
+    def session_brief(self, parent, decision, *, session_name: str, suggested_name):
+        self.asked.append(f"brief {session_name}")
+        self.briefs.append(decision)
+        return self.brief_answer
+
+    def disclaimer(self, parent) -> None:
+        self.asked.append("disclaimer")
+
+    def choose_minutes(self, parent, title: str, text: str, choices, default: int):
+        self.asked.append(f"minutes {title}")
+        return self.minutes_answer if self.minutes_answer is not None else default
+
+    def inform(self, parent, title: str, text: str) -> None:
+        self.informed.append(text)
 
 
 class Session:

@@ -1,0 +1,299 @@
+"""The safety questions around a session, in order, shared by the window and the terminal.
+
+`SafetyFlow` asks through a prompts object (the window's dialogs, `coach.ui.prompts.Prompts`,
+or the terminal's `coach.terminal_safety.TerminalPrompts`; tests pass fakes) and applies the
+rules of `coach.core.session_gate`:
+
+- `first_run(parent)`: the red-flag screen when none was ever answered, then the disclaimer
+  once.
+- `screen(parent)`: the red-flag questions when due (first run, weekly re-check) or when asked
+  for (Help > Red-flag check). Answers are recorded at once, with the acknowledgement when the
+  urgent advice was confirmed. A yes answered now stops the session being started (the person
+  has just been told to get help); a yes from earlier today blocks every start until the
+  advice is confirmed, and that confirmation is recorded.
+- `before_session(parent, target, name=...)`: the screening, the pain check (back, leg,
+  spreading), then the advice and today's dose steps when there is anything to say, with the
+  choice of the flare-up routine instead, not today, or start (anyway); dose locks ticked
+  there are saved. Returns `Prepared` (the routine to plan, with today's doses, and the
+  answers for the recorder) or None when no session should start.
+- `after_session(parent, recorder, name=...)`: pain after, how it felt and a note, saved with
+  the session, then the "pain rising" advice when the last sessions show it.
+
+No Qt: the flow only calls the prompts, the history store and the injected clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from coach.core import thermal
+from coach.core.models import Catalogue, Routine
+from coach.core.records import Felt, PainScore, Screening
+from coach.core.safety import ScreeningNeed, StopRules, after_sessions
+from coach.core.session_gate import GateDecision, SessionGate
+from coach.storage.dose_history import exercise_histories
+from coach.storage.history import HistoryStore
+
+log = logging.getLogger(__name__)
+
+#: How far back the dose history is read: after a long break the routine's own dose applies.
+DOSE_HISTORY_DAYS = 180
+
+
+# --- the answers the prompts give ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PainBefore:
+    pain: PainScore = PainScore()
+    #: "Is the leg pain reaching further down the leg than usual?" None: not answered.
+    leg_spreading: bool | None = None
+
+    def recorder_answers(self) -> dict[str, Any]:
+        """Keyword arguments for `SessionRecorder` (stored with the session)."""
+        return {"pain_before": self.pain, "leg_pain_spreading": self.leg_spreading}
+
+
+@dataclass(frozen=True)
+class PainAfter:
+    pain: PainScore = PainScore()
+    felt: Felt | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RedFlagResult:
+    """The answers (question id -> yes), and whether the urgent advice was acknowledged."""
+
+    answers: Mapping[str, bool] = field(default_factory=dict)
+    acknowledged: bool = False
+
+    @property
+    def any_positive(self) -> bool:
+        return any(self.answers.values())
+
+
+class BriefChoice(StrEnum):
+    START = "start"
+    SUGGESTED = "suggested"     # the suggested routine instead (the flare-up routine)
+    NOT_TODAY = "not-today"
+
+
+@dataclass(frozen=True)
+class BriefResult:
+    choice: BriefChoice
+    #: Exercise ids shown with a lock box, and whether each is now ticked.
+    locks: Mapping[str, bool] = field(default_factory=dict)
+
+
+class SafetyPrompts(Protocol):
+    """What the flow asks; `parent` is the window to put a dialog over (None in a terminal)."""
+
+    def red_flags(self, parent: Any, need: ScreeningNeed | None, *,
+                  acknowledge_only: bool = False) -> RedFlagResult | None: ...
+
+    def pain_before(self, parent: Any, session_name: str) -> PainBefore | None: ...
+
+    def pain_after(self, parent: Any, session_name: str) -> PainAfter | None: ...
+
+    def session_brief(self, parent: Any, decision: GateDecision, *, session_name: str,
+                      suggested_name: str | None) -> BriefResult: ...
+
+    def disclaimer(self, parent: Any) -> None: ...
+
+    def choose_minutes(self, parent: Any, title: str, text: str, choices: list[int],
+                       default: int) -> int | None: ...
+
+    def inform(self, parent: Any, title: str, text: str) -> None: ...
+
+
+class Answering(Protocol):
+    """The part of `SessionRecorder` the flow uses after a session."""
+
+    def answer(self, *, pain_before: PainScore | None = None,
+               pain_after: PainScore | None = None, felt: Felt | str | None = None,
+               note: str | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A session cleared to start: the routine to plan (today's doses merged in), the answers
+    for the recorder, and the decision it came from."""
+
+    target: Routine
+    pain: PainBefore
+    decision: GateDecision
+
+
+RISING_TITLE = "Please contact your physiotherapist"
+
+
+class SafetyFlow:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        prompts: SafetyPrompts,
+        store: Callable[[], HistoryStore | None],
+        now: Callable[[], datetime],
+        stop_rules: Callable[[], StopRules] = StopRules,
+        locked: Callable[[], tuple[str, ...]] = tuple,
+        save_locks: Callable[[tuple[str, ...]], None] = lambda locks: None,
+        disclaimer_seen: Callable[[], bool] = lambda: True,
+        mark_disclaimer_seen: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.prompts = prompts
+        self._store = store
+        self._now = now
+        self._rules = stop_rules
+        self._locked = locked
+        self._save_locks = save_locks
+        self._disclaimer_seen = disclaimer_seen
+        self._mark_disclaimer_seen = mark_disclaimer_seen
+        #: Without a history, the answers of this run are kept here (never across runs).
+        self._screening: Screening | None = None
+
+    def gate(self) -> SessionGate:
+        return SessionGate(self.catalogue, self._rules(), self._locked())
+
+    # --- the red-flag screen ----------------------------------------------------------------
+
+    def latest_screening(self) -> Screening | None:
+        store = self._store()
+        if store is None:
+            return self._screening
+        return store.latest_screening()
+
+    def first_run(self, parent: Any) -> None:
+        """The red-flag screen (when never answered), then the disclaimer (once)."""
+        if self.latest_screening() is None:
+            self.screen(parent)
+        if not self._disclaimer_seen():
+            self.prompts.disclaimer(parent)
+            self._mark_disclaimer_seen()
+
+    def screen(self, parent: Any, *, force: bool = False) -> bool:
+        """Ask the red-flag questions when due (or `force`); True when a session may start."""
+        gate = self.gate()
+        now = self._now()
+        status = gate.screening(self.latest_screening(), now)
+        if status.need is not None or force:
+            result = self.prompts.red_flags(parent, status.need)
+            if result is None:
+                return status.need is None and not status.blocked
+            answered = self._now()
+            screening = Screening(answered_at=answered, answers=dict(result.answers),
+                                  acknowledged_at=answered if result.acknowledged else None)
+            self._record(screening)
+            if screening.any_positive:
+                log.warning("red-flag screen: a warning sign was reported (acknowledged: %s)",
+                            result.acknowledged)
+                return False  # they have just been told to get help: no session now
+            return True
+        if status.blocked:
+            result = self.prompts.red_flags(parent, None, acknowledge_only=True)
+            if result is None or not result.acknowledged:
+                return False
+            self._acknowledge(self._now())
+            return True
+        return True
+
+    def _record(self, screening: Screening) -> None:
+        store = self._store()
+        self._screening = screening
+        if store is not None:
+            store.record_screening(screening)
+
+    def _acknowledge(self, at: datetime) -> None:
+        store = self._store()
+        if self._screening is not None:
+            self._screening = replace(self._screening, acknowledged_at=at)
+        if store is not None:
+            store.acknowledge_screening(at)
+
+    # --- before a session -------------------------------------------------------------------
+
+    def thermal_overrides(self, parent: Any, exercise_id: str) -> dict[str, Any] | None:
+        """For a heat or cold exercise on its own: ask how many minutes (within its range).
+        {} for any other exercise; None when the person cancelled."""
+        exercise = self.catalogue.exercises.get(exercise_id)
+        if exercise is None or not thermal.is_thermal(exercise):
+            return {}
+        choices = thermal.minute_choices(exercise)
+        default = thermal.default_minutes(exercise) or choices[0]
+        minutes = self.prompts.choose_minutes(
+            parent, exercise.name,
+            f"How long? {exercise.name} is used for {choices[0]} to {choices[-1]} minutes "
+            "at a time. The coach tells you when to take the pack off.",
+            choices, default)
+        if minutes is None:
+            return None
+        return thermal.duration_override(exercise, minutes)
+
+    def before_session(self, parent: Any, target: Routine, *, name: str,
+                       pain: PainBefore | None = None) -> Prepared | None:
+        """See the module docstring. `pain`: answers already given (no new pain check)."""
+        if not self.screen(parent):
+            return None
+        if pain is None:
+            pain = self.prompts.pain_before(parent, name)
+            if pain is None:
+                return None
+        decision = self._decide(target, pain)
+        if decision.worth_showing:
+            suggested = (self.catalogue.routines.get(decision.suggest_routine)
+                         if decision.suggest_routine else None)
+            brief = self.prompts.session_brief(
+                parent, decision, session_name=name,
+                suggested_name=suggested.name if suggested else None)
+            if self._apply_locks(brief.locks):
+                decision = self._decide(target, pain)
+            if brief.choice is BriefChoice.NOT_TODAY:
+                log.info("session not started after the advice: %s",
+                         [a.kind.value for a in decision.advice])
+                return None
+            if brief.choice is BriefChoice.SUGGESTED and suggested is not None:
+                target = suggested
+                decision = self._decide(target, pain)
+        return Prepared(decision.apply(target), pain, decision)
+
+    def _decide(self, target: Routine, pain: PainBefore) -> GateDecision:
+        store = self._store()
+        sessions = store.sessions() if store is not None else []
+        exercises = [self.catalogue.exercises[i.exercise_id] for i in target.items
+                     if i.exercise_id in self.catalogue.exercises]
+        since = (self._now() - timedelta(days=DOSE_HISTORY_DAYS)).date()
+        histories = (exercise_histories(store, exercises, since=since)
+                     if store is not None else {})
+        return self.gate().check(target, pain=pain.pain, leg_spreading=pain.leg_spreading,
+                                 sessions=sessions, histories=histories)
+
+    def _apply_locks(self, boxes: Mapping[str, bool]) -> bool:
+        """Save the "keep this dose" boxes; True when the set of locks changed."""
+        before = set(self._locked())
+        after = {eid for eid in before if boxes.get(eid, True)}
+        after |= {eid for eid, ticked in boxes.items() if ticked}
+        if after == before:
+            return False
+        self._save_locks(tuple(sorted(after)))
+        return True
+
+    # --- after a session --------------------------------------------------------------------
+
+    def after_session(self, parent: Any, recorder: Answering | None, *,
+                      name: str) -> PainAfter | None:
+        """Ask the pain after (saved with the session), then advise if pain keeps rising."""
+        answers = self.prompts.pain_after(parent, name)
+        if answers is not None and recorder is not None:
+            recorder.answer(pain_after=answers.pain, felt=answers.felt, note=answers.note)
+        store = self._store()
+        if store is not None:
+            for advice in after_sessions(store.sessions(), self._rules()):
+                self.prompts.inform(parent, RISING_TITLE, advice.message)
+        return answers

@@ -1,0 +1,238 @@
+"""The pain checks before and after a session.
+
+Before: back pain and leg pain, each 0-10, and "is the leg pain reaching further down the leg
+than usual?". After: back and leg pain again, how the session felt compared with last time,
+and an optional note. Every question may be left unanswered (it is saved as skipped).
+
+Each 0-10 scale is a row of eleven large buttons (a person on a mat may be reaching from the
+floor): click one, or, with the row focused, press a digit (0-9; "1" then "0" for 10) or the
+arrow keys; "Clear" takes the answer back. The dialogs return plain values (`PainBefore`,
+`PainAfter`); saving them is the caller's job (app.py, through the recorder).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, PainScore
+from coach.safety_flow import PainAfter, PainBefore
+from coach.ui.widgets import button, heading, plain_label, primary_button
+
+SCALE_HINT = "0 means no pain at all, 10 the worst pain you can imagine."
+SPREADING_QUESTION = "Is the leg pain reaching further down your leg than usual?"
+FELT_LABELS = {Felt.EASIER: "Easier", Felt.SAME: "About the same", Felt.HARDER: "Harder"}
+
+
+class PainScale(QWidget):
+    """Eleven buttons 0-10 and "Clear"; `value()` is None until one is chosen."""
+
+    changed = Signal(object)  # int | None
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QPushButton] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        for n in range(PAIN_MIN, PAIN_MAX + 1):
+            b = QPushButton(str(n))
+            b.setCheckable(True)
+            b.setMinimumSize(44, 44)
+            b.setAccessibleName(f"{name}: {n} out of 10")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the row takes the keys
+            self.group.addButton(b, n)
+            self.buttons.append(b)
+            row.addWidget(b)
+        self.clear_button = button("Clear", f"{name}: clear the answer")
+        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_button.clicked.connect(self.clear)
+        row.addSpacing(8)
+        row.addWidget(self.clear_button)
+        self.group.idClicked.connect(lambda n: self.changed.emit(n))
+        self._typed = ""
+
+    def value(self) -> int | None:
+        checked = self.group.checkedId()
+        return None if checked < 0 else checked
+
+    def set_value(self, value: int | None) -> None:
+        if value is None:
+            self.clear()
+            return
+        self.buttons[value].setChecked(True)
+        self.changed.emit(value)
+
+    def clear(self) -> None:
+        self.group.setExclusive(False)
+        for b in self.buttons:
+            b.setChecked(False)
+        self.group.setExclusive(True)
+        self._typed = ""
+        self.changed.emit(None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        current = self.value()
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            digit = key - Qt.Key.Key_0
+            # "1" then "0" makes 10; any other digit starts again.
+            self._typed = "10" if self._typed == "1" and digit == 0 else str(digit)
+            self.set_value(int(self._typed))
+            return
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Up):
+            self.set_value(PAIN_MIN if current is None else min(PAIN_MAX, current + 1))
+            return
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Down):
+            self.set_value(PAIN_MIN if current is None else max(PAIN_MIN, current - 1))
+            return
+        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class YesNo(QWidget):
+    """Two radio buttons; `value()` None until one is chosen."""
+
+    def __init__(self, name: str, yes: str = "Yes", no: str = "No",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.yes = QRadioButton(yes)
+        self.no = QRadioButton(no)
+        self.yes.setAccessibleName(f"{name}: {yes}")
+        self.no.setAccessibleName(f"{name}: {no}")
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.yes, 1)
+        self.group.addButton(self.no, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.yes)
+        row.addWidget(self.no)
+        row.addStretch()
+
+    def value(self) -> bool | None:
+        checked = self.group.checkedId()
+        return None if checked < 0 else bool(checked)
+
+
+def _question(text: str) -> QWidget:
+    label = plain_label(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class PainBeforeDialog(QDialog):
+    """Asked before a session; accepted with "Start", rejected with "Cancel" (no session)."""
+
+    def __init__(self, session_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("How is your pain today?")
+        self.setModal(True)
+        title = heading("Before you start", scale=1.5)
+        intro = plain_label(f"A quick check before {session_name}. {SCALE_HINT} "
+                            "Leave a question blank to skip it.")
+        self.back = PainScale("Back pain")
+        self.leg = PainScale("Leg pain")
+        self.spreading = YesNo("Leg pain reaching further down than usual")
+        self.start_button = primary_button("&Start", "Start the session")
+        self.cancel_button = button("&Cancel", "Do not start the session")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.accept)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        layout.addWidget(_question("Back pain right now"))
+        layout.addWidget(self.back)
+        layout.addWidget(_question("Leg pain right now"))
+        layout.addWidget(self.leg)
+        layout.addWidget(_question(SPREADING_QUESTION))
+        layout.addWidget(self.spreading)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.start_button)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        self.back.setFocus()
+
+    def value(self) -> PainBefore:
+        return PainBefore(PainScore(self.back.value(), self.leg.value()),
+                          self.spreading.value())
+
+
+class PainAfterDialog(QDialog):
+    """Asked when a session ends; "Save" accepts, "Skip" rejects (nothing is saved)."""
+
+    def __init__(self, session_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("How is your pain now?")
+        self.setModal(True)
+        title = heading("After your session", scale=1.5)
+        intro = plain_label(f"How do you feel after {session_name}? {SCALE_HINT} "
+                            "Leave a question blank to skip it.")
+        self.back = PainScale("Back pain")
+        self.leg = PainScale("Leg pain")
+        self.felt_group = QButtonGroup(self)
+        felt_row = QHBoxLayout()
+        self.felt_buttons: dict[Felt, QRadioButton] = {}
+        for felt, text in FELT_LABELS.items():
+            radio = QRadioButton(text)
+            radio.setAccessibleName(f"Compared with last time: {text}")
+            self.felt_group.addButton(radio)
+            self.felt_buttons[felt] = radio
+            felt_row.addWidget(radio)
+        felt_row.addStretch()
+        self.note = QLineEdit()
+        self.note.setAccessibleName("A note for your history (optional)")
+        self.note.setPlaceholderText("Anything you want to remember, or tell your physio")
+        self.note.setMaxLength(500)
+        self.save_button = primary_button("&Save", "Save the answers")
+        self.skip_button = button("S&kip", "Skip these questions")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.accept)
+        self.skip_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        layout.addWidget(_question("Back pain now"))
+        layout.addWidget(self.back)
+        layout.addWidget(_question("Leg pain now"))
+        layout.addWidget(self.leg)
+        layout.addWidget(_question("Compared with last time, this session felt"))
+        layout.addLayout(felt_row)
+        layout.addWidget(_question("Note"))
+        layout.addWidget(self.note)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.save_button)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        self.back.setFocus()
+
+    def value(self) -> PainAfter:
+        felt = next((f for f, b in self.felt_buttons.items() if b.isChecked()), None)
+        note = self.note.text().strip() or None
+        return PainAfter(PainScore(self.back.value(), self.leg.value()), felt, note)
