@@ -114,8 +114,9 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             self._worker.request(self._request(text))
         if self._settings.beeps:
             for text in texts:
-                tone = Tone.TICK if text.isdigit() else Tone.END
-                self._worker.request(self._request(text, tone))
+                if text.isdigit():  # a count ticks; a rep number starts a hold
+                    self._worker.request(self._request(text, Tone.TICK))
+                self._worker.request(self._request(text, Tone.END))
 
     def voices(self) -> Future[list[VoiceInfo]]:
         """The engine's voices, listed in the engine thread once it has started."""
@@ -187,6 +188,8 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             return Pending() if self._probing or self._probe_needed else None
         tone = self._tone_wanted(cue)
         beep = self._tone(tone) if tone else None
+        if tone is not None and beep is None:
+            tone = None  # the tone cannot be written: the words alone
         if self._speaks(cue):
             got = self._worker.lookup(self._request(cue.text, tone))
             if isinstance(got, Clip):
@@ -201,11 +204,15 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             assert isinstance(got, RenderFailed)
         return beep
 
-    def _tone(self, tone: Tone) -> Clip:
+    def _tone(self, tone: Tone) -> Clip | None:
         key = (tone, self._settings.volume)
         clip = self._tones.get(key)
         if clip is None:
-            clip = self._tones[key] = beeps.tone_clip(self._cache_dir, tone, key[1])
+            try:
+                clip = self._tones[key] = beeps.tone_clip(self._cache_dir, tone, key[1])
+            except OSError as e:
+                log.warning("cannot write the %s tone: %s", tone.name, e)
+                return None
         return clip
 
     def _check(self) -> None:

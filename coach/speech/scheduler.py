@@ -157,7 +157,11 @@ class CueScheduler:
             if now > entry.start_by:
                 self._drop(cue, f"{(now - cue.due) * 1000:.0f} ms late")
                 continue
-            resolution = self._resolve(cue)
+            try:
+                resolution = self._resolve(cue)
+            except Exception:
+                log.exception("cannot tell what to play for %r; caption only", cue.text)
+                resolution = None
             if resolution is None:
                 continue  # caption only
             clip = resolution.fallback if isinstance(resolution, Pending) else resolution

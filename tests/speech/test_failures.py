@@ -195,3 +195,19 @@ def test_shutdown_twice_and_say_after_shutdown_are_harmless(
     sp.cancel()
     assert collector.captions == []
     assert escaped == []
+
+
+def test_a_cache_folder_that_cannot_be_written_leaves_captions(
+    tmp_path: Path, collector: Collector, escaped,  # noqa: ANN001
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    sp = Pyttsx3Speaker(
+        time.monotonic, cache_dir=blocked / "speech", engine_factory=FakeEngine,
+        player_argv=["true"], player_factory=FakeAudio().factory,
+        on_caption=collector.on_caption, on_notice=collector.on_notice,
+    )
+    sp.prepare(["Hold"])
+    run_session(sp, collector)
+    assert only_notice(collector) is NoticeReason.NO_CACHE
+    assert escaped == []

@@ -242,3 +242,17 @@ def test_a_same_instant_group_is_still_cut_by_the_next_count(h: Harness) -> None
     h.at(11.4)
     assert h.player.texts == ["A long step sentence", "3"]
     assert [c.text for c, _ in h.scheduler.stats.dropped_cues] == ["Another step"]
+
+
+def test_a_resolver_that_raises_costs_that_cue_its_sound_only(h: Harness) -> None:
+    def broken(c: Cue) -> Resolution:
+        if c.text == "Hold":
+            raise RuntimeError("bug")
+        return clip(c.text)
+
+    h.scheduler._resolve = broken
+    h.scheduler.add(cue("Hold", 10.0, CueKind.START))
+    h.scheduler.add(cue("Relax", 10.0, CueKind.RELAX))
+    h.at(10.0)
+    assert [t for _, t in h.captions] == ["Hold", "Relax"]
+    assert h.player.texts == ["Relax"]
