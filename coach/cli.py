@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach",
         description="Physio Coach: guided physiotherapy home routines for sciatica and "
-                    "low-back pain. With no command, the window opens.",
+                    "low-back pain. With no command, the window opens; `coach FILE.toml` "
+                    "opens it with a prescription to add.",
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     add_globals(parser, top=True)
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     # `coach --time-scale X` runs the window's sessions X times faster (0 < X <= 1000).
     parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
                         help=argparse.SUPPRESS)
+    # `coach FILE.toml` (a file manager opening a prescription: Exec=coach %f) arrives here
+    # as `--open FILE` (see _file_as_option): the window opens it as a prescription.
+    parser.add_argument("--open", type=Path, action="append", default=[], metavar="FILE",
+                        dest="open_files", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check catalogue files and list every problem")
@@ -91,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(p)
     p.set_defaults(handler=_cmd_run)
 
+    from coach.pdf.commands import add_handout_arguments, add_report_arguments  # stdlib only
+
+    p = sub.add_parser("handout", help="print a routine's handout to a PDF: each exercise with "
+                                       "its picture, steps and dose, and the warning signs")
+    add_globals(p, top=False)
+    add_handout_arguments(p)
+    p.set_defaults(handler=_cmd_handout)
+
+    p = sub.add_parser("report", help="write the progress report for a visit to the "
+                                      "physiotherapist as a PDF (and CSV)")
+    add_globals(p, top=False)
+    add_report_arguments(p)
+    p.set_defaults(handler=_cmd_report)
+
     return parser
 
 
@@ -109,7 +128,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     """Entry point of the `coach` command and `python -m coach`."""
     out = stdout or sys.stdout
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_file_as_option(list(sys.argv[1:] if argv is None else argv)))
     if args.data_dir is None and os.environ.get("COACH_DATA_DIR"):
         args.data_dir = Path(os.environ["COACH_DATA_DIR"])
     handler = getattr(args, "handler", None)
@@ -129,6 +148,29 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         print(f"coach: something went wrong inside Physio Coach; the details are in {log_file}",
               file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+_TAKES_VALUE = frozenset({"--data-dir", "--catalogue", "--time-scale", "--open"})
+
+
+def _file_as_option(argv: list[str]) -> list[str]:
+    """`coach [options] FILE.toml` -> `coach [options] --open FILE.toml`; a subcommand name (or
+    any other word) is left for argparse."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return argv
+        if arg in _TAKES_VALUE:
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        if arg.lower().endswith(".toml"):
+            return [*argv[:i], "--open", arg, *argv[i + 1:]]
+        return argv  # the first word is a command
+    return argv
 
 
 def _log_unexpected() -> Path:
@@ -202,6 +244,21 @@ def _cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from coach.terminal import run_from_args
 
     return run_from_args(args, catalogue_from(args), stdout=out)
+
+
+# --- handout and report (coach/pdf/commands.py; Qt imported only when used) -------------------
+
+
+def _cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.pdf.commands import cmd_handout
+
+    return cmd_handout(args, out)
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.pdf.commands import cmd_report
+
+    return cmd_report(args, out)
 
 
 # --- list ------------------------------------------------------------------------------------
