@@ -211,3 +211,26 @@ def test_a_cache_folder_that_cannot_be_written_leaves_captions(
     run_session(sp, collector)
     assert only_notice(collector) is NoticeReason.NO_CACHE
     assert escaped == []
+
+
+def test_listing_voices_without_an_engine_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.speech.voices import list_voices, voices_of
+
+    monkeypatch.setitem(sys.modules, "pyttsx3", None)
+    assert list_voices() == []
+
+    class Broken:
+        def getProperty(self, name: str) -> object:  # noqa: N802
+            raise OSError("espeak went away")
+
+    assert voices_of(Broken()) == []
+
+
+def test_a_speaker_without_an_engine_answers_the_voice_list_with_none(
+    speaker_with, collector: Collector,  # noqa: ANN001
+) -> None:
+    def no_espeak() -> None:
+        raise RuntimeError("no espeak")
+
+    sp = speaker_with(engine_factory=no_espeak, audio=FakeAudio())
+    assert sp.voices().result(WAIT) == []
