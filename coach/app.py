@@ -414,7 +414,8 @@ class CoachApp:
             from coach.safety_flow import SafetyFlow
 
             self._safety = SafetyFlow(
-                self.catalogue, prompts=self.prompts, store=self.history, now=self.wall_now,
+                self.catalogue, prompts=self.prompts, store=self.history,
+                now=lambda: self.wall_now(),
                 stop_rules=lambda: self.settings.stop_rules,
                 locked=lambda: self.settings.locked_doses, save_locks=self._save_locks,
                 disclaimer_seen=lambda: self.settings.disclaimer_seen,
@@ -484,7 +485,7 @@ class CoachApp:
             return routine.name if routine else None
 
         self.reminders = ReminderService(
-            self.settings.reminders, wall_now=self.wall_now, monotonic=time.monotonic,
+            self.settings.reminders, wall_now=lambda: self.wall_now(), monotonic=time.monotonic,
             tz=local_zone(), routine_name=routine_name, icon=self.app.windowIcon(),
             popup_parent=self.window, parent=self.window)
         self.reminders.open_requested.connect(self.open_today)

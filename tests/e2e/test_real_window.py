@@ -2,9 +2,12 @@
 
 Under a private Xvfb display it launches `python -m coach` with a temporary data directory, a
 tiny routine (chosen as today's routine in the settings file) and `--time-scale 20`; presses
-Alt+S to start it, Space to pause and again to resume; waits for the session window's title to
-say it finished; checks a screenshot of the screen is not blank; closes the session window with
-Return and the app with Ctrl+Q; then reads the history the app saved.
+Alt+S to start it, Return on the pain check before it (every question skipped), Space to pause
+and again to resume; waits for the session window's title to say it finished; checks a
+screenshot of the screen is not blank; answers the pain check after it with Return; closes the
+session window with Return and the app with Ctrl+Q; then reads the history the app saved.
+Today's red-flag screen is already answered and the disclaimer seen, so no first-run screen
+comes up.
 
 No sleeping: every wait polls a condition against a deadline (`wait_for`).
 """
@@ -17,12 +20,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from benchmarks.xvfb import env_with_display, xvfb
-from coach.core.records import Outcome
+from coach.core.records import Outcome, Screening
+from coach.core.safety import RED_FLAGS
 from coach.storage.history import HistoryStore
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +57,7 @@ reps = 1
 SETTINGS = """\
 prepare_seconds = 3
 routine_id = "e2e-quick"
+disclaimer_seen = true
 
 [speech]
 verbosity = "counts"
@@ -122,6 +128,9 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
     data = tmp_path / "data"
     (data / "config").mkdir(parents=True)
     (data / "config" / "settings.toml").write_text(SETTINGS)
+    with HistoryStore.open(data / "history.db") as store:  # today's red-flag screen: all no
+        store.record_screening(Screening(datetime.now().astimezone(),
+                                         {flag.id: False for flag in RED_FLAGS}))
     catalogue = tmp_path / "quick.toml"
     catalogue.write_text(CATALOGUE)
     env = dict(desktop.env, COACH_AUDIO_DEVICE="null")
@@ -133,6 +142,9 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
         main = wait_for(lambda: desktop.window_titled(lambda t: t == "Physio Coach"), 20,
                         "the main window")
         desktop.press(main, "alt+s")  # Home: Start today's routine
+        check = wait_for(lambda: desktop.window_titled(lambda t: t == "How is your pain today?"),
+                         10, "the pain check before the session")
+        desktop.press(check, "Return")  # Start, every question skipped
         session = wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t), 15,
                            "the session window")
 
@@ -148,6 +160,10 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
         assert shot.stat().st_size > 0
         assert desktop.colours(shot) > 16, "the screenshot looks blank"
 
+        after = wait_for(lambda: desktop.window_titled(lambda t: t == "How is your pain now?"),
+                         10, "the pain check after the session")
+        desktop.press(after, "Return")  # Save, every question skipped
+        wait_for(lambda: after not in desktop.windows(), 5, "the pain check to close")
         desktop.press(session, "Return")  # Close, focused on the summary
         wait_for(lambda: session not in desktop.windows(), 5, "the session window to close")
         desktop.press(main, "ctrl+q")

@@ -1,0 +1,259 @@
+"""The safety dialogs on their own: the red-flag screen, the pain checks, the advice before a
+session, the disclaimer, the tips page and the safety settings. Each is shown without a nested
+event loop (show(), not exec()) and driven like a person would."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel
+
+from coach.core.catalogue import load_catalogue
+from coach.core.models import Catalogue
+from coach.core.progression import ExerciseSession
+from coach.core.records import Felt, PainScore
+from coach.core.safety import DISCLAIMER, RED_FLAGS, URGENT_ADVICE, ScreeningNeed
+from coach.core.session_gate import SessionGate
+from coach.core.tips import TIPS
+from coach.safety_flow import BriefChoice, PainBefore
+from coach.settings import Settings
+from coach.ui.care_settings_dialog import CareSettingsDialog
+from coach.ui.disclaimer_dialog import DisclaimerDialog
+from coach.ui.pain_check_dialog import PainAfterDialog, PainBeforeDialog, PainScale
+from coach.ui.red_flags_dialog import RedFlagsDialog
+from coach.ui.session_brief_dialog import SessionBriefDialog
+from coach.ui.tips_page import TipsPage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The offscreen platform says so for every dialog shown; it is not a problem of ours.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return load_catalogue([ROOT / "exercises.toml"], assets_dir=ROOT / "assets")
+
+
+def all_plain(widget) -> bool:
+    return all(label.textFormat() == Qt.TextFormat.PlainText
+               for label in widget.findChildren(QLabel))
+
+
+# --- red flags -------------------------------------------------------------------------------
+
+
+def answer(dialog: RedFlagsDialog, qtbot, yes: set[str]) -> None:
+    for flag in RED_FLAGS:
+        choice = dialog.questions[flag.id]
+        qtbot.mouseClick(choice.yes if flag.id in yes else choice.no, Qt.MouseButton.LeftButton)
+
+
+def test_the_red_flag_screen_asks_six_questions_and_continues_only_when_all_are_answered(qtbot):
+    dialog = RedFlagsDialog(ScreeningNeed.FIRST)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert len(dialog.questions) == 6
+    assert not dialog.continue_button.isEnabled()
+    assert dialog.remaining.text() == "6 questions still to answer"
+    answer(dialog, qtbot, set())
+    assert dialog.continue_button.isEnabled()
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    result = dialog.result_value()
+    assert result is not None
+    assert not result.any_positive
+    assert set(result.answers) == {f.id for f in RED_FLAGS}
+    assert all_plain(dialog)
+
+
+def test_a_yes_shows_the_urgent_advice_and_done_needs_the_box_ticked(qtbot):
+    dialog = RedFlagsDialog(ScreeningNeed.WEEKLY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answer(dialog, qtbot, {"both-legs"})
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1
+    assert dialog.advice.text() == URGENT_ADVICE
+    assert not dialog.done_button.isEnabled()
+    dialog.read_box.setChecked(True)
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    result = dialog.result_value()
+    assert result.answers["both-legs"]
+    assert result.acknowledged
+
+
+def test_closing_the_urgent_advice_keeps_the_answers_without_an_acknowledgement(qtbot):
+    dialog = RedFlagsDialog(ScreeningNeed.FIRST)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answer(dialog, qtbot, {"weight-fever"})
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    result = dialog.result_value()
+    assert result.any_positive
+    assert not result.acknowledged
+
+
+def test_the_acknowledgement_alone_opens_on_the_advice(qtbot):
+    dialog = RedFlagsDialog(None, acknowledge_only=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.pages.currentIndex() == 1
+    dialog.read_box.setChecked(True)
+    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert dialog.acknowledged
+
+
+# --- pain checks -----------------------------------------------------------------------------
+
+
+def test_a_pain_scale_answers_by_click_digit_ten_arrows_and_clear(qtbot):
+    scale = PainScale("Back pain")
+    qtbot.addWidget(scale)
+    assert scale.value() is None
+    qtbot.mouseClick(scale.buttons[4], Qt.MouseButton.LeftButton)
+    assert scale.value() == 4
+    qtbot.keyClick(scale, Qt.Key.Key_7)
+    assert scale.value() == 7
+    qtbot.keyClick(scale, Qt.Key.Key_1)
+    qtbot.keyClick(scale, Qt.Key.Key_0)
+    assert scale.value() == 10
+    qtbot.keyClick(scale, Qt.Key.Key_Right)
+    assert scale.value() == 10
+    qtbot.keyClick(scale, Qt.Key.Key_Left)
+    assert scale.value() == 9
+    qtbot.mouseClick(scale.clear_button, Qt.MouseButton.LeftButton)
+    assert scale.value() is None
+    assert all(b.minimumHeight() >= 44 for b in scale.buttons)
+
+
+def test_the_pain_check_before_gives_back_leg_and_spreading_each_skippable(qtbot):
+    dialog = PainBeforeDialog("Core and glutes")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.value() == PainBefore()
+    dialog.back.set_value(3)
+    qtbot.mouseClick(dialog.spreading.yes, Qt.MouseButton.LeftButton)
+    assert dialog.value() == PainBefore(PainScore(3, None), True)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert all_plain(dialog)
+
+
+def test_the_pain_check_after_gives_pain_how_it_felt_and_a_note(qtbot):
+    dialog = PainAfterDialog("<b>Core</b>")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.leg.set_value(2)
+    dialog.felt_buttons[Felt.HARDER].setChecked(True)
+    qtbot.keyClicks(dialog.note, "  stiff in the morning ")
+    value = dialog.value()
+    assert value.pain == PainScore(None, 2)
+    assert value.felt is Felt.HARDER
+    assert value.note == "stiff in the morning"
+    assert all_plain(dialog)
+
+
+# --- advice and dose steps -------------------------------------------------------------------
+
+
+def plank_history() -> dict[str, list[ExerciseSession]]:
+    return {"plank": [ExerciseSession(date(2026, 3, d), {"hold_seconds": 30, "reps": 1,
+                                                         "sets": 2}, True) for d in (1, 2, 3)]}
+
+
+def test_the_brief_shows_the_step_up_and_locking_keeps_the_old_dose(qtbot, cat):
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), histories=plank_history())
+    dialog = SessionBriefDialog(decision, session_name="Core and glutes")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert [label.text() for label in dialog.dose_labels] == [
+        "Forearm plank today: 45 s, up from 30 s"]
+    box = dialog.lock_boxes["plank"]
+    assert box.text() == "Keep Forearm plank at 30 s for now (lock this dose)"
+    assert not box.isChecked()
+    box.setChecked(True)
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    result = dialog.result_value()
+    assert result.choice is BriefChoice.START
+    assert result.locks == {"plank": True}
+
+
+def test_high_pain_offers_the_flare_up_routine_as_the_default(qtbot, cat):
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(8, 3))
+    dialog = SessionBriefDialog(decision, session_name="Core and glutes",
+                                suggested_name="Flare-up relief")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.suggested is not None
+    assert dialog.suggested.text() == "Do the Flare-up relief routine &instead"
+    assert dialog.suggested.isDefault()
+    assert dialog.start.text() == "Start &anyway"
+    assert "8 out of 10" in dialog.advice_labels[0].text()
+    qtbot.mouseClick(dialog.suggested, Qt.MouseButton.LeftButton)
+    assert dialog.result_value().choice is BriefChoice.SUGGESTED
+
+
+def test_spreading_leg_pain_makes_not_today_the_default_and_closing_means_not_today(qtbot, cat):
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(2, 4),
+                                      leg_spreading=True)
+    dialog = SessionBriefDialog(decision, session_name="Core and glutes")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.not_today.isDefault()
+    dialog.reject()
+    assert dialog.result_value().choice is BriefChoice.NOT_TODAY
+
+
+# --- disclaimer, tips, settings --------------------------------------------------------------
+
+
+def test_the_disclaimer_says_the_coach_does_not_replace_a_clinician(qtbot):
+    dialog = DisclaimerDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.text.text() == DISCLAIMER
+    assert "does not replace" in DISCLAIMER
+    assert all_plain(dialog)
+
+
+def test_the_tips_page_shows_every_card_and_starts_the_timers(qtbot, cat):
+    timers = [cat.exercise("heat-therapy"), cat.exercise("cold-therapy")]
+    page = TipsPage(timers)
+    qtbot.addWidget(page)
+    assert len(page.cards) == len(TIPS)
+    assert page.timer_buttons["heat-therapy"].text() == "Start heat therapy (15-20 min)"
+    with qtbot.waitSignal(page.timer_requested, timeout=1000) as blocker:
+        qtbot.mouseClick(page.timer_buttons["cold-therapy"], Qt.MouseButton.LeftButton)
+    assert blocker.args == ["cold-therapy"]
+    assert all_plain(page)
+
+
+def test_the_safety_settings_edit_times_sitting_stop_rules_and_locks(qtbot, cat):
+    dialog = CareSettingsDialog(Settings(locked_doses=("gone",)), cat)
+    qtbot.addWidget(dialog)
+    assert dialog.value().reminders.times == ()
+    assert not dialog.sitting_minutes.isEnabled()
+    dialog.new_time.setTime(dialog.new_time.time().fromString("18:00", "HH:mm"))
+    qtbot.mouseClick(dialog.add_time, Qt.MouseButton.LeftButton)
+    dialog.new_time.setTime(dialog.new_time.time().fromString("07:30", "HH:mm"))
+    qtbot.mouseClick(dialog.add_time, Qt.MouseButton.LeftButton)
+    dialog.sitting.setChecked(True)
+    dialog.sitting_minutes.setValue(30)
+    dialog.high_pain.setValue(6)
+    for row in range(dialog.locks.count()):
+        item = dialog.locks.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == "squat":
+            item.setCheckState(Qt.CheckState.Checked)
+    value = dialog.value()
+    assert value.reminders.times == ("07:30", "18:00")
+    assert value.reminders.sitting
+    assert value.reminders.sitting_minutes == 30
+    assert value.stop_rules.high_pain == 6
+    assert value.locked_doses == ("gone", "squat")
+    dialog.times.setCurrentRow(0)
+    qtbot.mouseClick(dialog.remove_time, Qt.MouseButton.LeftButton)
+    assert dialog.value().reminders.times == ("18:00",)
