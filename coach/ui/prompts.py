@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from coach.core.models import Problem
     from coach.core.safety import ScreeningNeed
     from coach.core.session_gate import GateDecision
     from coach.safety_flow import BriefResult, PainAfter, PainBefore, RedFlagResult
@@ -144,6 +145,48 @@ class Prompts:
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(text)
         box.exec()
+
+    # --- routines and prescriptions (issue 8) -------------------------------------------------
+
+    def choose(self, parent: QWidget | None, title: str, text: str,
+               options: Sequence[tuple[str, str]]) -> str | None:
+        """One of `options` ((key, button text), the first the default); None if cancelled."""
+        box = QMessageBox(parent)
+        box.setWindowTitle(title)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): key
+                   for key, label in options}
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(next(iter(buttons)))
+        box.setEscapeButton(cancel)
+        box.exec()
+        return buttons.get(box.clickedButton())
+
+    def open_file(self, parent: QWidget | None, title: str, directory: Path | None,
+                  filters: str) -> Path | None:
+        """A file to open, e.g. a prescription; None if cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(directory or Path.home()),
+                                              filters)
+        return Path(name) if name else None
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path,
+                  filters: str) -> Path | None:
+        """Where to save, starting from `suggested`; None if cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+        return Path(name) if name else None
+
+    def problems(self, parent: QWidget | None, title: str, intro: str,
+                 problems: Sequence[Problem]) -> None:
+        """A file's problems, each on its own line, until OK."""
+        from coach.ui.problems_dialog import ProblemsDialog
+
+        ProblemsDialog(problems, parent, title=title, intro=intro).exec()
 
     def _keep(self, dialog: QDialog) -> None:
         self._open.append(dialog)
