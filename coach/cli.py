@@ -243,7 +243,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from coach.terminal import run_from_args
 
-    return run_from_args(args, catalogue_from(args), stdout=out)
+    return run_from_args(args, catalogue_from(args), paths_from(args), stdout=out)
 
 
 # --- handout and report (coach/pdf/commands.py; Qt imported only when used) -------------------

@@ -23,10 +23,15 @@ start and end and every cue, in seconds since the session started:
      "due": 19.0, "at": 19.0002}
 
 `due` is when it was planned (the phase boundary, the cue's due time), `at` when the terminal
-actually showed it. A cue is shown when due; cues cancelled before they are due (pause, skip,
-...) never appear. Open-ended activities wait for a key; without a keyboard (stdin not a
-terminal) they end by themselves after their suggested time (or `UNATTENDED_OPEN_SECONDS`), and
-a session paused because the clock jumped resumes by itself.
+actually showed it. The file also has a `session-started` line first, a `set-completed` line
+per `SetCompleted` (`exercise_id`, `item_index`, `side`, `set_number`, `complete`, reps, work
+seconds) written after the history recorder has stored it, and a `session-finished` line last
+(`ended_early`, `completed`). Lines are flushed as they are written.
+
+A cue is shown when due; cues cancelled before they are due (pause, skip, ...) never appear.
+Open-ended activities wait for a key; without a keyboard (stdin not a terminal) they end by
+themselves after their suggested time (or `UNATTENDED_OPEN_SECONDS`), and a session paused
+because the clock jumped resumes by itself.
 
 Speech: pass a `speaker` (or a `speaker_factory` taking the engine clock) and each cue the
 verbosity speaks is handed to `speaker.say(cue)` when requested (the speaker times it on the same
@@ -65,6 +70,8 @@ from coach.core.events import (
     PhaseStarted,
     Resumed,
     SessionFinished,
+    SessionStarted,
+    SetCompleted,
     TimeAdded,
 )
 from coach.core.models import Catalogue
@@ -171,9 +178,10 @@ def run_command(
     interactive = _isatty(stdin)
     view = _TerminalView(plan, stdout, clock, events_file, speaker,
                          live=_isatty(stdout), interactive=interactive)
-    engine.add_listener(view)
     if recorder is not None and not no_history:
+        # First: a line in the events file then means the history already has that event.
         engine.add_listener(recorder)
+    engine.add_listener(view)
     if speaker is not None and hasattr(speaker, "prepare"):
         speaker.prepare(plan.cue_texts(engine.verbosity))
     interrupted = False
@@ -201,10 +209,62 @@ def run_command(
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
-def run_from_args(args: argparse.Namespace, catalogue: Catalogue, **kwargs: Any) -> int:
-    """`run_command` with the values `add_run_arguments` parsed (for coach/cli.py)."""
-    return run_command(catalogue, args.routine_id, time_scale=args.time_scale, mute=args.mute,
-                       no_history=args.no_history, events_path=args.events, **kwargs)
+def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = None,
+                  **kwargs: Any) -> int:
+    """The `coach run` handler: `run_command` with what `add_run_arguments` parsed.
+
+    With the app's `paths` (coach.paths.AppPaths) it also uses the user's settings (prepare
+    time, rest between exercises, speech), the voice unless --mute (or muted in the settings),
+    and the history in the data folder unless --no-history: a `SessionRecorder` that writes
+    each set the moment it completes. A history that cannot be opened (newer than this app)
+    raises `KnownError`: the run does not start without the history it was asked to keep.
+    """
+    def run(**extra: Any) -> int:
+        return run_command(catalogue, args.routine_id, time_scale=args.time_scale,
+                           mute=args.mute, no_history=args.no_history,
+                           events_path=args.events, **extra, **kwargs)
+
+    routine = catalogue.routines.get(args.routine_id)
+    if paths is None or routine is None or not routine.usable:
+        return run()
+    from coach import settings as settings_file
+
+    stderr = kwargs.get("stderr") or sys.stderr
+
+    def tell(message: str) -> None:
+        print(f"coach: {message}", file=stderr, flush=True)
+
+    loaded = settings_file.load(paths.settings_file)
+    if loaded.notice:
+        tell(loaded.notice)
+    user = loaded.settings
+    plan_settings = PlanSettings(
+        prepare_seconds=float(user.prepare_seconds),
+        rest_between_seconds=(None if user.rest_between_seconds is None
+                              else float(user.rest_between_seconds)),
+        verbosity=user.speech.verbosity,
+    )
+    store = None
+    recorder = None
+    if not args.no_history:
+        from coach.recorder import SessionRecorder
+        from coach.storage.history import HistoryStore
+
+        paths.ensure()
+        store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message))
+        recorder = SessionRecorder(store, weekly_goal=routine.sessions_per_week)
+    speaker_factory = None
+    if not args.mute and not user.speech.mute:
+        def speaker_factory(clock: Clock) -> Any:
+            from coach.speech.factory import create_speaker
+
+            return create_speaker(clock, user.speech, on_notice=lambda n: tell(n.message),
+                                  cache_dir=paths.speech_cache)
+    try:
+        return run(settings=plan_settings, recorder=recorder, speaker_factory=speaker_factory)
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _isatty(stream: Any) -> bool:
@@ -353,6 +413,8 @@ class _TerminalView:
     def __call__(self, event: Event) -> None:
         if self._origin is None:
             self._origin = event.at
+        if isinstance(event, SessionStarted | SetCompleted):
+            self._record_event(event)
         if isinstance(event, PhaseStarted):
             self._phase_started(event.phase)
             self._record("phase-start", event.phase, event.at)
@@ -388,6 +450,7 @@ class _TerminalView:
             self.line(text)
         elif isinstance(event, SessionFinished):
             self.show_due(event.at)
+            self._record_event(event)
             self._finished = True
             self._clear_status()
             self.line(("Session ended early: " if event.result.ended_early
@@ -504,6 +567,26 @@ class _TerminalView:
             "duration": phase.duration, **extra,
             "due": self._rel(due), "at": self._rel(self._clock.now()),
         }
+        self._events.write(json.dumps(record) + "\n")
+
+    def _record_event(self, event: SessionStarted | SessionFinished | SetCompleted) -> None:
+        if self._events is None:
+            return
+        record: dict[str, Any] = {"type": event.type}
+        if isinstance(event, SessionStarted):
+            record |= {"routine": self._plan.routine_id, "name": self._plan.name}
+        elif isinstance(event, SetCompleted):
+            record |= {
+                "exercise_id": event.exercise_id, "item_index": event.item_index,
+                "side": event.side.value if event.side else None,
+                "set_number": event.set_number, "complete": event.complete,
+                "reps_done": event.reps_done, "reps_planned": event.reps_planned,
+                "work_seconds": round(event.work_seconds, 6),
+            }
+        else:
+            record |= {"ended_early": event.result.ended_early,
+                       "completed": event.result.completed}
+        record |= {"due": self._rel(event.at), "at": self._rel(self._clock.now())}
         self._events.write(json.dumps(record) + "\n")
 
     def _record_cue(self, cue: Cue, spoken: bool) -> None:

@@ -16,7 +16,7 @@ from coach.core.catalogue import load_catalogue
 from coach.core.clock import FakeClock
 from coach.core.cues import CueKind, Verbosity
 from coach.core.engine import SessionEngine
-from coach.core.events import CueRequested, CuesCancelled, SessionFinished
+from coach.core.events import CueRequested, CuesCancelled, SessionFinished, SetCompleted
 from coach.core.models import Routine
 from coach.core.plan import PlanSettings, plan_routine
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
@@ -102,6 +102,33 @@ def test_the_events_file_has_every_phase_start_and_end_and_every_cue_in_order(tm
         "knee-to-chest", "right", 1, "Get into position")
 
 
+def test_the_events_file_opens_with_the_session_and_has_a_line_per_set(tmp_path):
+    log = EventLog()
+    _, _, _, records = run_fake(small_catalogue(), "morning", tmp_path, recorder=log)
+    assert records[0]["type"] == "session-started"
+    assert records[0]["routine"] == "morning"
+    sets = [r for r in records if r["type"] == "set-completed"]
+    assert [(s["exercise_id"], s["side"], s["set_number"], s["item_index"]) for s in sets] == [
+        ("knee-to-chest", "right", 1, 0), ("knee-to-chest", "left", 1, 0),
+        ("bridge", None, 1, 1), ("bridge", None, 2, 1)]
+    assert all(s["complete"] for s in sets)
+    assert records[-1] == {"type": "session-finished", "ended_early": False,
+                           "completed": True, "due": records[-1]["due"],
+                           "at": records[-1]["at"]}
+
+
+def test_the_recorder_hears_each_event_before_the_events_file_gets_its_line(tmp_path):
+    lines_seen: list[int] = []
+    events = tmp_path / "events.jsonl"
+
+    def recorder(event):
+        if isinstance(event, SetCompleted):
+            lines_seen.append(events.read_text().count('"set-completed"'))
+
+    run_fake(small_catalogue(), "morning", tmp_path, recorder=recorder)
+    assert lines_seen == [0, 1, 2, 3]
+
+
 def test_cue_records_say_their_kind_and_whether_they_are_spoken(tmp_path):
     _, _, _, records = run_fake(small_catalogue(), "morning", tmp_path)
     cues = {r["text"]: r for r in records if r["type"] == "cue"}
@@ -167,8 +194,10 @@ def test_ctrl_c_ends_the_session_early_and_cleanly_with_exit_130(tmp_path):
     assert "Session ended early" in out
     (finished,) = log.of(SessionFinished)
     assert finished.result.ended_early
-    assert records[-1]["type"] == "phase-end"
-    assert records[-1]["completed"] is False
+    last_phase = [r for r in records if r["type"] == "phase-end"][-1]
+    assert last_phase["completed"] is False
+    assert records[-1]["type"] == "session-finished"
+    assert records[-1]["ended_early"] is True
 
 
 class FakeSpeaker:
