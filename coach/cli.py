@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Not shown in --help (it is for demonstrations and the end-to-end tests), documented here:
     # `coach --time-scale X` runs the window's sessions X times faster (0 < X <= 1000).
-    parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
+    parser.add_argument("--time-scale", type=parse_time_scale, default=None, metavar="X",
                         help=argparse.SUPPRESS)
     # `coach FILE.toml` (a file manager opening a prescription: Exec=coach %f) arrives here
     # as `--open FILE` (see _file_as_option): the window opens it as a prescription.
@@ -89,11 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the CSV file to write ('-' for standard output)")
     p.set_defaults(handler=_cmd_export)
 
-    from coach.terminal import add_run_arguments  # stdlib and coach.core only: no Qt
-
+    # The run arguments live here, not in coach.terminal, so that building the parser does not
+    # import the engine: `coach --exit-when-ready` is benchmarked against a bare window.
     p = sub.add_parser("run", help="run a routine in the terminal, with a live countdown")
     add_globals(p, top=False)
-    add_run_arguments(p)
+    p.add_argument("routine_id", metavar="ROUTINE_ID", help="the routine to run")
+    p.add_argument("--time-scale", type=parse_time_scale, default=1.0, metavar="X",
+                   help="run X times faster (for demonstrations and tests; default 1)")
+    p.add_argument("--mute", action="store_true", help="captions only, no voice")
+    p.add_argument("--no-history", action="store_true",
+                   help="do not record this session in the history")
+    p.add_argument("--events", type=Path, default=None, metavar="FILE",
+                   help="write every phase and cue as JSON lines to FILE")
     p.set_defaults(handler=_cmd_run)
 
     from coach.pdf.commands import add_handout_arguments, add_report_arguments  # stdlib only
@@ -113,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _time_scale(text: str) -> float:
+def parse_time_scale(text: str) -> float:
     """--time-scale: engine seconds per real second, above 0 and at most 1000."""
     try:
         value = float(text)

@@ -9,8 +9,13 @@ session is stopped and recorded as ended early, the terminal is restored, and th
 130 (the shell's convention for an interrupted command). Exit codes: 0 when the session ended
 (completed, or ended early with `q` or because stdout was closed, as by `| head`),
 130 after Ctrl-C, 1 when the routine cannot be started
-(it has problems) or the events file cannot be written, 2 for an unknown routine id (the known
-ids are listed) or a bad `--time-scale`.
+(it has problems, or the safety questions before it ended with "not today" or a red flag) or the
+events file cannot be written, 2 for an unknown routine id (the known ids are listed) or a bad
+`--time-scale`.
+
+Safety (coach/terminal_safety.py): `run_from_args` asks the red-flag questions when due and the
+pain check before and after the session when stdin is a terminal, and says in one line that it
+skipped them when it is not; `prepare` and `after` are the hooks `run_command` calls for that.
 
 `--time-scale X` runs X times faster (0 < X <= 1000), for demonstrations and tests; everything
 shown stays in engine seconds. `--events FILE` writes one JSON object per line for every phase
@@ -74,7 +79,7 @@ from coach.core.events import (
     SetCompleted,
     TimeAdded,
 )
-from coach.core.models import Catalogue
+from coach.core.models import Catalogue, Routine
 from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, plan_routine
 
 log = logging.getLogger(__name__)
@@ -96,30 +101,6 @@ KEYS_HELP = ("Keys: Space pause/resume · s skip (or done) · b back · + add 10
              "h this hurts · q stop")
 
 
-def parse_time_scale(text: str) -> float:
-    """An argparse `type` for --time-scale: a number above 0 and at most 1000."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
-        raise argparse.ArgumentTypeError(
-            f"must be above 0 and at most {MAX_SCALE:g}, not {text}")
-    return value
-
-
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `run` subcommand's own arguments (the CLI adds its global ones)."""
-    parser.add_argument("routine_id", metavar="ROUTINE_ID", help="the routine to run")
-    parser.add_argument("--time-scale", type=parse_time_scale, default=1.0, metavar="X",
-                        help="run X times faster (for demonstrations and tests; default 1)")
-    parser.add_argument("--mute", action="store_true", help="captions only, no voice")
-    parser.add_argument("--no-history", action="store_true",
-                        help="do not record this session in the history")
-    parser.add_argument("--events", type=Path, default=None, metavar="FILE",
-                        help="write every phase and cue as JSON lines to FILE")
-
-
 def run_command(
     catalogue: Catalogue,
     routine_id: str,
@@ -137,11 +118,16 @@ def run_command(
     speaker_factory: Callable[[Clock], Any] | None = None,
     recorder: Callable[[Event], None] | None = None,
     wait: Callable[[float], None] | None = None,
+    prepare: Callable[[Routine], Routine | None] | None = None,
+    after: Callable[[], None] | None = None,
 ) -> int:
     """Run `routine_id` in the terminal; the exit code (see the module docstring).
 
     `clock` defaults to a `ScaledClock(time_scale)`; `wait(real_seconds)` to `time.sleep`.
     Tests pass a `FakeClock` and a `wait` that advances it, so nothing really waits.
+    `prepare(routine)` runs before anything is planned and gives the routine to run (today's
+    doses, or another routine instead), or None not to start; `after()` runs once the session
+    has ended (not after Ctrl-C) and the terminal is back to normal.
     """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
@@ -161,6 +147,11 @@ def run_command(
         print(f"coach: --time-scale must be above 0 and at most {MAX_SCALE:g}, "
               f"not {time_scale:g}", file=stderr)
         return EXIT_USAGE
+    if prepare is not None:
+        prepared = prepare(routine)
+        if prepared is None:
+            return EXIT_CANNOT_START
+        routine = prepared
     plan = plan_routine(catalogue, routine, settings or PlanSettings())
     clock = clock if clock is not None else ScaledClock(time_scale)
     scale = clock.scale
@@ -206,12 +197,14 @@ def run_command(
             # Keep Python's own flush at exit from failing on the closed pipe.
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if after is not None and not interrupted and not view.output_closed:
+        after()
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = None,
                   **kwargs: Any) -> int:
-    """The `coach run` handler: `run_command` with what `add_run_arguments` parsed.
+    """The `coach run` handler: `run_command` with what the CLI parsed.
 
     With the app's `paths` (coach.paths.AppPaths) it also uses the user's settings (prepare
     time, rest between exercises, speech), the voice unless --mute (or muted in the settings),
@@ -253,6 +246,25 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
         paths.ensure()
         store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message))
         recorder = SessionRecorder(store, weekly_goal=routine.sessions_per_week)
+    # The red-flag and pain questions, as in the window (skipped, saying so, without a
+    # terminal to answer in).
+    from coach.terminal_safety import TerminalSafety
+
+    stdin = kwargs.get("stdin") or sys.stdin
+    safety = TerminalSafety(catalogue, store, stdin, kwargs.get("stdout") or sys.stdout,
+                            interactive=_isatty(stdin), stop_rules=user.stop_rules,
+                            locked=user.locked_doses)
+
+    def prepare(chosen: Routine) -> Routine | None:
+        prepared = safety.before(chosen)
+        if prepared is None:
+            return None
+        if recorder is not None:
+            recorder.set_answers_before(**prepared.pain.recorder_answers())
+        return prepared.target
+
+    def after() -> None:
+        safety.after(recorder, routine.name)
     speaker_factory = None
     if not args.mute and not user.speech.mute:
         def speaker_factory(clock: Clock) -> Any:
@@ -261,7 +273,8 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
             return create_speaker(clock, user.speech, on_notice=lambda n: tell(n.message),
                                   cache_dir=paths.speech_cache)
     try:
-        return run(settings=plan_settings, recorder=recorder, speaker_factory=speaker_factory)
+        return run(settings=plan_settings, recorder=recorder, speaker_factory=speaker_factory,
+                   prepare=prepare, after=after)
     finally:
         if store is not None:
             store.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.cli import parse_time_scale
 from coach.core.catalogue import load_catalogue
 from coach.core.clock import FakeClock
 from coach.core.cues import CueKind, Verbosity
@@ -27,7 +28,6 @@ from coach.terminal import (
     EXIT_USAGE,
     _on_key,
     _TerminalView,
-    parse_time_scale,
     run_command,
 )
 from tests.helpers.factories import catalogue, exercise, routine
