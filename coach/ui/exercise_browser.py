@@ -38,6 +38,8 @@ class ExerciseDetail(QWidget):
 
     try_requested = Signal(str)
     present_requested = Signal(str)
+    demo_requested = Signal(str)
+    add_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,11 +52,20 @@ class ExerciseDetail(QWidget):
         self.cautions = plain_label()
         self.try_button = primary_button("&Try this exercise", "Try this exercise")
         self.present_button = button("&Present fullscreen", "Present this exercise fullscreen")
+        self.demo_button = button("&Demo", "Demonstrate this exercise full screen, steps read "
+                                           "slowly")
+        self.add_button = button("&Add to routine", "Add this exercise to the routine being "
+                                                    "edited")
+        self.add_button.setVisible(False)
         self.try_button.clicked.connect(self._try)
         self.present_button.clicked.connect(self._present)
+        self.demo_button.clicked.connect(lambda: self._forward(self.demo_requested))
+        self.add_button.clicked.connect(lambda: self._forward(self.add_requested))
         actions = QHBoxLayout()
         actions.addWidget(self.try_button)
         actions.addWidget(self.present_button)
+        actions.addWidget(self.demo_button)
+        actions.addWidget(self.add_button)
         actions.addStretch()
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -76,8 +87,8 @@ class ExerciseDetail(QWidget):
 
     def show_exercise(self, ex: Exercise | None) -> None:
         self.exercise_id = ex.id if ex else None
-        self.try_button.setEnabled(ex is not None)
-        self.present_button.setEnabled(ex is not None)
+        for b in (self.try_button, self.present_button, self.demo_button, self.add_button):
+            b.setEnabled(ex is not None)
         if ex is None:
             self.title.setText("No exercise matches")
             for widget in (self.summary, self.dose, self.steps, self.cautions):
@@ -106,6 +117,14 @@ class ExerciseDetail(QWidget):
     def _present(self) -> None:
         if self.exercise_id:
             self.present_requested.emit(self.exercise_id)
+
+    def _forward(self, signal: Signal) -> None:
+        if self.exercise_id:
+            signal.emit(self.exercise_id)
+
+    def set_can_add(self, can: bool) -> None:
+        """Offer "Add to routine" while a routine editor is open."""
+        self.add_button.setVisible(can)
 
 
 class ExerciseBrowser(QWidget):

@@ -31,6 +31,13 @@ class MainWindow(QMainWindow):
     present_exercise = Signal(str)
     settings_requested = Signal()
     routine_chosen = Signal(str)
+    # Routines and prescriptions (issue 8; coach.ui.routine_actions does them).
+    new_routine = Signal()
+    edit_routine = Signal(str)
+    export_routine = Signal(str)
+    print_routine = Signal(str)
+    demo_exercise = Signal(str)
+    add_to_routine = Signal(str)
 
     def __init__(self, catalogue: Catalogue, routine_id: str | None = None) -> None:
         super().__init__()
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._exercises, "E&xercises")
         self.tabs.currentChanged.connect(self._page_shown)
         self.setCentralWidget(self.tabs)
+        self._editing = False
         self.home.start_requested.connect(self.start_routine)
         self.home.routine_chosen.connect(self.routine_chosen)
         self._build_menus()
@@ -70,6 +78,10 @@ class MainWindow(QMainWindow):
 
         page = RoutinesPage(self.catalogue)
         page.start_requested.connect(self.start_routine)
+        page.new_requested.connect(self.new_routine)
+        page.edit_requested.connect(self.edit_routine)
+        page.export_requested.connect(self.export_routine)
+        page.print_requested.connect(self.print_routine)
         return page
 
     def _make_exercises(self) -> QWidget:
@@ -78,12 +90,36 @@ class MainWindow(QMainWindow):
         page = ExerciseBrowser(self.catalogue)
         page.try_requested.connect(self.try_exercise)
         page.present_requested.connect(self.present_exercise)
+        page.detail.demo_requested.connect(self.demo_exercise)
+        page.detail.add_requested.connect(self.add_to_routine)
+        page.detail.set_can_add(self._editing)
         return page
 
     def _page_shown(self, index: int) -> None:
         widget = self.tabs.widget(index)
         if isinstance(widget, _LazyPage):
             widget.page()
+
+    def selected_routine_id(self) -> str | None:
+        """The routine shown on the Routines tab when it is the one in view, else today's."""
+        if self.tabs.currentWidget() is self._routines and self._routines.built:
+            return self.routines.detail.routine_id
+        return self.home.current_routine_id()
+
+    def catalogue_changed(self, show_routine: str | None = None) -> None:
+        """The catalogue object was updated in place (a routine added or saved): show it."""
+        self.home.refresh(show_routine)
+        for page in (self._routines, self._exercises):
+            page.reset()
+        if show_routine is not None:
+            self.tabs.setCurrentWidget(self._routines)
+            self.routines.select(show_routine)
+
+    def set_editing(self, editing: bool) -> None:
+        """A routine editor is open: the Exercises tab offers "Add to routine"."""
+        self._editing = editing
+        if self._exercises.built:
+            self.exercises.detail.set_can_add(editing)
 
     def add_page(self, factory: Callable[[], QWidget], title: str) -> QWidget:
         """Add a section (e.g. Progress) after the built-in ones, built when first shown.
@@ -142,3 +178,13 @@ class _LazyPage(QWidget):
             self._page = self._factory()
             self.layout().addWidget(self._page)
         return self._page
+
+    def reset(self) -> None:
+        """Build the page afresh on next use (now, if it is in view)."""
+        if self._page is None:
+            return
+        self._page.hide()
+        self._page.deleteLater()
+        self._page = None
+        if self.isVisible():
+            self.page()

@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from coach.core.stats import CalendarWeek, ProgressReport
 from coach.ui.theme import ACCENT
-from coach.ui.widgets import heading, plain_label
+from coach.ui.widgets import button, heading, plain_label
 
 DONE = QColor("#2e8b57")
 PAIN = QColor("#b3261e")
@@ -119,12 +119,18 @@ class CalendarView(QWidget):
 
 
 class ProgressView(QWidget):
-    """Renders a ProgressReport. `set_report` replaces what is shown; called on the GUI thread."""
+    """Renders a ProgressReport. `set_report` replaces what is shown; called on the GUI thread.
+    `report_requested` asks for the visit report (PDF) for the physiotherapist."""
+
+    report_requested = Signal()
 
     def __init__(self, exercise_names: Mapping[str, str]) -> None:
         super().__init__()
         self.exercise_names = exercise_names
         self.report: ProgressReport | None = None
+        self.report_button = button("&Visit report (PDF)…",
+                                    "Save a progress report for your physiotherapist")
+        self.report_button.clicked.connect(self.report_requested)
         self.headline = heading(scale=1.4)
         self.adherence = plain_label()
         self.streaks = plain_label()
@@ -149,8 +155,8 @@ class ProgressView(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         top = QGridLayout()
-        top.addWidget(self._block(self.headline, self.adherence, self.streaks, self.empty), 0, 0,
-                      Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self._block(self.headline, self.adherence, self.streaks, self.empty,
+                                  self.report_button), 0, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self._block(heading("Calendar", scale=1.1), self.calendar,
                                   self.calendar_summary), 0, 1, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)

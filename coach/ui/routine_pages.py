@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.models import Catalogue, Routine, format_duration
-from coach.ui.widgets import heading, plain_label, primary_button
+from coach.ui.widgets import button, heading, plain_label, primary_button
 
 
 def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
@@ -48,6 +48,9 @@ def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
 
 class RoutineDetail(QWidget):
     start_requested = Signal(str)
+    edit_requested = Signal(str)
+    export_requested = Signal(str)
+    print_requested = Signal(str)
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
@@ -61,12 +64,23 @@ class RoutineDetail(QWidget):
         self.items = plain_label()
         self.start = primary_button("&Start this routine", "Start this routine")
         self.start.clicked.connect(self._start)
+        self.edit_button = button("&Edit…", "Edit this routine")
+        self.export_button = button("E&xport for patient…", "Export this routine for a patient")
+        self.print_button = button("&Print / Save PDF…", "Print this routine's handout")
+        self.edit_button.clicked.connect(lambda: self._forward(self.edit_requested))
+        self.export_button.clicked.connect(lambda: self._forward(self.export_requested))
+        self.print_button.clicked.connect(lambda: self._forward(self.print_requested))
+        actions = QHBoxLayout()
+        actions.addWidget(self.start)
+        for b in (self.edit_button, self.export_button, self.print_button):
+            actions.addWidget(b)
+        actions.addStretch()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
         layout.addWidget(self.description)
         layout.addWidget(self.problem)
-        layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(actions)
         layout.addWidget(self.items)
         layout.addStretch()
 
@@ -75,8 +89,11 @@ class RoutineDetail(QWidget):
         if routine is None:
             for w in (self.title, self.facts, self.description, self.problem, self.items):
                 w.setText("")
-            self.start.setEnabled(False)
+            for b in (self.start, self.edit_button, self.export_button, self.print_button):
+                b.setEnabled(False)
             return
+        for b in (self.edit_button, self.export_button, self.print_button):
+            b.setEnabled(routine.usable)
         self.title.setText(routine.name)
         self.facts.setText(routine_facts(self.catalogue, routine))
         self.description.setText(routine.description)
@@ -90,9 +107,17 @@ class RoutineDetail(QWidget):
         if self.routine_id:
             self.start_requested.emit(self.routine_id)
 
+    def _forward(self, signal: Signal) -> None:
+        if self.routine_id:
+            signal.emit(self.routine_id)
+
 
 class RoutinesPage(QWidget):
     start_requested = Signal(str)
+    new_requested = Signal()
+    edit_requested = Signal(str)
+    export_requested = Signal(str)
+    print_requested = Signal(str)
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
@@ -104,8 +129,15 @@ class RoutinesPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, routine.id)
             self.list.addItem(item)
         self.detail = RoutineDetail(catalogue)
+        self.new_button = button("&New routine…", "Build a new routine")
+        self.new_button.clicked.connect(self.new_requested)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list)
+        left_layout.addWidget(self.new_button)
         splitter = QSplitter()
-        splitter.addWidget(self.list)
+        splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -114,10 +146,19 @@ class RoutinesPage(QWidget):
         self.list.currentItemChanged.connect(self._selected)
         self.list.itemActivated.connect(self._activated)
         self.detail.start_requested.connect(self.start_requested)
+        self.detail.edit_requested.connect(self.edit_requested)
+        self.detail.export_requested.connect(self.export_requested)
+        self.detail.print_requested.connect(self.print_requested)
         if self.list.count():
             self.list.setCurrentRow(0)
         else:
             self.detail.show_routine(None)
+
+    def select(self, routine_id: str) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == routine_id:
+                self.list.setCurrentRow(row)
+                return
 
     def _selected(self, current: QListWidgetItem | None) -> None:
         if current is not None:
@@ -177,6 +218,18 @@ class HomePage(QWidget):
 
     def current_routine_id(self) -> str | None:
         return self.chooser.currentData()
+
+    def refresh(self, routine_id: str | None = None) -> None:
+        """Re-read the routines (the catalogue changed); keep or pick `routine_id`."""
+        keep = routine_id or self.chooser.currentData()
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for routine in self.catalogue.usable_routines():
+            self.chooser.addItem(routine.name, routine.id)
+        index = self.chooser.findData(keep)
+        self.chooser.setCurrentIndex(max(index, 0))
+        self.chooser.blockSignals(False)
+        self._show(self.chooser.currentData())
 
     def set_progress(self, week: str, last_session: str) -> None:
         """Show this week's count against the goal, and the last session (from history)."""
