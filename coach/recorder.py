@@ -142,6 +142,15 @@ class SessionRecorder:
             leg_pain_spreading=self._spreading,
         )
 
+    def set_answers_before(self, *, pain_before: PainScore | None = None,
+                           leg_pain_spreading: bool | None = None) -> None:
+        """The answers asked before the session, when they are known only after the recorder
+        was made (the terminal asks them after opening the history). Before the start only."""
+        if self._session_id is not None:
+            raise RuntimeError("the session has started; use answer()")
+        self._pain_before = pain_before
+        self._spreading = leg_pain_spreading
+
     def answer(
         self,
         *,

@@ -245,7 +245,7 @@ class SafetyFlow:
             pain = self.prompts.pain_before(parent, name)
             if pain is None:
                 return None
-        decision = self._decide(target, pain)
+        decision = self.decide(target, pain)
         if decision.worth_showing:
             suggested = (self.catalogue.routines.get(decision.suggest_routine)
                          if decision.suggest_routine else None)
@@ -253,17 +253,18 @@ class SafetyFlow:
                 parent, decision, session_name=name,
                 suggested_name=suggested.name if suggested else None)
             if self._apply_locks(brief.locks):
-                decision = self._decide(target, pain)
+                decision = self.decide(target, pain)
             if brief.choice is BriefChoice.NOT_TODAY:
                 log.info("session not started after the advice: %s",
                          [a.kind.value for a in decision.advice])
                 return None
             if brief.choice is BriefChoice.SUGGESTED and suggested is not None:
                 target = suggested
-                decision = self._decide(target, pain)
+                decision = self.decide(target, pain)
         return Prepared(decision.apply(target), pain, decision)
 
-    def _decide(self, target: Routine, pain: PainBefore) -> GateDecision:
+    def decide(self, target: Routine, pain: PainBefore) -> GateDecision:
+        """The gate's decision for `target` with these answers and the history."""
         store = self._store()
         sessions = store.sessions() if store is not None else []
         exercises = [self.catalogue.exercises[i.exercise_id] for i in target.items
