@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,6 +181,33 @@ class Prompts:
 
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
         return Path(name) if name else None
+
+    def ask_date(self, parent: QWidget | None, title: str, text: str, default: date,
+                 latest: date) -> date | None:
+        """A day (a calendar to pick from), at most `latest`; None if cancelled."""
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QLabel, QVBoxLayout
+
+        dialog = QDialog(parent)
+        dialog.setWindowTitle(title)
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        edit = QDateEdit(QDate(default.year, default.month, default.day))
+        edit.setCalendarPopup(True)
+        edit.setMaximumDate(QDate(latest.year, latest.month, latest.day))
+        edit.setDisplayFormat("d MMMM yyyy")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        for w in (label, edit, buttons):
+            layout.addWidget(w)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        picked = edit.date()
+        return date(picked.year(), picked.month(), picked.day())
 
     def problems(self, parent: QWidget | None, title: str, intro: str,
                  problems: Sequence[Problem]) -> None:
