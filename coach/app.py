@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -48,14 +49,21 @@ log = logging.getLogger(__name__)
 
 
 def _check_display() -> None:
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("QT_QPA_PLATFORM")
-        or os.environ.get("DISPLAY")
-        or os.environ.get("WAYLAND_DISPLAY")
-    ):
+    """Refuse plainly when there is no screen: Qt would abort the process with a core dump."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    display = os.environ.get("DISPLAY")
+    if not display and not os.environ.get("WAYLAND_DISPLAY"):
         raise KnownError(
             "no screen was found (DISPLAY is not set). Physio Coach needs a desktop session; "
             "on a machine without one, try it under a virtual screen: xvfb-run coach"
+        )
+    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display or "")
+    if local and not os.environ.get("WAYLAND_DISPLAY") and not os.path.exists(
+            f"/tmp/.X11-unix/X{local.group(1)}"):
+        raise KnownError(
+            f"the screen {display} cannot be reached (no X server is running there). Start "
+            "Physio Coach from your desktop session, or check the DISPLAY setting."
         )
 
 

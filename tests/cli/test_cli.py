@@ -118,3 +118,16 @@ def test_the_gui_without_a_screen_says_so_plainly(tmp_path):
     assert result.returncode == 1
     assert "no screen was found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_display_with_no_x_server_is_refused_plainly_instead_of_aborting(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = ":987"
+    result = subprocess.run([sys.executable, "-m", "coach", "--data-dir", str(tmp_path)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "the screen :987 cannot be reached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "core dumped" not in result.stderr
