@@ -1,0 +1,242 @@
+"""`coach run` asks the red-flag and pain questions in a terminal (driven here through a
+pseudo-terminal, answering each prompt as it appears), and skips them, saying so, without one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import select
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from coach.core.catalogue import load_catalogue
+from coach.core.models import Catalogue
+from coach.core.records import Felt, PainScore, Screening
+from coach.core.safety import RED_FLAGS
+from coach.safety_flow import BriefChoice
+from coach.storage.history import HistoryStore
+from coach.terminal_safety import BLOCKED_LINE, SKIPPED_LINE, TerminalPrompts, TerminalSafety
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return load_catalogue([ROOT / "exercises.toml"], assets_dir=ROOT / "assets")
+
+
+def env_for(data: Path) -> dict[str, str]:
+    return {**os.environ, "COACH_DATA_DIR": str(data), "COACH_AUDIO_DEVICE": "null",
+            "PYTHONUNBUFFERED": "1"}
+
+
+def history(data: Path):
+    with HistoryStore.open(data / "history.db", recover=False, backup=False) as store:
+        return store.sessions(), store.screenings()
+
+
+# --- without a terminal ------------------------------------------------------------------------
+
+
+def test_without_a_terminal_the_questions_are_skipped_with_one_line(tmp_path):
+    data = tmp_path / "data"
+    done = subprocess.run(
+        [sys.executable, "-m", "coach", "run", "desk-break", "--time-scale", "1000", "--mute"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env_for(data), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(SKIPPED_LINE) == 1
+    sessions, screenings = history(data)
+    assert len(sessions) == 1
+    assert sessions[0].pain_before == PainScore()
+    assert screenings == []
+
+
+def test_without_a_terminal_an_unconfirmed_red_flag_today_still_stops_the_session(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with HistoryStore.open(data / "history.db") as store:
+        answers = {f.id: f.id == "leg-weakness" for f in RED_FLAGS}
+        store.record_screening(Screening(datetime.now().astimezone(), answers))
+    done = subprocess.run(
+        [sys.executable, "-m", "coach", "run", "desk-break", "--time-scale", "1000", "--mute"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env_for(data), timeout=60)
+    assert done.returncode == 1
+    assert BLOCKED_LINE in done.stdout
+    assert history(data)[0] == []
+
+
+# --- in a terminal -----------------------------------------------------------------------------
+
+
+class Terminal:
+    """A child process on a pseudo-terminal; `expect` reads until a text appears (select with
+    a deadline: no sleeping), `send` types a line."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.master, slave = os.openpty()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     close_fds=True)
+        os.close(slave)
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {text!r}; got:\n{self.seen[-2000:]}")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"ended before {text!r}; got:\n{self.seen[-2000:]}")
+                self.seen += chunk.decode("utf-8", "replace")
+        found = self.seen
+        self.seen = self.seen[self.seen.index(text) + len(text):]
+        return found
+
+    def send(self, line: str) -> None:
+        os.write(self.master, (line + "\n").encode())
+
+    def finish(self, timeout: float = 30.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
+                except OSError:
+                    break
+        code = self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        os.close(self.master)
+        return code
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_in_a_terminal_the_red_flag_and_pain_questions_are_asked_and_saved(tmp_path):
+    data = tmp_path / "data"
+    term = Terminal([sys.executable, "-m", "coach", "run", "desk-break", "--time-scale", "1000",
+                     "--mute"], env_for(data))
+    try:
+        term.expect("Safety check")
+        for n in range(1, 7):
+            term.expect(f"{n}. ")
+            term.expect("[y/n] ")
+            term.send("maybe" if n == 1 else "n")
+            if n == 1:
+                term.expect("Please answer y or n.")
+                term.expect("[y/n] ")
+                term.send("n")
+        term.expect("Back pain now (0-10, Enter to skip): ")
+        term.send("11")
+        term.expect("whole number from 0 to 10")
+        term.expect("Enter to skip): ")
+        term.send("4")
+        term.expect("Leg pain now (0-10, Enter to skip): ")
+        term.send("5")
+        term.expect("further down your leg than usual? [y/n, Enter to skip] ")
+        term.send("n")
+        term.expect("Session finished")
+        term.expect("Back pain now (0-10, Enter to skip): ")
+        term.send("3")
+        term.expect("Leg pain now (0-10, Enter to skip): ")
+        term.send("")
+        term.expect("h harder (Enter to skip): ")
+        term.send("e")
+        term.expect("(Enter for none): ")
+        term.send("Loosened up")
+        assert term.finish() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+            term.proc.wait()
+    sessions, screenings = history(data)
+    assert len(screenings) == 1
+    assert not screenings[0].any_positive
+    (session,) = sessions
+    assert session.pain_before == PainScore(4, 5)
+    assert session.leg_pain_spreading is False
+    assert session.pain_after == PainScore(3, None)
+    assert session.felt is Felt.EASIER
+    assert session.note == "Loosened up"
+
+
+# --- the prompts on plain streams ------------------------------------------------------------
+
+
+def prompts(answers: str) -> tuple[TerminalPrompts, io.StringIO]:
+    out = io.StringIO()
+    return TerminalPrompts(io.StringIO(answers), out), out
+
+
+def test_a_yes_shows_the_urgent_advice_and_asks_for_confirmation():
+    p, out = prompts("n\nn\ny\nn\nn\nn\nyes\n")
+    result = p.red_flags(None, None)
+    assert result.answers["walking"]
+    assert result.acknowledged
+    assert "Please stop here and get medical help today" in out.getvalue()
+
+
+def test_end_of_input_during_the_questions_starts_nothing():
+    p, _ = prompts("n\nn\n")
+    assert p.red_flags(None, None) is None
+    p, _ = prompts("4\n")
+    assert p.pain_before(None, "Desk break") is None
+
+
+def test_high_pain_in_the_terminal_offers_the_flare_up_routine(cat, tmp_path):
+    out = io.StringIO()
+    with HistoryStore.open(tmp_path / "history.db") as store:
+        store.record_screening(Screening(datetime.now().astimezone(),
+                                         {f.id: False for f in RED_FLAGS}))
+        safety = TerminalSafety(cat, store, io.StringIO("8\n2\n\nf\n"), out, interactive=True)
+        prepared = safety.before(cat.routine("core-and-glutes"))
+    assert prepared.target.id == "flare-up"
+    assert prepared.pain.pain == PainScore(8, 2)
+    text = out.getvalue()
+    assert "8 out of 10" in text
+    assert "f the Flare-up relief routine instead" in text
+
+
+def test_the_brief_defaults_to_not_today_when_the_advice_is_to_stop(cat):
+    from coach.core.session_gate import SessionGate
+
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(1, 1),
+                                      leg_spreading=True)
+    p, out = prompts("\n")
+    assert p.session_brief(None, decision, session_name="Core",
+                           suggested_name=None).choice is BriefChoice.NOT_TODAY
+    assert "[n]" in out.getvalue()
+
+
+def test_without_a_terminal_dose_steps_still_apply_and_are_printed(cat, tmp_path):
+    from datetime import timedelta
+
+    from coach.core.records import Outcome, SetRecord
+
+    out = io.StringIO()
+    with HistoryStore.open(tmp_path / "history.db") as store:
+        now = datetime.now().astimezone()
+        for n in (3, 2, 1):
+            start = now - timedelta(days=n)
+            sid = store.start_session("core-and-glutes", "Core", start)
+            for number in (1, 2):
+                store.record_set(sid, SetRecord(
+                    exercise_id="plank", set_number=number, completed_at=start, reps_planned=1,
+                    hold_seconds_planned=30.0, sets_planned=2, item_index=3, reps_done=1,
+                    work_seconds_planned=30.0))
+            store.finish_session(sid, start, Outcome.COMPLETED)
+        safety = TerminalSafety(cat, store, io.StringIO(""), out, interactive=False)
+        prepared = safety.before(cat.routine("core-and-glutes"))
+    assert out.getvalue().splitlines() == [SKIPPED_LINE, "Forearm plank today: 45 s, up from 30 s"]
+    plank = next(i for i in prepared.target.items if i.exercise_id == "plank")
+    assert plank.overrides["hold_seconds"] == 45
