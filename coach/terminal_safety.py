@@ -197,7 +197,11 @@ class TerminalSafety:
     def before(self, routine: Routine) -> Prepared | None:
         """The routine to run (today's doses merged in) and the answers; None: do not start."""
         if self.interactive:
-            return self.flow.before_session(None, routine, name=routine.name)
+            prepared = self.flow.before_session(None, routine, name=routine.name)
+            if prepared is None:
+                self.stdout.write("No session started.\n")
+                self.stdout.flush()
+            return prepared
         out = self.stdout
         out.write(SKIPPED_LINE + "\n")
         status = self.flow.gate().screening(self.flow.latest_screening(), self.now())

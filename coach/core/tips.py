@@ -41,7 +41,7 @@ TIPS: tuple[Tip, ...] = (
     Tip("sitting-breaks", TipTopic.SITTING, "Get up from your chair regularly", (
         "Long spells of sitting often make sciatica worse.",
         "Every half hour or so, stand up, walk a few steps and stretch.",
-        "The coach can remind you: turn on \"Time to get up\" in the settings.",
+        "The coach can remind you: see File > Safety and reminders.",
     )),
     Tip("stand-evenly", TipTopic.STANDING, "Stand tall, weight on both feet", (
         "Share your weight evenly between both feet.",
