@@ -146,12 +146,13 @@ class ItemList(QListWidget):
 class RoutineEditor(QMainWindow):
     """Edits one `RoutineDraft`. Signals carry the checked routine:
     `save_requested(Routine)`, `export_requested(Routine)`, `print_requested(Routine)`, and an
-    exercise id for `demo_requested(str)`."""
+    exercise id for `demo_requested(str)`; `closed` once the window has closed."""
 
     save_requested = Signal(object)
     export_requested = Signal(object)
     print_requested = Signal(object)
     demo_requested = Signal(str)
+    closed = Signal()
 
     def __init__(self, draft: RoutineDraft, *, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
@@ -568,3 +569,4 @@ class RoutineEditor(QMainWindow):
             event.ignore()
             return
         super().closeEvent(event)
+        self.closed.emit()

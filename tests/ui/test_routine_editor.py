@@ -1,0 +1,323 @@
+"""The routine editor and the File menu's routine actions, driven like a physiotherapist would:
+add exercises, reorder them by keys and by dragging, type a dose and see the loader's message,
+undo, save, export for the patient, and open that file on the patient's side."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from coach.core.prescription import Library, open_prescription, same_routine
+from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.ui.main_window import MainWindow
+from coach.ui.routine_actions import RoutineActions
+from coach.ui.routine_editor import RoutineEditor
+
+# The offscreen platform says this whenever a window with a toolbar is shown; it is harmless.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@dataclass
+class FakePrompts:
+    """Answers at once; remembers what was asked."""
+
+    choices: list[str | None] = field(default_factory=list)
+    save_to: Path | None = None
+    open_path: Path | None = None
+    confirm_answer: bool = True
+    asked: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problem_lists: list[list[str]] = field(default_factory=list)
+
+    def confirm(self, parent, title, text, *, yes, no) -> bool:
+        self.asked.append(title)
+        return self.confirm_answer
+
+    def warn(self, parent, text) -> None:
+        self.warnings.append(text)
+
+    def inform(self, parent, title, text) -> None:
+        self.asked.append(title)
+
+    def choose(self, parent, title, text, options):
+        self.asked.append(title)
+        answer = self.choices.pop(0) if self.choices else options[-1][0]
+        assert answer is None or answer in [key for key, _label in options], (answer, options)
+        return answer
+
+    def save_file(self, parent, title, suggested, filters):
+        self.asked.append(title)
+        return self.save_to
+
+    def open_file(self, parent, title, directory, filters):
+        return self.open_path
+
+    def problems(self, parent, title, intro, problems) -> None:
+        self.problem_lists.append([str(p) for p in problems])
+
+    def ask_date(self, parent, title, text, default: date, latest: date):
+        return default
+
+
+def make_library(root: Path) -> Library:
+    return Library(default=DEFAULT_CATALOGUE, user=root / "catalogue.toml",
+                   folder=root / "prescriptions", assets_dir=ASSETS_DIR)
+
+
+@pytest.fixture
+def physio(qtbot, tmp_path):
+    """A main window with the routine actions, on a fresh data folder."""
+    library = make_library(tmp_path / "physio")
+    catalogue = library.load()
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    prompts = FakePrompts()
+    actions = RoutineActions(catalogue, library, window=window, prompts=lambda: prompts,
+                             history=lambda: None, today=lambda: date(2024, 6, 5),
+                             documents=tmp_path)
+    yield actions, prompts
+    for editor in list(actions.editors):
+        editor.draft.mark_saved()
+        editor.close()
+
+
+def new_editor(qtbot, actions) -> RoutineEditor:
+    editor = actions.new_routine()
+    qtbot.addWidget(editor)
+    return editor
+
+
+def names(editor: RoutineEditor) -> list[str]:
+    return [editor.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor.list.count())]
+
+
+def add(qtbot, editor: RoutineEditor, search: str) -> None:
+    editor.search.clear()
+    qtbot.keyClicks(editor.search, search)
+    qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+
+
+def fill(qtbot, editor: RoutineEditor) -> None:
+    qtbot.keyClicks(editor.fields["name"], "Back care")
+    editor.fields["description"].setPlainText("Three gentle exercises.")
+    qtbot.keyClicks(editor.fields["prescriber_name"], "Sam Physio")
+    for search in ("pelvic tilt", "bridge", "walking"):
+        add(qtbot, editor, search)
+
+
+def test_exercises_are_added_from_the_search_after_the_selected_one(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    assert names(editor) == ["pelvic-tilt", "bridge", "walking"]
+    assert editor.list.currentRow() == 2
+    editor.list.setCurrentRow(0)
+    add(qtbot, editor, "plank")
+    assert names(editor) == ["pelvic-tilt", "plank", "bridge", "walking"]
+    assert editor.draft.fields["id"] == "back-care"
+    assert editor.fields["id"].text() == "back-care"
+
+
+def test_alt_and_ctrl_arrows_move_the_selected_exercise(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    editor.list.setCurrentRow(0)
+    qtbot.keyClick(editor.list, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert names(editor) == ["bridge", "pelvic-tilt", "walking"]
+    assert editor.list.currentRow() == 1
+    qtbot.keyClick(editor.list, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert names(editor) == ["bridge", "walking", "pelvic-tilt"]
+    qtbot.keyClick(editor.list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert names(editor) == ["bridge", "pelvic-tilt", "walking"]
+    qtbot.keyClick(editor.list, Qt.Key.Key_Delete)
+    assert names(editor) == ["bridge", "walking"]
+
+
+def test_a_drop_in_the_list_is_a_move_the_draft_can_undo(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    # What QListWidget does on an internal drop: move the row in its model.
+    assert editor.list.model().moveRows(QModelIndex(), 2, 1, QModelIndex(), 0)
+    assert [i.exercise_id for i in editor.draft.items] == ["walking", "pelvic-tilt", "bridge"]
+    assert names(editor) == ["walking", "pelvic-tilt", "bridge"]
+    editor.draft_undo()
+    assert names(editor) == ["pelvic-tilt", "bridge", "walking"]
+
+
+def test_a_bad_dose_shows_the_loaders_message_as_you_type_and_undo_takes_it_back(
+        qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    editor.list.setCurrentRow(1)  # the bridge
+    assert editor.item_title.text() == "Bridge"
+    reps = editor.item_fields["reps"]
+    message = editor.item_messages["reps"]
+    assert message.isHidden()
+    assert editor.save_action.isEnabled()
+    qtbot.keyClicks(reps, "0")
+    assert not message.isHidden()
+    assert message.text() == "reps must be between 1 and 100, got 0"
+    assert message.textFormat() == Qt.TextFormat.PlainText
+    assert not editor.save_action.isEnabled()
+    assert "item 2: reps must be between 1 and 100, got 0" in editor.status.text()
+    assert editor.list.item(1).text().endswith("(check the dose)")
+    qtbot.keyClicks(reps, "5")  # "05" is five
+    assert message.isHidden()
+    assert editor.save_action.isEnabled()
+    reps.setFocus()
+    qtbot.keyClick(reps, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert reps.text() == ""  # typing "05" was one step
+    assert editor.draft.item_value(1, "reps") == ""
+    qtbot.keyClick(reps, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert reps.text() == "05"
+
+
+def test_the_tempo_and_sides_of_an_item_can_be_changed(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    editor.list.setCurrentRow(1)
+    assert [editor.tempo_layout.labelForField(f).text() for f in editor.tempo_fields] == [
+        "lift (s)", "hold (s)", "lower (s)"]
+    qtbot.keyClicks(editor.tempo_fields[1], "5")
+    editor.sides.setCurrentIndex(editor.sides.findData("each"))
+    editor.sides.activated.emit(editor.sides.currentIndex())
+    routine = editor.draft.check().routine
+    bridge = routine.items[1]
+    assert [p.seconds for p in bridge.overrides["tempo"]] == [2, 5, 2]
+    assert bridge.overrides["sides"] == "each"
+    assert "lift 2 s / hold 5 s / lower 2 s" in editor.list.item(1).text()
+
+
+def test_save_puts_the_routine_on_the_routines_tab_and_into_the_prescriptions_folder(
+        qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    editor.save_action.trigger()
+    saved = actions.library.folder / "back-care.toml"
+    assert saved.is_file()
+    assert not editor.draft.modified
+    assert "back-care" in actions.catalogue.routines
+    window = actions.window
+    assert window.routines.detail.routine_id == "back-care"
+    assert window.home.chooser.findData("back-care") >= 0
+    # A later save replaces the same file, even under a new name.
+    editor.fields["id"].clear()
+    qtbot.keyClicks(editor.fields["id"], "back-care-week-2")
+    editor.save_action.trigger()
+    assert [p.name for p in actions.library.folder_files()] == ["back-care-week-2.toml"]
+    assert "back-care" not in actions.catalogue.routines
+
+
+def test_editing_a_default_routine_makes_a_copy_and_never_touches_the_original(
+        qtbot, physio):
+    actions, _ = physio
+    editor = actions.edit_routine("core-and-glutes")
+    qtbot.addWidget(editor)
+    assert editor.draft.fields["id"] == "core-and-glutes-2"
+    editor.save_action.trigger()
+    original = actions.catalogue.routine("core-and-glutes")
+    assert original.origin == str(DEFAULT_CATALOGUE)
+    copy = actions.catalogue.routine("core-and-glutes-2")
+    assert same_routine(dataclasses.replace(original, id="core-and-glutes-2"), copy)
+
+
+def test_export_writes_a_prescription_the_patients_copy_opens_as_the_same_routine(
+        qtbot, physio, tmp_path):
+    actions, prompts = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    qtbot.keyClicks(editor.fields["prescriber_contact"], "clinic@example.org")
+    prompts.save_to = tmp_path / "for-patient.toml"
+    editor.export_action.trigger()
+    assert prompts.save_to.is_file()
+    patient = make_library(tmp_path / "patient")
+    opened = open_prescription(prompts.save_to, patient.load(), patient)
+    assert opened.problems == []
+    (routine,) = opened.new
+    assert same_routine(routine, editor.draft.check().routine)
+    assert routine.prescriber.contact == "clinic@example.org"
+
+
+def test_open_prescription_adds_it_and_asks_before_replacing(qtbot, physio, tmp_path):
+    actions, prompts = physio
+    editor = actions.new_routine()  # closed (and deleted) below: not qtbot's to close
+    fill(qtbot, editor)
+    prompts.save_to = tmp_path / "rx.toml"
+    editor.export_action.trigger()
+    editor.draft.mark_saved()
+    editor.close()
+    assert actions.editors == []
+    # The patient's side: a window of their own.
+    patient_lib = make_library(tmp_path / "patient")
+    catalogue = patient_lib.load()
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    answers = FakePrompts()
+    patient = RoutineActions(catalogue, patient_lib, window=window, prompts=lambda: answers,
+                             history=lambda: None, today=date.today, documents=tmp_path)
+    assert patient.open_prescription(prompts.save_to) == ["back-care"]
+    assert window.routines.detail.routine_id == "back-care"
+    # The same file again: nothing to ask, nothing changes.
+    assert patient.open_prescription(prompts.save_to) == []
+    assert "This routine is already here" not in answers.asked
+    # A changed version: the patient is asked, and chooses.
+    text = prompts.save_to.read_text(encoding="utf-8")
+    changed = tmp_path / "rx-2.toml"
+    changed.write_text(text.replace("Three gentle exercises.", "Now four times a week."),
+                       encoding="utf-8")
+    answers.choices = ["keep-both"]
+    assert patient.open_prescription(changed) == ["back-care-2"]
+    assert catalogue.routine("back-care-2").name == "Back care (2)"
+    answers.choices = ["replace"]
+    assert patient.open_prescription(changed) == ["back-care"]
+    assert catalogue.routine("back-care").description == "Now four times a week."
+    answers.choices = [None]  # cancelled: nothing added
+    changed.write_text(text.replace("Three gentle exercises.", "Five."), encoding="utf-8")
+    assert patient.open_prescription(changed) == []
+    assert catalogue.routine("back-care").description == "Now four times a week."
+
+
+def test_a_broken_prescription_shows_its_problems(qtbot, physio, tmp_path):
+    actions, prompts = physio
+    rx = tmp_path / "broken.toml"
+    rx.write_text('schema = 1\n[[routine]]\nid = "x"\nname = "X"\ndescription = "d"\n'
+                  '[[routine.item]]\nexercise = "brige"\n', encoding="utf-8")
+    assert actions.open_prescription(rx) == []
+    assert prompts.problem_lists == [[
+        "broken.toml:6: routine 'x': item 1 names exercise 'brige', which does not exist "
+        "(did you mean 'bridge'?)"]]
+
+
+def test_print_writes_the_handout_pdf_and_demo_is_forwarded(qtbot, physio, tmp_path):
+    actions, prompts = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    prompts.save_to = tmp_path / "handout.pdf"
+    prompts.choices = ["letter", "close"]
+    editor.print_action.trigger()
+    assert prompts.save_to.read_bytes().startswith(b"%PDF")
+    editor.list.setCurrentRow(1)
+    with qtbot.waitSignal(actions.window.demo_exercise, timeout=1000) as demo:
+        qtbot.mouseClick(editor.demo_button, Qt.MouseButton.LeftButton)
+    assert demo.args == ["bridge"]
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, physio):
+    actions, prompts = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    prompts.confirm_answer = False
+    editor.close()
+    assert editor.isVisible()
+    assert "Close the routine editor?" in prompts.asked
