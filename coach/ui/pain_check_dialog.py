@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
 
 from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, PainScore
 from coach.safety_flow import PainAfter, PainBefore
+from coach.ui.theme import ACCENT
 from coach.ui.widgets import button, heading, plain_label, primary_button
+
+#: The scale's buttons look like buttons in every theme, and the chosen one stands out.
+SCALE_STYLE = (
+    "QPushButton { background: palette(button); border: 2px solid palette(mid);"
+    " border-radius: 4px; padding: 4px; font-weight: bold; }"
+    f"QPushButton:checked {{ background: {ACCENT}; color: #ffffff; border-color: {ACCENT}; }}"
+)
 
 SCALE_HINT = "0 means no pain at all, 10 the worst pain you can imagine."
 SPREADING_QUESTION = "Is the leg pain reaching further down your leg than usual?"
@@ -43,6 +51,7 @@ class PainScale(QWidget):
         super().__init__(parent)
         self.setAccessibleName(name)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(SCALE_STYLE)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.buttons: list[QPushButton] = []
@@ -52,7 +61,7 @@ class PainScale(QWidget):
         for n in range(PAIN_MIN, PAIN_MAX + 1):
             b = QPushButton(str(n))
             b.setCheckable(True)
-            b.setMinimumSize(44, 44)
+            b.setMinimumSize(48, 48)
             b.setAccessibleName(f"{name}: {n} out of 10")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the row takes the keys
             self.group.addButton(b, n)
@@ -115,8 +124,12 @@ class YesNo(QWidget):
         self.setAccessibleName(name)
         self.yes = QRadioButton(yes)
         self.no = QRadioButton(no)
-        self.yes.setAccessibleName(f"{name}: {yes}")
-        self.no.setAccessibleName(f"{name}: {no}")
+        for radio, text in ((self.yes, yes), (self.no, no)):
+            radio.setAccessibleName(f"{name}: {text}")
+            radio.setMinimumHeight(32)
+            font = radio.font()
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            radio.setFont(font)
         self.group = QButtonGroup(self)
         self.group.addButton(self.yes, 1)
         self.group.addButton(self.no, 0)

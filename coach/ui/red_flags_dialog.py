@@ -50,6 +50,9 @@ class RedFlagsDialog(QDialog):
         self.setWindowTitle("Safety check")
         self.setModal(True)
         self.setMinimumWidth(640)
+        # A button that cannot be pressed yet must look like it.
+        self.setStyleSheet("QPushButton#primary:disabled { background: palette(mid);"
+                           " color: palette(window); }")
         self._answers: dict[str, bool] = {}
         self._acknowledged = False
         self.pages = QStackedWidget()
@@ -75,7 +78,7 @@ class RedFlagsDialog(QDialog):
             choice = YesNo(flag.question)
             choice.group.idClicked.connect(self._answered)
             self.questions[flag.id] = choice
-            grid.addWidget(label, row, 0)
+            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(choice, row, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 1)
         box = QWidget()

@@ -38,7 +38,7 @@ class SessionBriefDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Before you start")
         self.setModal(True)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self._choice = BriefChoice.NOT_TODAY
         layout = QVBoxLayout(self)
         layout.addWidget(heading(f"Before {session_name}", scale=1.5))
@@ -76,7 +76,9 @@ class SessionBriefDialog(QDialog):
         row.addWidget(self.not_today)
         self.suggested: QPushButton | None = None
         if decision.suggest_routine and suggested_name:
-            self.suggested = primary_button(f"Do the {suggested_name} routine &instead")
+            self.suggested = button(f"Do the {suggested_name} routine &instead")
+            self.suggested.setObjectName("primary")  # the accent colour, at the normal size
+            self.suggested.setMinimumHeight(44)
             self.suggested.clicked.connect(lambda: self._choose(BriefChoice.SUGGESTED))
             row.addWidget(self.suggested)
         start_text = "Start &anyway" if decision.advice else "&Start"
@@ -84,10 +86,15 @@ class SessionBriefDialog(QDialog):
         self.start.clicked.connect(lambda: self._choose(BriefChoice.START))
         row.addWidget(self.start)
         layout.addLayout(row)
+        for b in (self.not_today, self.suggested, self.start):
+            if b is not None:  # never squeezed below its text
+                b.ensurePolished()
+                b.setMinimumWidth(b.sizeHint().width())
         default = (self.not_today if decision.stop else
                    self.suggested if self.suggested is not None else self.start)
         default.setDefault(True)
         default.setFocus()
+        self.adjustSize()
 
     def _choose(self, choice: BriefChoice) -> None:
         self._choice = choice
