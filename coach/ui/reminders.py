@@ -227,7 +227,7 @@ class ReminderService(QObject):
 
     def _show(self, title: str, text: str, *, kind: str, snooze: bool) -> None:
         log.info("reminder shown: %s", kind)
-        if self.tray is not None:
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, self._icon, NOTIFICATION_MS)
         else:
             self._close_popup()
