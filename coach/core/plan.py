@@ -41,7 +41,7 @@ from enum import StrEnum
 from typing import Any
 
 from coach.core.cues import SPOKEN_KINDS, CueKind, Verbosity
-from coach.core.models import Catalogue, Dose, DoseKind, Exercise, Routine, Side
+from coach.core.models import Catalogue, Dose, DoseKind, Exercise, Routine, Side, TempoPhase
 from coach.core.thermal import is_thermal, skin_reminder
 
 
@@ -471,6 +471,8 @@ def _plan_exercise_phases(
     base_prepare = (dose.prepare_seconds if dose.prepare_seconds is not None
                     else settings.prepare_seconds)
     last_step = len(exercise.steps) - 1 if exercise.steps else None
+    work_step = hold_step(exercise)
+    part_steps = tempo_steps(exercise, dose.tempo)
     common: dict[str, Any] = {"item_index": item_index, "exercise_id": exercise.id,
               "exercise_name": exercise.name, "sets": sets, "reps": reps}
 
@@ -525,13 +527,14 @@ def _plan_exercise_phases(
                           set_number=set_n, **at_side)
                 elif kind is DoseKind.HOLD:
                     b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
-                          set_number=set_n, **at_side)
+                          set_number=set_n, step_index=last_step, **at_side)
             if kind is DoseKind.HOLD:
                 hold = float(dose.hold_seconds or 0)
                 for rep in range(1, reps + 1):
                     if rep > 1:
                         b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
-                              set_number=set_n, rep_number=rep, **at_side)
+                              set_number=set_n, rep_number=rep, step_index=last_step,
+                              **at_side)
                     cues = [PlannedCue(CueKind.REP, str(rep))] if rep > 1 else []
                     cues.append(PlannedCue(CueKind.START, start_text))
                     cues += _work_cues(exercise, hold, b.say_time(cues))
@@ -541,7 +544,7 @@ def _plan_exercise_phases(
                     if end and last_set:
                         cues.append(finish)
                     b.add(PhaseKind.HOLD, hold, "Hold", cues, set_number=set_n,
-                          rep_number=rep, step_index=last_step, ends_rep=True, ends_set=end,
+                          rep_number=rep, step_index=work_step, ends_rep=True, ends_set=end,
                           ends_exercise=end and last_set, **at_side)
             elif kind is DoseKind.TEMPO:
                 for rep in range(1, reps + 1):
@@ -557,7 +560,8 @@ def _plan_exercise_phases(
                         if end and last_set:
                             cues.append(finish)
                         b.add(PhaseKind.TEMPO, float(part.seconds), part.name.capitalize(),
-                              cues, set_number=set_n, rep_number=rep, ends_rep=end_rep,
+                              cues, set_number=set_n, rep_number=rep,
+                              step_index=part_steps[part_n], ends_rep=end_rep,
                               ends_set=end, ends_exercise=end and last_set, **at_side)
             else:
                 cues = [PlannedCue(CueKind.START, start_text)]
@@ -571,7 +575,7 @@ def _plan_exercise_phases(
                     if last_set:
                         cues.append(finish)
                     b.add(PhaseKind.OPEN, None, "As long as comfortable", cues,
-                          set_number=set_n, rep_number=1, step_index=last_step,
+                          set_number=set_n, rep_number=1, step_index=work_step,
                           guide_seconds=guide, ends_rep=True, ends_set=True,
                           ends_exercise=last_set, **at_side)
                 else:
@@ -580,8 +584,54 @@ def _plan_exercise_phases(
                     if last_set:
                         cues.append(finish)
                     b.add(PhaseKind.DURATION, length, "Keep going", cues, set_number=set_n,
-                          rep_number=1, step_index=last_step, ends_rep=True, ends_set=True,
+                          rep_number=1, step_index=work_step, ends_rep=True, ends_set=True,
                           ends_exercise=last_set, **at_side)
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def hold_step(exercise: Exercise) -> int | None:
+    """The step shown while holding (or during a timed activity).
+
+    Steps are written in order and the last one usually says how to come out of the position
+    (it is shown while relaxing), so the hold is the step before it; unless the last step itself
+    speaks of holding, or there are only one or two steps: then the last.
+    """
+    n = len(exercise.steps)
+    if n == 0:
+        return None
+    if n < 3 or "hold" in _WORD.findall(exercise.steps[-1].lower()):
+        return n - 1
+    return n - 2
+
+
+
+def tempo_steps(exercise: Exercise, tempo: Sequence[TempoPhase]) -> tuple[int | None, ...]:
+    """The step shown during each tempo part, in order.
+
+    A part is matched to the first later step that uses its words ("lift" -> "...lift your
+    hips...", "round up" -> "...a rounded hump..."), leaving a step for each part after it; a
+    part with no such step takes the step lined up from the end (the last part with the last
+    step). Steps never go backwards within a rep.
+    """
+    n, k = len(exercise.steps), len(tempo)
+    if n == 0 or k == 0:
+        return (None,) * k
+    words = [set(_WORD.findall(step.lower())) for step in exercise.steps]
+    out: list[int | None] = []
+    previous = -1
+    for i, part in enumerate(tempo):
+        stems = [w[:5] for w in _WORD.findall(part.name.lower()) if len(w) >= 3]
+        last_possible = max(previous + 1, n - k + i)  # leave a step for each later part
+        found = next((j for j in range(previous + 1, min(n, last_possible + 1))
+                      if stems and any(any(w.startswith(s) for w in words[j]) for s in stems)),
+                     None)
+        if found is None:
+            found = min(n - 1, max(previous + 1, n - k + i))
+        out.append(found)
+        previous = found
+    return tuple(out)
 
 
 def _work_cues(exercise: Exercise, duration: float, after: float) -> list[PlannedCue]:
