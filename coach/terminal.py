@@ -236,6 +236,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
         rest_between_seconds=(None if user.rest_between_seconds is None
                               else float(user.rest_between_seconds)),
         verbosity=user.speech.verbosity,
+        words_per_minute=float(user.speech.rate),
     )
     store = None
     recorder = None
