@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import re
@@ -46,6 +47,16 @@ if TYPE_CHECKING:
 # first needed, not at start-up: `coach --exit-when-ready` is benchmarked against a bare window.
 
 log = logging.getLogger(__name__)
+
+#: "Demo" reads the steps slowly: this share of the user's speaking rate.
+DEMO_RATE_SHARE = 0.75
+
+
+def demo_speech(speech: SpeechSettings) -> SpeechSettings:
+    """The voice for a clinic demonstration: every step read, slower than usual."""
+    from coach.core.cues import Verbosity
+
+    return speech.replace(verbosity=Verbosity.FULL, rate=round(speech.rate * DEMO_RATE_SHARE))
 
 
 def _check_display() -> None:
@@ -128,6 +139,18 @@ class CoachApp:
         self._last_answers: tuple[PainBefore | None, PainAfter | None] = (None, None)
         self._closing = False
         self._add_safety_actions()
+        # Routines and prescriptions (issue 8): the routine editor, File > Open prescription…,
+        # Export for patient…, the handout and the visit report (coach.ui.routine_actions);
+        # "Demo" on an exercise; the Progress tab with its visit report button.
+        from coach.catalogue_files import library
+        from coach.ui.routine_actions import RoutineActions
+
+        self.routine_actions = RoutineActions(
+            self.catalogue, library(paths), window=self.window, prompts=lambda: self.prompts,
+            history=self.history, today=lambda: self.wall_now().date())
+        self.window.demo_exercise.connect(self.demo_exercise)
+        self.progress_tab = self.window.add_page(self._make_progress, "&Progress")
+        self.window.tabs.currentChanged.connect(self._refresh_progress)
 
     def start(self) -> None:
         self.window.show()
@@ -139,9 +162,17 @@ class CoachApp:
         # First run: the red-flag screen, then the disclaimer, once the window has painted
         # (never with --exit-when-ready, which returned above; the CLI subcommands never get
         # here).
-        self.window.first_paint.connect(lambda: QTimer.singleShot(0, self.first_run))
+        self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._after_first_paint))
         self.start_reminders()
         log.info("window open; log file %s", self.log_file)
+
+    def _after_first_paint(self) -> None:
+        self.first_run()
+        # `coach FILE.toml` (a prescription opened from the file manager), after the safety
+        # questions of a first run.
+        for path in getattr(self.args, "open_files", None) or []:
+            if not self._closing:
+                self.routine_actions.open_prescription(Path(path))
 
     def _show_notices(self) -> None:
         from coach.ui.problems_dialog import show_problems_once
@@ -273,9 +304,15 @@ class CoachApp:
         self._last_answers = (pain, None)
         self.open_session(plan, recorder_answers=pain.recorder_answers())
 
-    def present_exercise(self, exercise_id: str) -> None:
+    def demo_exercise(self, exercise_id: str) -> None:
+        """"Demo" on an exercise (Exercises tab, routine editor): presenter mode for this one
+        exercise with every step read aloud, slowly."""
+        self.present_exercise(exercise_id, demo=True)
+
+    def present_exercise(self, exercise_id: str, *, demo: bool = False) -> None:
         """Exercises: "Present fullscreen". From this exercise through the rest of the list
-        shown, full screen on the chosen screen; a demonstration is not recorded.
+        shown, full screen on the chosen screen; a demonstration is not recorded. With
+        `demo`, only this exercise, and the voice slower (`demo_speech`).
 
         A physio runs demonstrations in the clinic: there is no patient's pain check, red-flag
         screen or dose step here (the catalogue's own doses are shown)."""
@@ -285,14 +322,19 @@ class CoachApp:
 
         if self._raise_running_session():
             return
-        shown = self.window.exercises.shown_ids()
+        shown = [] if demo else self.window.exercises.shown_ids()
         ids = shown[shown.index(exercise_id):] if exercise_id in shown else [exercise_id]
+        speech = demo_speech(self.settings.speech) if demo else self.settings.speech
+        settings = self.plan_settings()
+        if demo:
+            settings = dataclasses.replace(settings, verbosity=speech.verbosity,
+                                           words_per_minute=float(speech.rate))
         first = self.catalogue.exercises.get(exercise_id)
         name = first.name if first else exercise_id
-        demo = Routine(id="presentation", name=name, description="",
-                       items=tuple(RoutineItem(i) for i in ids), rest_between_seconds=10)
+        presentation = Routine(id="presentation", name=name, description="",
+                               items=tuple(RoutineItem(i) for i in ids), rest_between_seconds=10)
         try:
-            plan = plan_routine(self.catalogue, demo, self.plan_settings())
+            plan = plan_routine(self.catalogue, presentation, settings)
         except PlanError as e:
             self.prompts.warn(self.window, f"This exercise cannot be presented: {e}")
             return
@@ -304,10 +346,12 @@ class CoachApp:
             self._save_settings()
         screens = QGuiApplication.screens()
         self.open_session(plan, presenter=True,
-                          screen=screens[pick.index] if pick.index < len(screens) else None)
+                          screen=screens[pick.index] if pick.index < len(screens) else None,
+                          speech=speech)
 
     def open_session(self, plan: Plan, *, presenter: bool = False, screen: Any = None,
-                     recorder_answers: dict[str, Any] | None = None) -> None:
+                     recorder_answers: dict[str, Any] | None = None,
+                     speech: SpeechSettings | None = None) -> None:
         """Build and start one session: controller (engine, clock, ticker, voice), its window,
         and, for a patient's session, the history recorder.
 
@@ -323,7 +367,7 @@ class CoachApp:
             return
         reporter = self.crash_reporter
         controller = SessionController(
-            plan, clock=self.session_clock(), speech=self.settings.speech,
+            plan, clock=self.session_clock(), speech=speech or self.settings.speech,
             speaker_factory=self.make_speaker, ticker_factory=Ticker, presenter=presenter,
             report_error=reporter.report_exception if reporter is not None else None)
         self.recorder = (None if presenter
@@ -466,6 +510,25 @@ class CoachApp:
         file_menu = self.window.file_menu
         file_menu.insertAction(file_menu.actions()[1], self.care_action)
         self.tips_tab = self.window.add_page(self._make_tips, "&Tips")
+
+    def _make_progress(self):  # -> QWidget
+        from coach.ui.progress_view import ProgressView
+
+        view = ProgressView({ex.id: ex.name for ex in self.catalogue.exercises.values()})
+        view.report_requested.connect(self.routine_actions.visit_report)
+        self._show_progress(view)
+        return view
+
+    def _refresh_progress(self, index: int) -> None:
+        """The Progress tab shows the history as it is whenever it comes into view."""
+        tab = self.progress_tab
+        if self.window.tabs.widget(index) is tab and self.window.is_built(tab):
+            self._show_progress(self.window.page_of(tab))
+
+    def _show_progress(self, view: Any) -> None:
+        store = self.history()
+        if store is not None:
+            view.set_report(store.progress(self.wall_now().date()))
 
     def _make_tips(self):  # -> QWidget
         from coach.core.thermal import is_thermal
