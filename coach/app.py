@@ -147,7 +147,7 @@ class CoachApp:
 
         self.routine_actions = RoutineActions(
             self.catalogue, library(paths), window=self.window, prompts=lambda: self.prompts,
-            history=self.history, today=lambda: self.wall_now().date())
+            history=self.history, today=lambda: self.wall_now().date(), extra=args.catalogue)
         self.window.demo_exercise.connect(self.demo_exercise)
         self.progress_tab = self.window.add_page(self._make_progress, "&Progress")
         self.window.tabs.currentChanged.connect(self._refresh_progress)

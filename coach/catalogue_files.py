@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from coach.core.catalogue import merge, parse_file
 from coach.core.models import Catalogue
 from coach.core.prescription import Library
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE, AppPaths
@@ -23,8 +22,4 @@ def load_app_catalogue(paths: AppPaths, extra: Sequence[Path] = ()) -> Catalogue
 
     Files named on the command line are required: a missing one is reported as a problem.
     """
-    lib = library(paths)
-    base = lib.parse_base()
-    added = lib.parse_folder(base)
-    named = [parse_file(p, assets_dir=ASSETS_DIR) for p in extra]
-    return merge([*base, *added, *named])
+    return library(paths).load(extra)

@@ -108,10 +108,12 @@ class Library:
     def parse_folder(self, before: Sequence[ParsedFile]) -> list[ParsedFile]:
         return parse_folder(self.folder_files(), assets_dir=self.assets_dir, before=before)
 
-    def load(self) -> Catalogue:
-        """The default catalogue, the user's own and the folder (no command-line files)."""
+    def load(self, extra: Sequence[Path] = ()) -> Catalogue:
+        """The default catalogue, the user's own, the folder, then the `extra` files (those
+        named with `--catalogue`, loaded for one run)."""
         base = self.parse_base()
-        return merge([*base, *self.parse_folder(base)])
+        named = [parse_file(p, assets_dir=self.assets_dir) for p in extra]
+        return merge([*base, *self.parse_folder(base), *named])
 
     def shipped_ids(self, catalogue: Catalogue) -> set[str]:
         """Ids of exercises that come from the default catalogue (every copy of the app has

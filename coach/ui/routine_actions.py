@@ -13,7 +13,7 @@ after a routine is added or saved it is updated in place and the window is told 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,10 +70,12 @@ class RoutineActions(QObject):
                  prompts: Callable[[], Prompts],
                  history: Callable[[], HistoryStore | None],
                  today: Callable[[], date],
+                 extra: Sequence[Path] = (),
                  documents: Path | None = None) -> None:
         super().__init__(window)
         self.catalogue = catalogue
         self.library = library
+        self.extra = tuple(extra)  # `--catalogue` files: loaded again with the rest
         self.window = window
         self._prompts = prompts
         self._history = history
@@ -191,7 +193,7 @@ class RoutineActions(QObject):
 
     def reload(self, show: str | None = None) -> None:
         """Read the catalogue files again (after a change) into the shared catalogue."""
-        replace_contents(self.catalogue, self.library.load())
+        replace_contents(self.catalogue, self.library.load(self.extra))
         self.window.catalogue_changed(show)
 
     def export_routine(self, routine_id: str) -> Path | None:

@@ -18,8 +18,9 @@ from coach.ui.main_window import MainWindow
 from coach.ui.routine_actions import RoutineActions
 from coach.ui.routine_editor import RoutineEditor
 
-# The offscreen platform says this whenever a window with a toolbar is shown; it is harmless.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+# The offscreen platform says these when a window with a toolbar is shown or raised; harmless.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                                       "This plugin does not support raise")
 
 
 @dataclass
@@ -321,3 +322,34 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, physio):
     editor.close()
     assert editor.isVisible()
     assert "Close the routine editor?" in prompts.asked
+
+
+def test_the_exercises_tab_offers_add_to_routine_while_an_editor_is_open(qtbot, physio):
+    actions, _ = physio
+    window = actions.window
+    detail = window.exercises.detail
+    assert detail.add_button.isHidden()
+    editor = actions.new_routine()  # closed (and deleted) below: not qtbot's to close
+    assert not detail.add_button.isHidden()
+    window.exercises.select("plank")
+    qtbot.mouseClick(detail.add_button, Qt.MouseButton.LeftButton)
+    assert names(editor) == ["plank"]
+    editor.close()
+    assert detail.add_button.isHidden()
+
+
+def test_saving_keeps_the_routines_of_files_named_on_the_command_line(qtbot, tmp_path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('schema = 1\n[[routine]]\nid = "from-the-clinic"\nname = "From the clinic"'
+                     '\ndescription = "d"\n[[routine.item]]\nexercise = "bridge"\n',
+                     encoding="utf-8")
+    library = make_library(tmp_path / "data")
+    catalogue = library.load([extra])
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    actions = RoutineActions(catalogue, library, window=window, prompts=FakePrompts,
+                             history=lambda: None, today=date.today, extra=[extra])
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    editor.save_action.trigger()
+    assert {"back-care", "from-the-clinic"} <= set(catalogue.routines)
