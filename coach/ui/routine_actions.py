@@ -34,10 +34,10 @@ from coach.core.prescription import (
     save_routine,
     write_atomically,
 )
-from coach.core.routine_draft import RoutineDraft
 from coach.ui.prompts import Prompts
 
 if TYPE_CHECKING:
+    from coach.core.routine_draft import RoutineDraft
     from coach.storage.history import HistoryStore
     from coach.ui.main_window import MainWindow
     from coach.ui.routine_editor import RoutineEditor
@@ -128,6 +128,8 @@ class RoutineActions(QObject):
     # --- the editor -------------------------------------------------------------------------
 
     def new_routine(self) -> RoutineEditor:
+        from coach.core.routine_draft import RoutineDraft  # with the editor, not at start-up
+
         return self._open_editor(RoutineDraft.new(self.catalogue,
                                                   assets_dir=self.library.assets_dir))
 
@@ -142,6 +144,8 @@ class RoutineActions(QObject):
                 editor.raise_()
                 editor.activateWindow()
                 return editor
+        from coach.core.routine_draft import RoutineDraft
+
         draft = RoutineDraft.from_routine(routine, self.catalogue,
                                           assets_dir=self.library.assets_dir,
                                           in_place=self.library.owns(routine.origin))
