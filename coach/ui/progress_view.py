@@ -155,8 +155,10 @@ class ProgressView(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         top = QGridLayout()
-        top.addWidget(self._block(self.headline, self.adherence, self.streaks, self.empty,
-                                  self.report_button), 0, 0, Qt.AlignmentFlag.AlignTop)
+        summary = self._block(self.headline, self.adherence, self.streaks, self.empty,
+                              self.report_button)
+        summary.layout().setAlignment(self.report_button, Qt.AlignmentFlag.AlignLeft)
+        top.addWidget(summary, 0, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self._block(heading("Calendar", scale=1.1), self.calendar,
                                   self.calendar_summary), 0, 1, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
