@@ -7,7 +7,7 @@ string goes through `esc` (html.escape) on the way in, so a name like "<b>" prin
 Illustrations are SVG drawn by `QSvgRenderer`, so they stay vector in the PDF.
 
 Only QtGui and QtSvg are used (no widgets), so printing works headless: `ensure_gui()` makes the
-`QGuiApplication` when there is none, on the offscreen platform when there is no display.
+`QGuiApplication` when there is none, on the offscreen platform.
 """
 
 from __future__ import annotations
@@ -68,12 +68,12 @@ def esc(text: object) -> str:
 
 
 def ensure_gui() -> QGuiApplication:
-    """The running Qt application, or a new `QGuiApplication` (offscreen without a display)."""
+    """The running Qt application, or a new `QGuiApplication` on the offscreen platform: a
+    PDF needs fonts, not a screen, so the command works over ssh, in cron, and with a DISPLAY
+    that has no X server behind it (QT_QPA_PLATFORM, when set, is respected)."""
     app = QGuiApplication.instance()
     if app is None:
-        if sys.platform.startswith("linux") and not (
-                os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
-                or os.environ.get("WAYLAND_DISPLAY")):
+        if not os.environ.get("QT_QPA_PLATFORM"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         app = QGuiApplication(sys.argv[:1])
     assert isinstance(app, QGuiApplication)

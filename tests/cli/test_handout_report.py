@@ -38,8 +38,9 @@ def catalogue():
 
 
 def coach(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    # No platform chosen, and a DISPLAY with no X server behind it: a PDF needs neither.
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":987"
     env["COACH_DATA_DIR"] = str(data_dir)
     return subprocess.run([sys.executable, "-m", "coach", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
