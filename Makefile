@@ -34,6 +34,7 @@ sysdeps-test:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m compileall -q coach  # as an installed package would be (faster start-up)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -49,6 +49,9 @@ def main() -> int:
     parser.add_argument("--offscreen", action="store_true")
     args = parser.parse_args()
 
+    # Byte-compile the package as an installed one is (`make` does it too): an editable install
+    # under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "coach")], check=True)
     with tempfile.TemporaryDirectory() as data, (
             contextlib.nullcontext(None) if args.offscreen else xvfb()) as display:
         if display is None:

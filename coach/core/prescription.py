@@ -27,14 +27,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from coach.core.catalogue import (
     DOSE_KEYS,
@@ -283,6 +280,8 @@ def routine_table(routine: Routine) -> dict[str, Any]:
 
 def document_text(document: Mapping[str, Any]) -> str:
     """A catalogue document (as built by `prescription_text`) as TOML text, header first."""
+    import tomli_w  # only when writing: not at start-up
+
     return HEADER + tomli_w.dumps(dict(document))
 
 
@@ -340,6 +339,8 @@ def write_atomically(path: Path, text: str) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: not at start-up
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise KnownError(f"{path} could not be written: {e.strerror or e}.") from e
