@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: run test lint bench screenshots clean sysdeps-run sysdeps-test
 
 run: sysdeps-run $(STAMP)
+	@$(PY) -m compileall -q coach
 	$(PY) -m coach $(ARGS)
 
 test: sysdeps-test $(STAMP)
