@@ -708,14 +708,9 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     image = images.resolve(image_fields)
     pf.problems.extend(image_fields.problems)
 
-    if ident is not None:
-        if ident in seen:
-            first = seen[ident]
-            f.problem("id", f"this id is already used{f' at line {first}' if first else ''} "
-                            "in this file; this definition is ignored")
-            pf.problems.extend(f.problems)
-            return
-        seen[ident] = lines.line
+    if ident is not None and not _claim(f, ident, seen):
+        pf.problems.extend(f.problems)
+        return
     pf.problems.extend(f.problems)
     if f.problems:
         if ident is not None:
@@ -736,6 +731,17 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
             easier=easier, cues=cues or {}, origin=pf.name, line=lines.line,
         )
     )
+
+
+def _claim(f: _Fields, ident: str, seen: dict[str, int | None]) -> bool:
+    """Take `ident` for this table; False (with a problem) when this file used it already."""
+    if ident in seen:
+        first = seen[ident]
+        f.problem("id", f"this id is already used{f' at line {first}' if first else ''} "
+                        "in this file; this definition is ignored")
+        return False
+    seen[ident] = f.lines.line
+    return True
 
 
 def _cues(f: _Fields) -> dict[str, str] | None:
@@ -807,16 +813,9 @@ def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.T
     prescriber = _prescriber(f)
     items, numbers = _items(f, item_lines)
 
-    if ident is None:
+    if ident is None or not _claim(f, ident, seen):
         pf.problems.extend(f.problems)
         return
-    if ident in seen:
-        first = seen[ident]
-        f.problem("id", f"this id is already used{f' at line {first}' if first else ''} "
-                        "in this file; this definition is ignored")
-        pf.problems.extend(f.problems)
-        return
-    seen[ident] = lines.line
     pf.problems.extend(f.problems)
     reason = None
     if f.problems:

@@ -57,8 +57,8 @@ class ExerciseDetail(QWidget):
         self.add_button = button("&Add to routine", "Add this exercise to the routine being "
                                                     "edited")
         self.add_button.setVisible(False)
-        self.try_button.clicked.connect(self._try)
-        self.present_button.clicked.connect(self._present)
+        self.try_button.clicked.connect(lambda: self._forward(self.try_requested))
+        self.present_button.clicked.connect(lambda: self._forward(self.present_requested))
         self.demo_button.clicked.connect(lambda: self._forward(self.demo_requested))
         self.add_button.clicked.connect(lambda: self._forward(self.add_requested))
         actions = QHBoxLayout()
@@ -109,14 +109,6 @@ class ExerciseDetail(QWidget):
         if ex.stop_if:
             notes += ["", "Stop if:"] + [f"• {c}" for c in ex.stop_if]
         self.cautions.setText("\n".join(notes))
-
-    def _try(self) -> None:
-        if self.exercise_id:
-            self.try_requested.emit(self.exercise_id)
-
-    def _present(self) -> None:
-        if self.exercise_id:
-            self.present_requested.emit(self.exercise_id)
 
     def _forward(self, signal: Signal) -> None:
         if self.exercise_id:

@@ -63,7 +63,7 @@ class RoutineDetail(QWidget):
         self.problem.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.items = plain_label()
         self.start = primary_button("&Start this routine", "Start this routine")
-        self.start.clicked.connect(self._start)
+        self.start.clicked.connect(lambda: self._forward(self.start_requested))
         self.edit_button = button("&Edit…", "Edit this routine")
         self.export_button = button("E&xport for patient…", "Export this routine for a patient")
         self.print_button = button("&Print / Save PDF…", "Print this routine's handout")
@@ -102,10 +102,6 @@ class RoutineDetail(QWidget):
                              if not routine.usable else "")
         self.items.setText("\n".join(routine_lines(self.catalogue, routine)))
         self.start.setEnabled(routine.usable)
-
-    def _start(self) -> None:
-        if self.routine_id:
-            self.start_requested.emit(self.routine_id)
 
     def _forward(self, signal: Signal) -> None:
         if self.routine_id:
