@@ -50,9 +50,11 @@ def test_a_file_that_is_not_toml_is_kept_aside_and_reported(tmp_path):
     path.write_text("this is [ not toml")
     loaded = settings_file.load(path)
     assert loaded.settings == Settings()
-    assert loaded.notice is not None and "was kept as" in loaded.notice
+    assert loaded.notice is not None
+    assert "was kept as" in loaded.notice
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("settings.toml.unreadable-")]
-    assert len(kept) == 1 and kept[0].read_text() == "this is [ not toml"
+    assert len(kept) == 1
+    assert kept[0].read_text() == "this is [ not toml"
     assert str(kept[0]) in loaded.notice
 
 
