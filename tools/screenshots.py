@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
+import tempfile
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,12 +37,15 @@ from coach.core.clock import FakeClock  # noqa: E402
 from coach.core.engine import SessionEngine  # noqa: E402
 from coach.core.models import Catalogue, Routine, RoutineItem  # noqa: E402
 from coach.core.plan import Phase, PhaseKind, PlanSettings, plan_routine  # noqa: E402
+from coach.core.records import Outcome, PainScore, SetRecord  # noqa: E402
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE  # noqa: E402
 from coach.settings import Theme  # noqa: E402
 from coach.speech.fake import FakeSpeaker  # noqa: E402
 from coach.speech.settings import SpeechSettings  # noqa: E402
+from coach.storage.history import HistoryStore  # noqa: E402
 from coach.ui.main_window import MainWindow  # noqa: E402
 from coach.ui.presenter import PresenterWindow  # noqa: E402
+from coach.ui.progress_view import ProgressView  # noqa: E402
 from coach.ui.qt_compat import protect_singletons  # noqa: E402
 from coach.ui.session_controller import SessionController  # noqa: E402
 from coach.ui.session_window import SessionWindow  # noqa: E402
@@ -135,7 +142,51 @@ def main() -> int:
     settle(app, presenter)
     save(presenter, args.out / "presenter.png")
     presenter.close()
+
+    progress = ProgressView({e.id: e.name for e in catalogue.exercises.values()})
+    with tempfile.TemporaryDirectory() as tmp:
+        store, today = demo_history(Path(tmp) / "history.db")
+        progress.set_report(store.progress(today))
+        store.close()
+    progress.resize(1100, 1300)
+    progress.show()
+    settle(app, progress)
+    save(progress, args.out / "progress.png")
+    progress.close()
     return 0
+
+
+def demo_history(path: Path) -> tuple[HistoryStore, date]:
+    """Ten weeks of core-and-glutes, four or five sessions a week, pain easing, plank growing."""
+    rng = random.Random(7)
+    tz = ZoneInfo("Europe/London")
+    first = datetime(2026, 9, 14, 8, 30, tzinfo=tz)  # a Monday
+    today = (first + timedelta(weeks=9, days=3)).date()
+    store = HistoryStore.open(path, now=lambda: datetime.combine(today, time(20), tz),
+                              backup=False)
+    for week in range(10):
+        days = sorted(rng.sample(range(7), 5 if week % 3 else 4))
+        for day in days:
+            start = first + timedelta(weeks=week, days=day)
+            if start.date() > today:
+                continue
+            leg = max(1, 6 - week // 2 + rng.choice((-1, 0, 0, 1)))
+            back = max(1, 5 - week // 3 + rng.choice((-1, 0, 1)))
+            sid = store.start_session("core-and-glutes", "Core and glutes", start, weekly_goal=4,
+                                      pain_before=PainScore(back, leg))
+            hold = (30, 30, 30, 45, 45, 45, 45, 60, 60, 60)[week]
+            at = start
+            for exercise_id, reps, hold_s in (("pelvic-tilt", 10, 5), ("bridge", 10, 7),
+                                              ("plank", 1, hold)):
+                for n in (1, 2):
+                    at += timedelta(minutes=2)
+                    store.record_set(sid, SetRecord(
+                        exercise_id=exercise_id, set_number=n, completed_at=at,
+                        reps_done=reps, reps_planned=reps, hold_seconds=hold_s,
+                        hold_seconds_planned=hold_s, work_seconds=reps * hold_s))
+            store.finish_session(sid, at + timedelta(minutes=1), Outcome.COMPLETED,
+                                 pain_after=PainScore(back, max(0, leg - 1)))
+    return store, today
 
 
 if __name__ == "__main__":
