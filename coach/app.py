@@ -182,6 +182,7 @@ class CoachApp:
         log.info("window open; log file %s", self.log_file)
 
     def _after_first_paint(self) -> None:
+        self.refresh_home()
         self.first_run()
         # `coach FILE.toml` (a prescription opened from the file manager), after the safety
         # questions of a first run.
@@ -229,6 +230,8 @@ class CoachApp:
             settings_file.save(self.paths.settings_file, self.settings)
         except KnownError as e:
             log.warning("could not remember today's routine: %s", e.message)
+        if self._history is not None:  # the goal shown is the chosen routine's
+            self.refresh_home()
 
     # --- crashes --------------------------------------------------------------------------------
 
@@ -459,6 +462,25 @@ class CoachApp:
                                   f"{e.message}\n\nSessions will not be recorded for now.")
         return self._history
 
+    def refresh_home(self) -> None:
+        """This week against today's routine's goal, and the last session, on the Home page.
+
+        The history is opened here, after the first paint, not during start-up."""
+        from coach.core.stats import DEFAULT_WEEKLY_GOAL, home_summary
+
+        store = self.history()
+        if store is None or self._closing:
+            return
+        today = datetime.now().date()
+        routine = self.catalogue.routines.get(self.window.home.current_routine_id() or "")
+        goal = routine.sessions_per_week if routine else DEFAULT_WEEKLY_GOAL
+        try:
+            sessions = store.sessions()
+        except KnownError as e:
+            log.warning("home summary unavailable: %s", e.message)
+            return
+        self.window.home.set_progress(*home_summary(sessions, today=today, goal=goal))
+
     def _history_notice(self, notice: Any) -> None:
         self.prompts.warn(self._dialog_parent(), notice.message)
 
@@ -471,6 +493,7 @@ class CoachApp:
             window.deleteLater()
         if self.reminders is not None:
             self.reminders.session_running(False)
+        self.refresh_home()
         self.window.activateWindow()
 
     # --- safety, reminders and tips (issue 7) --------------------------------------------------

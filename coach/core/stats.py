@@ -550,3 +550,37 @@ def progress_report(
         exercises=MappingProxyType(progress),
         summaries=summaries,
     )
+
+
+# --- the Home page ---------------------------------------------------------------------------
+
+_OUTCOME_WORDS = {
+    Outcome.COMPLETED: "completed",
+    Outcome.ENDED_EARLY: "ended early",
+    Outcome.STOPPED_FOR_PAIN: "stopped because it hurt",
+}
+
+
+def home_summary(sessions: Sequence[SessionRecord], *, today: date, goal: int) -> tuple[str, str]:
+    """Two lines for the Home page: this week against the goal, and the last session.
+
+    `sessions`: at least this week's and the most recent one, oldest first. Both lines are empty
+    before the first session.
+    """
+    if not sessions:
+        return "", ""
+    monday = week_start(today)
+    done = sum(1 for s in sessions if s.local_date >= monday and s.done)
+    week = week_summary(WeekStats(week_start=monday, sessions=done, goal=goal))
+    last = sessions[-1]
+    when = ("today" if last.local_date == today
+            else "yesterday" if last.local_date == today - timedelta(days=1)
+            else last.local_date.strftime("%A %-d %B"))
+    line = f"Last session: {last.routine_name}, {when}, {_OUTCOME_WORDS[last.outcome]}"
+    pain = [f"{part} pain {before} to {after}" for part, before, after in (
+        ("back", last.pain_before.back, last.pain_after.back),
+        ("leg", last.pain_before.leg, last.pain_after.leg),
+    ) if before is not None and after is not None]
+    if pain:
+        line += f" ({'; '.join(pain)})"
+    return week[:1].upper() + week[1:], line

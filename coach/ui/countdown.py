@@ -135,9 +135,14 @@ class CountdownView(QWidget):
         if self._label:
             label_font = QFont(self.font())
             label_font.setBold(True)
-            label_font.setPixelSize(max(8, int(inner * _LABEL_HEIGHT * 0.75)))
-            label_metrics = QFontMetricsF(label_font)
             room = inner * 0.72
+            pixel = max(8, int(inner * _LABEL_HEIGHT * 0.75))
+            label_font.setPixelSize(pixel)
+            label_metrics = QFontMetricsF(label_font)
+            wide = label_metrics.horizontalAdvance(self._label)
+            if wide > room:  # shrink a long label ("Get into position") to fit, down to 60%
+                label_font.setPixelSize(max(8, int(pixel * max(0.6, room / wide))))
+                label_metrics = QFontMetricsF(label_font)
             label = label_metrics.elidedText(self._label, Qt.TextElideMode.ElideRight, room)
             painter.setFont(label_font)
             top = baseline + inner * 0.06

@@ -31,11 +31,16 @@ def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
     return lines
 
 
+def _rounded(seconds: float) -> float:
+    """To the minute once past a minute and a half: "about 10 min", not "about 9 min 34 s"."""
+    return round(seconds / 60) * 60 if seconds >= 90 else seconds
+
+
 def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
     facts = [f"{len(routine.items)} exercises",
              f"goal: {routine.sessions_per_week} sessions a week"]
     if routine.usable:
-        facts.insert(1, f"about {format_duration(catalogue.active_seconds(routine))} of exercise")
+        facts.insert(1, f"about {format_duration(_rounded(catalogue.active_seconds(routine)))} of exercise")
     if routine.weeks:
         facts.append(f"for {routine.weeks} weeks")
     if routine.prescriber:

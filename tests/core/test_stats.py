@@ -401,3 +401,27 @@ def test_the_week_of_a_day_starts_on_the_monday_on_or_before_it(day):
     assert monday.weekday() == 0
     assert 0 <= (day - monday).days <= 6
     assert week_starts(day, 2) == [monday - timedelta(days=7), monday]
+
+
+def test_home_lines_give_this_week_against_the_goal_and_the_last_session():
+    from coach.core.stats import home_summary
+
+    tz = ZoneInfo("Europe/London")
+
+    def session(day: date, outcome: Outcome, sets: int = 3, **pain) -> SessionRecord:
+        started = datetime.combine(day, time(9), tz)
+        return SessionRecord(id=day.day, routine_id="r", routine_name="Core and glutes",
+                             started_at=started, local_date=day, outcome=outcome,
+                             set_count=sets, **pain)
+
+    wednesday = date(2026, 11, 18)
+    history = [session(date(2026, 11, 13), Outcome.COMPLETED),          # last week
+               session(date(2026, 11, 16), Outcome.COMPLETED),          # Monday
+               session(date(2026, 11, 17), Outcome.ENDED_EARLY, sets=0),  # does not count
+               session(date(2026, 11, 17), Outcome.STOPPED_FOR_PAIN, sets=2,
+                       pain_before=PainScore(4, 5), pain_after=PainScore(4, 6))]
+    week, last = home_summary(history, today=wednesday, goal=5)
+    assert week == "2 of 5 sessions this week"
+    assert last == ("Last session: Core and glutes, yesterday, stopped because it hurt "
+                    "(back pain 4 to 4; leg pain 5 to 6)")
+    assert home_summary([], today=wednesday, goal=5) == ("", "")

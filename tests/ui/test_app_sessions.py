@@ -162,3 +162,31 @@ def test_settings_apply_to_a_running_session_and_persist(tmp_path, qtbot):
         assert again.settings.theme is Theme.HIGH_CONTRAST
     finally:
         again.shutdown()
+
+
+def test_home_shows_this_week_and_the_last_session_once_there_is_history(qtbot, tmp_path):
+    """The Home page says how the week is going against today's routine's goal."""
+    from datetime import datetime
+
+    from coach.core.records import Outcome, PainScore
+    from coach.storage.history import HistoryStore
+
+    store = HistoryStore.open(tmp_path / "data" / "history.db", backup=False)
+    now = datetime.now().astimezone()
+    sid = store.start_session("desk-break", "Desk break", now, weekly_goal=10,
+                              pain_before=PainScore(3, 2))
+    store.finish_session(sid, now, Outcome.COMPLETED, pain_after=PainScore(2, 2))
+    store.close()
+    app, _ = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    try:
+        home = app.window.home
+        assert home.week.text() == ""
+        home.chooser.setCurrentIndex(home.chooser.findData("desk-break"))
+        app.refresh_home()
+        desk_break = app.catalogue.routine("desk-break").sessions_per_week
+        assert home.week.text() == f"1 of {desk_break} sessions this week"
+        assert home.last_session.text() == (
+            "Last session: Desk break, today, completed (back pain 3 to 2; leg pain 2 to 2)")
+    finally:
+        app.shutdown()
