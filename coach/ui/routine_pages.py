@@ -40,7 +40,8 @@ def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
     facts = [f"{len(routine.items)} exercises",
              f"goal: {routine.sessions_per_week} sessions a week"]
     if routine.usable:
-        facts.insert(1, f"about {format_duration(_rounded(catalogue.active_seconds(routine)))} of exercise")
+        active = _rounded(catalogue.active_seconds(routine))
+        facts.insert(1, f"about {format_duration(active)} of exercise")
     if routine.weeks:
         facts.append(f"for {routine.weeks} weeks")
     if routine.prescriber:
