@@ -137,14 +137,17 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
             catalogue.routines[routine.id] = routine
             where["routine " + routine.id] = _at(pf.name, routine.line)
     for ex in catalogue.exercises.values():
-        if ex.easier is not None and ex.easier not in catalogue.exercises:
-            catalogue.problems.append(
-                Problem(
-                    file=ex.origin, line=ex.line, subject=f"exercise '{ex.id}'", field="easier",
-                    message=f"easier names exercise '{ex.easier}', which does not exist"
-                    + _did_you_mean(ex.easier, catalogue.exercises),
-                )
-            )
+        if ex.easier is None or ex.easier in catalogue.exercises:
+            continue
+        if ex.easier in broken:  # its own problem is reported; say why it is not offered
+            message = (f"easier names exercise '{ex.easier}', which has problems of its own, "
+                       "so it is not offered until they are fixed")
+        else:
+            message = (f"easier names exercise '{ex.easier}', which does not exist"
+                       + _did_you_mean(ex.easier, catalogue.exercises))
+        catalogue.problems.append(Problem(file=ex.origin, line=ex.line,
+                                          subject=f"exercise '{ex.id}'", field="easier",
+                                          message=message))
     return catalogue
 
 

@@ -389,3 +389,16 @@ def test_a_held_dose_counts_both_sides(tmp_path):
     assert dose.active_seconds == 80
     assert catalogue.active_seconds(catalogue.routine("morning")) == 80
 
+
+
+def test_an_easier_version_with_problems_of_its_own_is_named_as_such(tmp_path):
+    text = catalogue_text(exercises=("gentle", "harder"), routine_items=())
+    text = text.replace('id = "gentle"\nname = "Knee to chest"', 'id = "gentle"\nname = 5')
+    text += 'easier = "gentle"\n'
+    catalogue, _ = load_text(tmp_path, text)
+    messages = [p.text for p in catalogue.problems]
+    assert messages == [
+        "exercise 'gentle': name must be text, got the number 5",
+        "exercise 'harder': easier names exercise 'gentle', which has problems of its own, so "
+        "it is not offered until they are fixed",
+    ]
