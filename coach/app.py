@@ -173,16 +173,16 @@ class CoachApp:
             # Start-up checks and benchmarks: no dialog may block; quit after the first paint.
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self.app.quit))
             return
-        QTimer.singleShot(0, self._show_notices)
-        # First run: the red-flag screen, then the disclaimer, once the window has painted
-        # (never with --exit-when-ready, which returned above; the CLI subcommands never get
-        # here).
+        # After the first paint, one thing at a time: notices and the catalogue's problems,
+        # then on a first run the red-flag screen and the disclaimer (never with
+        # --exit-when-ready, which returned above; the CLI subcommands never get here).
         self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._after_first_paint))
         self.start_reminders()
         log.info("window open; log file %s", self.log_file)
 
     def _after_first_paint(self) -> None:
         self.refresh_home()
+        self._show_notices()
         self.first_run()
         # `coach FILE.toml` (a prescription opened from the file manager), after the safety
         # questions of a first run.
@@ -191,13 +191,18 @@ class CoachApp:
                 self.routine_actions.open_prescription(Path(path))
 
     def _show_notices(self) -> None:
-        from coach.ui.problems_dialog import show_problems_once
-
+        """Settings that could not be read, then the catalogue's problems, each once and in
+        turn (through the prompts seam), before any first-run question."""
         for notice in self.notices:
-            QMessageBox.information(self.window, "Physio Coach", notice)
+            self.prompts.inform(self.window, "Physio Coach", notice)
         self.notices.clear()
         if self.catalogue.problems:
-            show_problems_once(self.window, self.catalogue.problems)
+            count = len(self.catalogue.problems)
+            self.prompts.problems(
+                self.window, "Some exercises could not be loaded",
+                f"Physio Coach found {count} problem{'s' if count != 1 else ''} in its exercise "
+                "files. Everything else loaded normally; the items below were left out or "
+                "cannot be started until the file is fixed.", self.catalogue.problems)
 
     def open_settings(self) -> None:
         from coach.ui.settings_dialog import SettingsDialog

@@ -34,12 +34,3 @@ class ProblemsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(700, 360)
 
-
-def show_problems_once(parent: QWidget, problems: Sequence[Problem]) -> None:
-    """Show the problems dialog (non-blocking) unless this window has already shown it."""
-    if not problems or parent.property("problemsShown"):
-        return
-    parent.setProperty("problemsShown", True)
-    dialog = ProblemsDialog(problems, parent)
-    dialog.setModal(False)
-    dialog.show()

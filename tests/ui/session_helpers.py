@@ -78,6 +78,7 @@ class FakePrompts:
     minutes_answer: int | None = None
     briefs: list = field(default_factory=list)
     informed: list[str] = field(default_factory=list)
+    problem_lists: list[list[str]] = field(default_factory=list)
 
     def confirm(self, parent, title: str, text: str, *, yes: str, no: str) -> bool:
         self.asked.append(title)
@@ -112,6 +113,9 @@ class FakePrompts:
         self.asked.append(f"brief {session_name}")
         self.briefs.append(decision)
         return self.brief_answer
+
+    def problems(self, parent, title: str, intro: str, problems) -> None:
+        self.problem_lists.append([str(p) for p in problems])
 
     def disclaimer(self, parent) -> None:
         self.asked.append("disclaimer")

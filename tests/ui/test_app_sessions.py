@@ -190,3 +190,27 @@ def test_home_shows_this_week_and_the_last_session_once_there_is_history(qtbot, 
             "Last session: Desk break, today, completed (back pain 3 to 2; leg pain 2 to 2)")
     finally:
         app.shutdown()
+
+
+def test_catalogue_problems_are_shown_once_before_the_first_run_questions(qtbot, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "catalogue.toml").write_text(
+        'schema = 1\n[[exercise]]\nid = "mine"\nname = "Mine"\ncategory = "strech"\n'
+        'summary = "s"\nposition = "standing"\nsteps = ["a"]\nhold_seconds = 5\n')
+    app, _ = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    try:
+        order: list[str] = []
+        prompts = app.prompts
+        real_problems, real_red_flags = prompts.problems, prompts.red_flags
+        prompts.problems = lambda *a: (order.append("problems"), real_problems(*a))[1]
+        prompts.red_flags = lambda *a, **k: (order.append("red flags"), real_red_flags(*a, **k))[1]
+        app._after_first_paint()
+        assert order[:2] == ["problems", "red flags"]
+        assert prompts.problem_lists == [[
+            f"{data / 'catalogue.toml'}:5: exercise 'mine': category must be one of stretch, "
+            "strength, mobility, nerve-glide, aerobic, posture, heat, cold, got 'strech' "
+            "(did you mean 'stretch'?)"]]
+    finally:
+        app.shutdown()
