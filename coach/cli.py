@@ -138,6 +138,9 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     args = parser.parse_args(_file_as_option(list(sys.argv[1:] if argv is None else argv)))
     if args.data_dir is None and os.environ.get("COACH_DATA_DIR"):
         args.data_dir = Path(os.environ["COACH_DATA_DIR"])
+    # Log records go to the log file where a command sets one up, never to the terminal as
+    # raw lines (Python's last-resort handler would print every warning to stderr).
+    logging.getLogger().addHandler(logging.NullHandler())
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
@@ -248,9 +251,14 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from coach import logs
     from coach.terminal import run_from_args
 
-    return run_from_args(args, catalogue_from(args), paths_from(args), stdout=out)
+    paths = paths_from(args)
+    # Log to the file, as the window does: the terminal shows each notice once, as a sentence,
+    # not again as a raw log line.
+    logs.setup(paths.log_file)
+    return run_from_args(args, catalogue_from(args), paths, stdout=out)
 
 
 # --- handout and report (coach/pdf/commands.py; Qt imported only when used) -------------------
