@@ -97,6 +97,23 @@ class _Write:
     apply: Callable[[sqlite3.Connection, _Ids], list[StorageNotice]]
     data: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def statement(cls, what: str, sql: str, data: dict[str, Any], *,
+                  session_id: int | None = None, updates_session: bool = False) -> _Write:
+        """One SQL statement with `data` as its parameters. With `session_id`, `:session_id`
+        is bound to its row id at flush time (a provisional id is written by then); with
+        `updates_session`, changing no session row is a bug (LookupError)."""
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            params = data if session_id is None else {**data,
+                                                      "session_id": ids.resolve(session_id)}
+            cursor = conn.execute(sql, params)
+            if updates_session and cursor.rowcount != 1:
+                raise LookupError(f"no session {session_id} in the history")
+            return []
+
+        return cls(what, apply, data)
+
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
@@ -229,19 +246,25 @@ class HistoryStore:
         raise: the store opens without a connection, keeps writes in memory and says so.
         """
         store = cls(path, now=now, on_notice=on_notice, connect=connect)
-        try:
-            store._prepare(backup=backup)
-        except NewerDatabaseError:
-            raise
-        except (sqlite3.Error, OSError) as e:
-            problem = write_problem(e)
-            if problem is None:
-                raise
-            store._enter_problem(problem, e)
+        failed = store._try_prepare(backup=backup)
+        if failed is not None:
+            store._enter_problem(*failed)
         if recover:
             store._pending.append(_Write("recovery of unclosed sessions", _recover_unclosed))
             store.flush()
         return store
+
+    def _try_prepare(self, *, backup: bool = False) -> tuple[WriteProblem, Exception] | None:
+        """`_prepare`, returning a failure worth retrying (full disk, read-only folder, busy)
+        with its error instead of raising it; anything else (a newer file, a bug) propagates."""
+        try:
+            self._prepare(backup=backup)
+        except (sqlite3.Error, OSError) as e:
+            problem = write_problem(e)
+            if problem is None:
+                raise
+            return problem, e
+        return None
 
     def _prepare(self, *, backup: bool = False) -> None:
         """Make `self._conn` a migrated connection, dealing with damage and newer files."""
@@ -380,15 +403,9 @@ class HistoryStore:
         if self._problem is not None and self._problem.needs_new_connection:
             self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
         if self._conn is None:
-            try:
-                self._prepare()
-            except NewerDatabaseError:
-                raise
-            except (sqlite3.Error, OSError) as e:
-                problem = write_problem(e)
-                if problem is None:
-                    raise
-                self._enter_problem(problem, e)
+            failed = self._try_prepare()
+            if failed is not None:
+                self._enter_problem(*failed)
                 return False
         conn = self._conn
         assert conn is not None
@@ -500,21 +517,15 @@ class HistoryStore:
             "work_seconds_planned": record.work_seconds_planned,
             "completed_at": record.completed_at.isoformat(),
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            conn.execute(
-                "INSERT INTO sets (session_id, exercise_id, side, item_index, set_number,"
-                " sets_planned, complete, reps_done, reps_planned, hold_seconds,"
-                " hold_seconds_planned, work_seconds, work_seconds_planned, completed_at)"
-                " VALUES (:session_id, :exercise_id, :side, :item_index, :set_number,"
-                " :sets_planned, :complete, :reps_done, :reps_planned, :hold_seconds,"
-                " :hold_seconds_planned, :work_seconds, :work_seconds_planned, :completed_at)",
-                {**data, "session_id": ids.resolve(session_id)},
-            )
-            return []
-
-        what = f"set {record.set_number} of {record.exercise_id}"
-        return self._write(_Write(what, apply, data))
+        return self._write(_Write.statement(
+            f"set {record.set_number} of {record.exercise_id}",
+            "INSERT INTO sets (session_id, exercise_id, side, item_index, set_number,"
+            " sets_planned, complete, reps_done, reps_planned, hold_seconds,"
+            " hold_seconds_planned, work_seconds, work_seconds_planned, completed_at)"
+            " VALUES (:session_id, :exercise_id, :side, :item_index, :set_number,"
+            " :sets_planned, :complete, :reps_done, :reps_planned, :hold_seconds,"
+            " :hold_seconds_planned, :work_seconds, :work_seconds_planned, :completed_at)",
+            data, session_id=session_id))
 
     def record_exercise_event(self, session_id: int, event: ExerciseEvent) -> bool:
         """Write that an exercise was skipped or stopped for pain; True when on disk."""
@@ -527,16 +538,11 @@ class HistoryStore:
             "at": event.at.isoformat(),
             "detail": event.detail,
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            conn.execute(
-                "INSERT INTO exercise_events (session_id, kind, exercise_id, side, at, detail)"
-                " VALUES (:session_id, :kind, :exercise_id, :side, :at, :detail)",
-                {**data, "session_id": ids.resolve(session_id)},
-            )
-            return []
-
-        return self._write(_Write(f"{kind.value} {event.exercise_id}", apply, data))
+        return self._write(_Write.statement(
+            f"{kind.value} {event.exercise_id}",
+            "INSERT INTO exercise_events (session_id, kind, exercise_id, side, at, detail)"
+            " VALUES (:session_id, :kind, :exercise_id, :side, :at, :detail)",
+            data, session_id=session_id))
 
     def finish_session(
         self,
@@ -565,20 +571,14 @@ class HistoryStore:
             "felt": Felt(felt).value if felt is not None else None,
             "note": note or None,
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            cursor = conn.execute(
-                "UPDATE sessions SET ended_at = :ended_at, outcome = :outcome, recovered = 0,"
-                " pain_after_back = COALESCE(:pain_after_back, pain_after_back),"
-                " pain_after_leg = COALESCE(:pain_after_leg, pain_after_leg),"
-                " felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
-                " WHERE id = :session_id",
-                {**data, "session_id": ids.resolve(session_id)},
-            )
-            _expect_one(cursor, session_id)
-            return []
-
-        return self._write(_Write(f"end of session {session_id}", apply, data))
+        return self._write(_Write.statement(
+            f"end of session {session_id}",
+            "UPDATE sessions SET ended_at = :ended_at, outcome = :outcome, recovered = 0,"
+            " pain_after_back = COALESCE(:pain_after_back, pain_after_back),"
+            " pain_after_leg = COALESCE(:pain_after_leg, pain_after_leg),"
+            " felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+            " WHERE id = :session_id",
+            data, session_id=session_id, updates_session=True))
 
     def update_pain(
         self,
@@ -591,19 +591,13 @@ class HistoryStore:
         b = before or PainScore()
         a = after or PainScore()
         data = {"session_id": session_id, "bb": b.back, "bl": b.leg, "ab": a.back, "al": a.leg}
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            cursor = conn.execute(
-                "UPDATE sessions SET pain_before_back = COALESCE(:bb, pain_before_back),"
-                " pain_before_leg = COALESCE(:bl, pain_before_leg),"
-                " pain_after_back = COALESCE(:ab, pain_after_back),"
-                " pain_after_leg = COALESCE(:al, pain_after_leg) WHERE id = :session_id",
-                {**data, "session_id": ids.resolve(session_id)},
-            )
-            _expect_one(cursor, session_id)
-            return []
-
-        return self._write(_Write(f"pain for session {session_id}", apply, data))
+        return self._write(_Write.statement(
+            f"pain for session {session_id}",
+            "UPDATE sessions SET pain_before_back = COALESCE(:bb, pain_before_back),"
+            " pain_before_leg = COALESCE(:bl, pain_before_leg),"
+            " pain_after_back = COALESCE(:ab, pain_after_back),"
+            " pain_after_leg = COALESCE(:al, pain_after_leg) WHERE id = :session_id",
+            data, session_id=session_id, updates_session=True))
 
     def update_feedback(
         self,
@@ -618,17 +612,11 @@ class HistoryStore:
             "felt": Felt(felt).value if felt is not None else None,
             "note": note or None,
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            cursor = conn.execute(
-                "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
-                " WHERE id = :session_id",
-                {**data, "session_id": ids.resolve(session_id)},
-            )
-            _expect_one(cursor, session_id)
-            return []
-
-        return self._write(_Write(f"feedback for session {session_id}", apply, data))
+        return self._write(_Write.statement(
+            f"feedback for session {session_id}",
+            "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+            " WHERE id = :session_id",
+            data, session_id=session_id, updates_session=True))
 
     def record_screening(self, screening: Screening) -> bool:
         """Store red-flag screening answers (for the later screening issue); True when on disk."""
@@ -639,17 +627,12 @@ class HistoryStore:
             "any_positive": int(screening.any_positive),
             "acknowledged_at": _iso(screening.acknowledged_at),
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            conn.execute(
-                "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
-                " any_positive, acknowledged_at) VALUES (:answered_at, :local_date, :answers,"
-                " :any_positive, :acknowledged_at)",
-                data,
-            )
-            return []
-
-        return self._write(_Write("red-flag screening", apply, data))
+        return self._write(_Write.statement(
+            "red-flag screening",
+            "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
+            " any_positive, acknowledged_at) VALUES (:answered_at, :local_date, :answers,"
+            " :any_positive, :acknowledged_at)",
+            data))
 
     def acknowledge_screening(self, at: datetime) -> bool:
         """Record that the person read the advice shown for the latest screening; True when on
@@ -671,17 +654,12 @@ class HistoryStore:
 
     def _reader(self) -> sqlite3.Connection:
         if self._conn is None:
-            try:
-                self._prepare()
-            except NewerDatabaseError:
-                raise
-            except (sqlite3.Error, OSError) as e:
-                problem = write_problem(e)
-                if problem is None:
-                    raise
+            failed = self._try_prepare()
+            if failed is not None:
+                problem, error = failed
                 raise StorageError(
                     f"Your exercise history cannot be read right now: {problem.reason}."
-                ) from e
+                ) from error
         assert self._conn is not None
         return self._conn
 
@@ -800,11 +778,6 @@ class HistoryStore:
     def integrity_check(self) -> list[str]:
         """`PRAGMA integrity_check` on the open file: ["ok"] when healthy."""
         return database.integrity_check(self._reader())
-
-
-def _expect_one(cursor: sqlite3.Cursor, session_id: int) -> None:
-    if cursor.rowcount != 1:
-        raise LookupError(f"no session {session_id} in the history")
 
 
 def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
