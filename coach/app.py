@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from coach import logs
 from coach import settings as settings_file
@@ -227,7 +227,7 @@ class CoachApp:
         try:
             settings_file.save(self.paths.settings_file, new)
         except KnownError as e:
-            QMessageBox.warning(self.window, "Physio Coach", e.message)
+            self.prompts.warn(self.window, e.message)
 
     def _remember_routine(self, routine_id: str) -> None:
         self.settings = self.settings.replace(routine_id=routine_id)

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from coach.ui.widgets import plain_label
 
 if TYPE_CHECKING:
     from coach.core.models import Problem
@@ -46,11 +48,7 @@ class Prompts:
     def confirm(self, parent: QWidget | None, title: str, text: str, *, yes: str,
                 no: str) -> bool:
         """Ask a yes/no question; True for `yes`. The safe answer (`no`) is the default."""
-        box = QMessageBox(parent)
-        box.setWindowTitle(title)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
+        box = _message_box(parent, title, text, QMessageBox.Icon.Question)
         yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(no_button)
@@ -78,11 +76,7 @@ class Prompts:
 
     def warn(self, parent: QWidget | None, text: str) -> None:
         """A plain warning for an expected problem (a known error that reached the top)."""
-        box = QMessageBox(parent)
-        box.setWindowTitle("Physio Coach")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
+        box = _message_box(parent, "Physio Coach", text, QMessageBox.Icon.Warning)
         box.setModal(False)
         self._keep(box)
 
@@ -133,30 +127,27 @@ class Prompts:
     def choose_minutes(self, parent: QWidget | None, title: str, text: str,
                        choices: Sequence[int], default: int) -> int | None:
         """A number of minutes from `choices` (a heat or cold pack); None if cancelled."""
-        labels = [f"{m} minutes" for m in choices]
-        current = list(choices).index(default) if default in choices else 0
-        picked, ok = QInputDialog.getItem(parent, title, text, labels, current, False)
-        return choices[labels.index(picked)] if ok and picked in labels else None
+        from PySide6.QtWidgets import QComboBox
+
+        combo = QComboBox()
+        combo.setAccessibleName("Minutes")
+        for minutes in choices:
+            combo.addItem(f"{minutes} minutes", minutes)
+        combo.setCurrentIndex(max(0, combo.findData(default)))
+        if not _ask(parent, title, text, combo):
+            return None
+        return combo.currentData()
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """A plain message that waits for OK (advice after a session)."""
-        box = QMessageBox(parent)
-        box.setWindowTitle(title)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
-        box.exec()
+        _message_box(parent, title, text, QMessageBox.Icon.Information).exec()
 
     # --- routines and prescriptions (issue 8) -------------------------------------------------
 
     def choose(self, parent: QWidget | None, title: str, text: str,
                options: Sequence[tuple[str, str]]) -> str | None:
         """One of `options` ((key, button text), the first the default); None if cancelled."""
-        box = QMessageBox(parent)
-        box.setWindowTitle(title)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
+        box = _message_box(parent, title, text, QMessageBox.Icon.Question)
         buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): key
                    for key, label in options}
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -186,25 +177,13 @@ class Prompts:
                  latest: date) -> date | None:
         """A day (a calendar to pick from), at most `latest`; None if cancelled."""
         from PySide6.QtCore import QDate
-        from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QLabel, QVBoxLayout
+        from PySide6.QtWidgets import QDateEdit
 
-        dialog = QDialog(parent)
-        dialog.setWindowTitle(title)
-        label = QLabel(text)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
         edit = QDateEdit(QDate(default.year, default.month, default.day))
         edit.setCalendarPopup(True)
         edit.setMaximumDate(QDate(latest.year, latest.month, latest.day))
         edit.setDisplayFormat("d MMMM yyyy")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        for w in (label, edit, buttons):
-            layout.addWidget(w)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not _ask(parent, title, text, edit):
             return None
         picked = edit.date()
         return date(picked.year(), picked.month(), picked.day())
@@ -222,3 +201,31 @@ class Prompts:
         dialog.show()
         dialog.raise_()
 
+
+def _message_box(parent: QWidget | None, title: str, text: str,
+                 icon: QMessageBox.Icon) -> QMessageBox:
+    """A message box whose text is shown literally: it often names a routine, an exercise or
+    a file, and QMessageBox would otherwise render "<b>...</b>" in them as HTML."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setIcon(icon)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    return box
+
+
+def _ask(parent: QWidget | None, title: str, text: str, field: QWidget) -> bool:
+    """A question (plain text) over one field, with OK and Cancel; True when answered."""
+    from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for widget in (plain_label(text), field, buttons):
+        layout.addWidget(widget)
+    field.setFocus()
+    return dialog.exec() == QDialog.DialogCode.Accepted

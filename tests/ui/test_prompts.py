@@ -1,0 +1,142 @@
+"""The real dialogs behind the prompts seam show catalogue and user text literally.
+
+Each prompt is opened for real (in a nested event loop, as the app opens it); a zero-delay timer
+reads the dialog that came up, then answers it, so nothing waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QMessageBox, QWidget
+
+from coach.ui.prompts import Prompts
+
+# The offscreen platform says these when a dialog is shown or raised; harmless.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                                       "This plugin does not support raise")
+
+NAME = "<b>Bridge</b> & <i>knee</i> &lt;3"
+TEXT = f"The routine '{NAME}' was saved to /tmp/<img src=x>.toml."
+
+
+def shown_texts(dialog: QWidget) -> list[tuple[str, Qt.TextFormat]]:
+    """Every label's text and format: what the person reads, and how Qt renders it."""
+    return [(label.text(), label.textFormat()) for label in dialog.findChildren(QLabel)
+            if label.text()]
+
+
+def when_open(answer: Callable[[QDialog], None]) -> dict[str, object]:
+    """On the next turn of the event loop: record the modal dialog's labels, then `answer` it.
+    The dialog is always closed, so a failing check can never leave the test hanging."""
+    seen: dict[str, object] = {}
+
+    def run() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = dialog
+        if dialog is None:
+            return
+        seen["texts"] = shown_texts(dialog)
+        seen["title"] = dialog.windowTitle()
+        try:
+            answer(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, run)
+    return seen
+
+
+def click(text: str) -> Callable[[QDialog], None]:
+    def press(box: QDialog) -> None:
+        assert isinstance(box, QMessageBox)
+        button = next(b for b in box.buttons() if b.text() == text)
+        button.click()
+    return press
+
+
+def assert_literal(seen: dict[str, object], text: str) -> None:
+    assert seen.get("dialog") is not None, "no dialog came up"
+    texts = seen["texts"]
+    assert (text, Qt.TextFormat.PlainText) in texts, texts
+    assert all(fmt == Qt.TextFormat.PlainText for _text, fmt in texts), texts
+
+
+@pytest.fixture
+def prompts(qapp):
+    return Prompts()
+
+
+def test_confirm_shows_a_name_with_html_literally_and_gives_the_answer(prompts):
+    seen = when_open(click("Stop it"))
+    assert prompts.confirm(None, NAME, TEXT, yes="Stop it", no="Carry on") is True
+    assert_literal(seen, TEXT)
+    assert seen["title"] == NAME
+
+
+def test_confirm_defaults_to_the_safe_answer(prompts):
+    seen = when_open(lambda box: box.reject())
+    assert prompts.confirm(None, "Stop?", TEXT, yes="Stop it", no="Carry on") is False
+    assert_literal(seen, TEXT)
+
+
+def test_choose_shows_the_text_literally_and_returns_the_key_pressed(prompts):
+    seen = when_open(click("Keep both"))
+    answer = prompts.choose(None, "This routine is already here", TEXT,
+                            [("replace", "Replace it"), ("keep-both", "Keep both")])
+    assert answer == "keep-both"
+    assert_literal(seen, TEXT)
+
+
+def test_inform_shows_the_text_literally(prompts):
+    seen = when_open(click("OK"))
+    prompts.inform(None, "Prescription saved", TEXT)
+    assert_literal(seen, TEXT)
+
+
+def test_warn_shows_the_text_literally_without_blocking(prompts, qtbot):
+    prompts.warn(None, TEXT)
+    box = prompts._open[-1]
+    qtbot.addWidget(box)
+    assert box.isVisible()
+    assert not box.isModal()
+    assert (TEXT, Qt.TextFormat.PlainText) in shown_texts(box)
+    box.close()
+
+
+def test_choose_minutes_shows_the_exercise_name_literally_and_returns_the_minutes(prompts):
+    question = f"How long? {NAME} is used for 10 to 20 minutes at a time."
+
+    def pick_fifteen(dialog: QDialog) -> None:
+        combo = dialog.findChild(QComboBox)
+        combo.setCurrentIndex(combo.findData(15))
+        dialog.accept()
+
+    seen = when_open(pick_fifteen)
+    assert prompts.choose_minutes(None, NAME, question, [10, 15, 20], 10) == 15
+    assert_literal(seen, question)
+    assert seen["title"] == NAME
+
+
+def test_choose_minutes_starts_on_the_default_and_cancel_gives_none(prompts):
+    defaults: list[int] = []
+
+    def cancel(dialog: QDialog) -> None:
+        defaults.append(dialog.findChild(QComboBox).currentData())
+        dialog.reject()
+
+    when_open(cancel)
+    assert prompts.choose_minutes(None, "Heat", "How long?", [10, 15, 20], 20) is None
+    assert defaults == [20]
+
+
+def test_ask_date_shows_its_question_literally(prompts):
+    question = f"Report on {NAME} from which day?"
+    seen = when_open(lambda dialog: dialog.accept())
+    assert prompts.ask_date(None, "Visit report", question, date(2024, 5, 1),
+                            date(2024, 6, 5)) == date(2024, 5, 1)
+    assert_literal(seen, question)
