@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from coach.core.browse import ExerciseFilter, equipment_choices, filter_exercises, label
 from coach.core.models import Catalogue, Category, Exercise, Position, Sides
 from coach.ui.illustration import IllustrationView
-from coach.ui.widgets import button, heading, plain_label, primary_button
+from coach.ui.widgets import button, heading, plain_label, plain_tooltip, primary_button
 
 
 def _combo(name: str, values: list[tuple[str, object]]) -> QComboBox:
@@ -201,7 +201,7 @@ class ExerciseBrowser(QWidget):
         for ex in matches:
             item = QListWidgetItem(ex.name)
             item.setData(Qt.ItemDataRole.UserRole, ex.id)
-            item.setToolTip(ex.summary)
+            item.setToolTip(plain_tooltip(ex.summary))
             self.list.addItem(item)
         total = len(self.catalogue.exercises)
         self.count.setText(f"{len(matches)} of {total} exercises")

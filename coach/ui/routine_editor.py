@@ -37,7 +37,7 @@ from coach.core.browse import ExerciseFilter, filter_exercises
 from coach.core.models import DoseKind, Routine, Sides, format_seconds
 from coach.core.routine_draft import RoutineDraft
 from coach.ui.prompts import Prompts
-from coach.ui.widgets import button, heading, plain_label
+from coach.ui.widgets import button, heading, plain_label, plain_tooltip
 
 ERROR_STYLE = "color: #b3261e;"
 ROUTINE_LABELS = {
@@ -362,8 +362,11 @@ class RoutineEditor(QMainWindow):
         self._render_item()
         self.undo_action.setEnabled(draft.can_undo)
         self.redo_action.setEnabled(draft.can_redo)
-        self.undo_action.setToolTip(f"Undo {draft.undo_label}" if draft.can_undo else "Undo")
-        self.redo_action.setToolTip(f"Redo {draft.redo_label}" if draft.can_redo else "Redo")
+        # The labels name exercises ("Undo add <name>"): shown literally.
+        self.undo_action.setToolTip(plain_tooltip(f"Undo {draft.undo_label}" if draft.can_undo
+                                                  else "Undo"))
+        self.redo_action.setToolTip(plain_tooltip(f"Redo {draft.redo_label}" if draft.can_redo
+                                                  else "Redo"))
         for a in (self.save_action, self.export_action, self.print_action):
             a.setEnabled(check.ok)
         count = len(check.problems)
@@ -465,7 +468,8 @@ class RoutineEditor(QMainWindow):
                 edit.textEdited.connect(lambda text, part=n: self._tempo_edit(part, text))
                 edit.installEventFilter(self._undo_filter)
                 self.tempo_fields.append(edit)
-                self.tempo_layout.addRow(QLabel(f"{name} (s)"), edit)
+                self.tempo_layout.addRow(plain_label(f"{name} (s)", wrap=False,
+                                                     selectable=False), edit)
         for n, (edit, (name, _cue)) in enumerate(zip(self.tempo_fields, parts, strict=True)):
             _set_text(edit, item.tempo[n] if item.tempo is not None else "")
             default = defaults.get(name)
@@ -488,7 +492,7 @@ class RoutineEditor(QMainWindow):
         for ex in filter_exercises(self.catalogue, ExerciseFilter(text=text)):
             entry = QListWidgetItem(ex.name)
             entry.setData(Qt.ItemDataRole.UserRole, ex.id)
-            entry.setToolTip(ex.summary)
+            entry.setToolTip(plain_tooltip(ex.summary))
             self.picker.addItem(entry)
         if self.picker.count():
             self.picker.setCurrentRow(0)

@@ -1,6 +1,8 @@
-"""Small widgets shared by the pages: plain-text labels, headings, big buttons."""
+"""Small widgets shared by the pages: plain-text labels and tooltips, headings, big buttons."""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -16,6 +18,16 @@ def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setText(text)
     return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` literally.
+
+    Qt guesses whether a tooltip is rich text (a name like "<b>Bridge</b>" would show in bold,
+    "&lt;" as "<"), and a tooltip has no text format to set, so the text goes in as escaped
+    rich text: it always reads exactly as typed, line breaks kept.
+    """
+    return f'<p style="white-space: pre-wrap">{html.escape(text, quote=False)}</p>'
 
 
 def heading(text: str = "", *, scale: float = 1.6, parent: QWidget | None = None) -> QLabel:

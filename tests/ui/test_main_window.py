@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel
 
 from coach.core.browse import ExerciseFilter, filter_exercises
 from coach.core.catalogue import load_catalogue
@@ -91,17 +93,33 @@ def test_equipment_none_finds_exercises_that_need_nothing(qtbot):
     assert all(not catalogue.exercise(i).equipment for i in browser.shown_ids())
 
 
+def rendered(rich_text: str) -> str:
+    """What Qt shows for a rich-text string (a tooltip that looks like HTML is rendered)."""
+    doc = QTextDocument()
+    doc.setHtml(rich_text)
+    return doc.toPlainText()
+
+
 def test_html_in_a_catalogue_shows_literally(qtbot, tmp_path):
+    summary = "A <i>gentle</i> stretch &amp; more"
     text = catalogue_text().replace('name = "Knee to chest"', 'name = "<b>Bold</b> <img src=x>"')
+    text = text.replace('summary = "A gentle stretch for the low back."', f'summary = "{summary}"')
     catalogue, _ = load_text(tmp_path, text)
     window = MainWindow(catalogue)
     qtbot.addWidget(window)
     detail = window.exercises.detail
-    assert window.exercises.list.item(0).text() == "<b>Bold</b> <img src=x>"
+    item = window.exercises.list.item(0)
+    assert item.text() == "<b>Bold</b> <img src=x>"
+    # A tooltip has no text format: it must read as typed once Qt renders it.
+    assert rendered(item.toolTip()) == summary
     assert detail.title.text() == "<b>Bold</b> <img src=x>"
-    assert detail.title.textFormat() == Qt.TextFormat.PlainText
-    for label in (detail.summary, detail.steps, detail.cautions, detail.dose):
+    assert detail.summary.text() == summary
+    for label in (detail.title, detail.summary, detail.steps, detail.cautions, detail.dose):
         assert label.textFormat() == Qt.TextFormat.PlainText
+    window.tabs.setCurrentIndex(1)  # Routines: the list and the detail
+    routines = window.routines
+    for label in routines.findChildren(QLabel) + window.home.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.text()
 
 
 def test_a_missing_illustration_shows_the_placeholder(qtbot, tmp_path):

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QLabel
 
 from coach.core.prescription import Library, open_prescription, same_routine
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 from coach.ui.main_window import MainWindow
 from coach.ui.routine_actions import RoutineActions
 from coach.ui.routine_editor import RoutineEditor
+from tests.ui.test_main_window import rendered
 
 # The offscreen platform says these when a window with a toolbar is shown or raised; harmless.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
@@ -353,3 +355,34 @@ def test_saving_keeps_the_routines_of_files_named_on_the_command_line(qtbot, tmp
     fill(qtbot, editor)
     editor.save_action.trigger()
     assert {"back-care", "from-the-clinic"} <= set(catalogue.routines)
+
+
+def test_names_from_the_catalogue_show_literally_in_labels_and_tooltips(qtbot, tmp_path):
+    library = make_library(tmp_path / "physio")
+    library.user.parent.mkdir(parents=True)
+    library.user.write_text(
+        'schema = 1\n[[exercise]]\nid = "html"\nname = "<b>Bold</b> lift"\ncategory = "strength"'
+        '\nsummary = "<i>Strong</i> &amp; slow"\nposition = "standing"\nsteps = ["Lift."]'
+        '\nreps = 5\ntempo = [{ name = "<u>up</u>", seconds = 2, cue = "Up" },'
+        ' { name = "down", seconds = 2, cue = "Down" }]\n', encoding="utf-8")
+    catalogue = library.load()
+    assert not catalogue.problems, catalogue.problems
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    actions = RoutineActions(catalogue, library, window=window, prompts=FakePrompts,
+                             history=lambda: None, today=lambda: date(2024, 6, 5))
+    editor = actions.new_routine()  # closed (and deleted) at the end of the test
+    add(qtbot, editor, "bold lift")
+    assert names(editor) == ["html"]
+    picked = editor.picker.item(0)
+    assert rendered(picked.toolTip()) == "<i>Strong</i> &amp; slow"
+    assert rendered(editor.undo_action.toolTip()) == "Undo Add <b>Bold</b> lift"
+    assert editor.item_title.text() == "<b>Bold</b> lift"
+    tempo_labels = [editor.tempo_layout.labelForField(f) for f in editor.tempo_fields]
+    assert [label.text() for label in tempo_labels] == ["<u>up</u> (s)", "down (s)"]
+    shown = [label for label in editor.findChildren(QLabel) if "<" in label.text()]
+    assert len(shown) >= 3  # the title, the first tempo part, the list of problems or not
+    for label in shown:
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.text()
+    editor.draft.mark_saved()
+    editor.close()
