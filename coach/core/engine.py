@@ -411,10 +411,7 @@ class SessionEngine:
             self._interrupt(now, "skip")
             self._start_phase(phase.index + 1, now)
         else:
-            acc = self._items[phase.item_index]
-            self._interrupt(now, "skip")
-            self._close_open_set(now, complete=False)
-            acc.status, acc.reason = ExerciseStatus.SKIPPED, "skipped"
+            acc = self._cut_exercise(now, "skip", ExerciseStatus.SKIPPED, "skipped")
             self._emit(ExerciseSkipped(now, acc.item.index, acc.item.exercise.id, phase.side,
                                        acc.frozen()))
             self._start_phase(acc.item.next_phase, now)
@@ -437,7 +434,6 @@ class SessionEngine:
         if phase.index == item.first_phase and elapsed < BACK_GRACE_SECONDS and current > 0:
             target = current - 1
         self._interrupt(now, "back")
-        self._close_open_set(now, complete=False)
         if target != current:
             left = self._items[current]
             left.status = (ExerciseStatus.IN_PROGRESS if left.worked()
@@ -487,10 +483,7 @@ class SessionEngine:
         phase = self._cur.phase
         if phase.item_index is None:
             return False
-        acc = self._items[phase.item_index]
-        self._interrupt(now, "hurts")
-        self._close_open_set(now, complete=False)
-        acc.status, acc.reason = ExerciseStatus.STOPPED_FOR_PAIN, "this hurts"
+        acc = self._cut_exercise(now, "hurts", ExerciseStatus.STOPPED_FOR_PAIN, "this hurts")
         self._emit(ExerciseStoppedForPain(now, acc.item.index, acc.item.exercise.id,
                                           phase.side, acc.item.exercise.easier, acc.frozen()))
         target = acc.item.rest_phase if acc.item.rest_phase is not None else acc.item.next_phase
@@ -504,12 +497,10 @@ class SessionEngine:
         now = self._advance(now)
         if not self._active():
             return False
-        phase = self._cur.phase
-        self._interrupt(now, "stop")
-        self._close_open_set(now, complete=False)
-        if phase.item_index is not None:
-            acc = self._items[phase.item_index]
-            acc.status, acc.reason = ExerciseStatus.ENDED_EARLY, "session ended early"
+        if self._cur.phase.item_index is None:
+            self._interrupt(now, "stop")
+        else:
+            self._cut_exercise(now, "stop", ExerciseStatus.ENDED_EARLY, "session ended early")
         self._finish(now, ended_early=True)
         self._dispatch()
         return True
@@ -611,10 +602,13 @@ class SessionEngine:
             if i not in cur.consumed and due is not None:
                 pending.append((due, i, cue))
         pending.sort(key=lambda p: (p[0], p[1]))
-        spoken = SPOKEN_KINDS[self._verbosity]
         for due, _, cue in pending:
-            self._emit(CueRequested(at, Cue(cue.kind, cue.text, due, phase_id=cur.phase.index),
-                                    spoken=cue.kind in spoken))
+            self._emit_cue(at, cue, due)
+
+    def _emit_cue(self, at: float, cue: PlannedCue, due: float) -> None:
+        """Ask for the current phase's `cue` to be said at `due` (spoken per the verbosity)."""
+        self._emit(CueRequested(at, Cue(cue.kind, cue.text, due, phase_id=self._cur.phase.index),
+                                spoken=cue.kind in SPOKEN_KINDS[self._verbosity]))
 
     def _consume(self, t: float) -> None:
         """Mark the current phase's cues due by `t` as said."""
@@ -683,9 +677,7 @@ class SessionEngine:
             for i, cue in enumerate(cur.cues):
                 if cue.from_end and i not in cur.consumed:
                     cur.consumed.add(i)
-                    self._emit(CueRequested(
-                        at, Cue(cue.kind, cue.text, at, phase_id=phase.index),
-                        spoken=cue.kind in SPOKEN_KINDS[self._verbosity]))
+                    self._emit_cue(at, cue, at)
         self._emit(PhaseEnded(at, phase, True))
         if phase.ends_rep and phase.item_index is not None:
             side = self._side_acc(phase)
@@ -695,7 +687,7 @@ class SessionEngine:
             self._emit(RepCompleted(at, phase.item_index, phase.exercise_id or "", phase.side,
                                     phase.set_number, phase.rep_number, phase.reps))
         if phase.ends_set:
-            self._close_open_set(at, complete=True, phase=phase)
+            self._close_open_set(at, complete=True)
         if phase.ends_exercise and phase.item_index is not None:
             acc = self._items[phase.item_index]
             acc.status, acc.reason = ExerciseStatus.COMPLETED, None
@@ -704,7 +696,8 @@ class SessionEngine:
         self._start_phase(phase.index + 1, at)
 
     def _interrupt(self, at: float, reason: str) -> None:
-        """End the current phase before its time (skip, back, hurts, stop)."""
+        """End the current phase before its time (skip, back, hurts, stop), crediting the
+        work done in it and reporting the set it cut short."""
         cur = self._cur
         phase = cur.phase
         if phase.is_work:
@@ -714,8 +707,19 @@ class SessionEngine:
             self._credit(phase, worked, hold=True)
         self._emit(CuesCancelled(at, reason))
         self._emit(PhaseEnded(at, phase, False))
+        self._close_open_set(at, complete=False)
 
-    def _close_open_set(self, at: float, *, complete: bool, phase: Phase | None = None) -> None:
+    def _cut_exercise(self, at: float, reason: str, status: ExerciseStatus,
+                      why: str) -> _ItemAcc:
+        """End the current exercise before its time, recorded as `status` because `why`."""
+        item_index = self._cur.phase.item_index
+        assert item_index is not None
+        self._interrupt(at, reason)
+        acc = self._items[item_index]
+        acc.status, acc.reason = status, why
+        return acc
+
+    def _close_open_set(self, at: float, *, complete: bool) -> None:
         """Report the set being worked on; a set cut short is reported only if work was done."""
         open_set = self._open_set
         self._open_set = None
