@@ -198,9 +198,15 @@ class TimeAdded(Event):
 
 
 @dataclass(frozen=True)
-class RepCompleted(Event):
+class ItemEvent(Event):
+    """Base of the events about one routine item: its place in the routine and its exercise."""
+
     item_index: int
     exercise_id: str
+
+
+@dataclass(frozen=True)
+class RepCompleted(ItemEvent):
     side: Side | None
     set_number: int
     rep_number: int
@@ -209,7 +215,7 @@ class RepCompleted(Event):
 
 
 @dataclass(frozen=True)
-class SetCompleted(Event):
+class SetCompleted(ItemEvent):
     """A set ended: completed, or cut short (`complete` False) with whatever was done in it.
 
     Emitted once per set, the moment it ends; a set cut short before any work is not reported.
@@ -217,8 +223,6 @@ class SetCompleted(Event):
     achieved, counting a hold cut short); `work_seconds` is the set's time under work.
     """
 
-    item_index: int
-    exercise_id: str
     side: Side | None
     set_number: int
     sets: int
@@ -233,28 +237,22 @@ class SetCompleted(Event):
 
 
 @dataclass(frozen=True)
-class ExerciseCompleted(Event):
-    item_index: int
-    exercise_id: str
+class ExerciseCompleted(ItemEvent):
     result: ExerciseResult
     type: ClassVar[str] = "exercise-completed"
 
 
 @dataclass(frozen=True)
-class ExerciseSkipped(Event):
-    item_index: int
-    exercise_id: str
+class ExerciseSkipped(ItemEvent):
     side: Side | None
     result: ExerciseResult
     type: ClassVar[str] = "exercise-skipped"
 
 
 @dataclass(frozen=True)
-class ExerciseStoppedForPain(Event):
+class ExerciseStoppedForPain(ItemEvent):
     """"This hurts": the exercise stopped; `easier` is the gentler exercise to offer, if any."""
 
-    item_index: int
-    exercise_id: str
     side: Side | None
     easier: str | None
     result: ExerciseResult
