@@ -29,6 +29,8 @@ from coach.ui.prompts import Prompts
 from coach.ui.theme import apply_theme
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from coach.core.clock import Clock
     from coach.core.models import Routine
     from coach.core.plan import Plan, PlanSettings
@@ -142,6 +144,7 @@ class CoachApp:
         self.recorder: SessionRecorder | None = None
         self._history: HistoryStore | None = None
         self._history_failed = False
+        self._voices: list[VoiceInfo] = []  # listed when the settings first open
         self.window.start_routine.connect(self.start_routine)
         self.window.try_exercise.connect(self.try_exercise)
         self.window.present_exercise.connect(self.present_exercise)
@@ -207,14 +210,31 @@ class CoachApp:
     def open_settings(self) -> None:
         from coach.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self.voices(), self.window)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog = SettingsDialog(self.settings, self._voices or (), self.window)
+        if not self._voices:
+            dialog.show_voices_when_listed(self.list_voices())
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
             self.apply_settings(dialog.value())
 
-    def voices(self) -> list[VoiceInfo]:
-        from coach.speech.voices import list_voices
+    def list_voices(self) -> Future[list[VoiceInfo]]:
+        """The speech engine's voices, listed off the GUI thread (starting the engine takes a
+        while) and kept for next time. A running speaker owns the engine (pyttsx3 has one per
+        process), so it is asked in its own thread; otherwise a short-lived thread lists them."""
+        speaker = self.session.speaker if self.session is not None else None
+        if speaker is not None and hasattr(speaker, "voices"):
+            listing: Future[list[VoiceInfo]] = speaker.voices()
+        else:
+            from coach.speech.voices import list_voices_in_background
 
-        return list_voices()
+            listing = list_voices_in_background()
+
+        def keep(done: Future[list[VoiceInfo]]) -> None:
+            self._voices = done.result() or self._voices
+
+        listing.add_done_callback(keep)
+        return listing
 
     def apply_settings(self, new: Settings) -> None:
         """Save and apply new settings at once (theme, text size; speech when a speaker runs)."""

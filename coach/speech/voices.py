@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +47,10 @@ def voices_of(engine: Any) -> list[VoiceInfo]:
 def list_voices() -> list[VoiceInfo]:
     """Create the engine in this thread and list its voices; [] if there is no engine.
 
-    For a process with no speaker running (a command-line listing, a settings check at start-up):
-    pyttsx3 shares one engine per process, and a running speaker owns it in its worker thread, so
-    there ask the speaker instead (`Pyttsx3Speaker.voices()`).
+    For a process with no speaker running: pyttsx3 shares one engine per process, and a running
+    speaker owns it in its worker thread, so there ask the speaker instead
+    (`Pyttsx3Speaker.voices()`). Starting the engine takes a while: never on the GUI thread
+    (see `list_voices_in_background`).
     """
     try:
         import pyttsx3
@@ -57,6 +60,22 @@ def list_voices() -> list[VoiceInfo]:
         log.warning("no speech engine, so no voices: %s", e)
         return []
     return voices_of(engine)
+
+
+def list_voices_in_background() -> Future[list[VoiceInfo]]:
+    """`list_voices()` in a short-lived thread of its own; the future has the voices ([] if
+    listing failed). For the settings dialog when no speaker is running."""
+    future: Future[list[VoiceInfo]] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(list_voices())
+        except Exception:
+            log.exception("listing the voices failed")
+            future.set_result([])
+
+    threading.Thread(target=run, name="voice-list", daemon=True).start()
+    return future
 
 
 def _text(value: Any) -> str:

@@ -1,12 +1,17 @@
 """The Settings dialog: voice, rate, volume, beeps, verbosity, timing, theme and text size.
 
 It edits a copy of the settings and hands back the new value; saving (atomically) and applying
-(speaker, theme) is done by the caller, so changes take effect without a restart.
+(speaker, theme) is done by the caller, so changes take effect without a restart. The voices
+arrive after the dialog has opened (the speech engine lists them in a thread of its own: see
+`show_voices_when_listed`); until then the saved voice is offered under its id, so pressing OK
+early keeps it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -27,6 +31,11 @@ from coach.settings import Settings, Theme
 from coach.speech.settings import RATE_MAX, RATE_MIN
 from coach.speech.voices import VoiceInfo
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+log = logging.getLogger(__name__)
+
 VERBOSITY_LABELS = {
     Verbosity.FULL: "Full: read the steps aloud",
     Verbosity.COUNTS: "Counts only: names, holds and numbers",
@@ -37,11 +46,9 @@ TEXT_SIZES = [(1.0, "Normal"), (1.25, "Large"), (1.5, "Larger"), (2.0, "Largest"
 
 
 class SettingsDialog(QDialog):
-    """`preview_requested` asks the caller to speak a sample with the settings being edited."""
+    _voices_listed = Signal(object)  # list[VoiceInfo], emitted from the listing thread
 
-    preview_requested = Signal(object)  # Settings
-
-    def __init__(self, settings: Settings, voices: Sequence[VoiceInfo],
+    def __init__(self, settings: Settings, voices: Sequence[VoiceInfo] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -50,10 +57,8 @@ class SettingsDialog(QDialog):
 
         self.voice = QComboBox()
         self.voice.setAccessibleName("Voice")
-        self.voice.addItem("Default voice", None)
-        for v in voices:
-            self.voice.addItem(v.label, v.id)
-        self._select(self.voice, speech.voice_id)
+        self.set_voices(voices, chosen=speech.voice_id)
+        self._voices_listed.connect(self.set_voices)
         self.rate = QSpinBox()
         self.rate.setAccessibleName("Speaking rate in words per minute")
         self.rate.setRange(RATE_MIN, RATE_MAX)
@@ -72,9 +77,6 @@ class SettingsDialog(QDialog):
         for value, text in VERBOSITY_LABELS.items():
             self.verbosity.addItem(text, value)
         self._select(self.verbosity, speech.verbosity)
-        self.preview = QPushButton("&Hear a sample")
-        self.preview.setAccessibleName("Hear a sample of the voice")
-        self.preview.clicked.connect(lambda: self.preview_requested.emit(self.value()))
 
         self.prepare = QSpinBox()
         self.prepare.setAccessibleName("Seconds to get into position")
@@ -107,7 +109,6 @@ class SettingsDialog(QDialog):
         form.addRow("", self.mute)
         form.addRow("", self.beeps)
         form.addRow("&What is said", self.verbosity)
-        form.addRow("", self.preview)
         form.addRow("&Get-ready time", self.prepare)
         form.addRow("Rest &between exercises", self.rest)
         form.addRow("&Theme", self.theme)
@@ -119,6 +120,29 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def set_voices(self, voices: Sequence[VoiceInfo], *, chosen: str | None = None) -> None:
+        """Offer `voices` (the default voice first), keeping the voice chosen so far (or
+        `chosen`), under its id if it is not among them."""
+        if chosen is None:
+            chosen = self.voice.currentData()
+        self.voice.clear()
+        self.voice.addItem("Default voice", None)
+        for v in voices:
+            self.voice.addItem(v.label, v.id)
+        if chosen is not None and self.voice.findData(chosen) < 0:
+            self.voice.addItem(chosen, chosen)
+        self._select(self.voice, chosen)
+
+    def show_voices_when_listed(self, voices: Future[list[VoiceInfo]]) -> None:
+        """Fill the voice list once `voices` is done (in whichever thread finishes it)."""
+        voices.add_done_callback(self._listed)
+
+    def _listed(self, voices: Future[list[VoiceInfo]]) -> None:
+        try:
+            self._voices_listed.emit(voices.result())  # queued to the dialog's thread
+        except RuntimeError:
+            log.debug("the voices came after the settings dialog had gone")
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:
