@@ -115,14 +115,12 @@ class SessionRecorder:
                 sets_planned=event.sets,
                 item_index=event.item_index,
             ))
-        elif isinstance(event, ExerciseSkipped):
+        elif isinstance(event, ExerciseSkipped | ExerciseStoppedForPain):
+            kind = (ExerciseEventKind.SKIPPED if isinstance(event, ExerciseSkipped)
+                    else ExerciseEventKind.STOPPED_FOR_PAIN)
             self._store.record_exercise_event(self._session_id, ExerciseEvent(
-                ExerciseEventKind.SKIPPED, event.exercise_id, self._wall(), side=event.side,
+                kind, event.exercise_id, self._wall(), side=event.side,
                 detail=event.result.reason))
-        elif isinstance(event, ExerciseStoppedForPain):
-            self._store.record_exercise_event(self._session_id, ExerciseEvent(
-                ExerciseEventKind.STOPPED_FOR_PAIN, event.exercise_id, self._wall(),
-                side=event.side, detail=event.result.reason))
         elif isinstance(event, SessionFinished):
             result = event.result
             self._store.finish_session(
