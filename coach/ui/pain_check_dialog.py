@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QHBoxLayout,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -153,59 +154,75 @@ def _question(text: str) -> QWidget:
     return label
 
 
-class PainBeforeDialog(QDialog):
+class _PainCheck(QDialog):
+    """What both checks share: a title and intro, the back and leg pain scales, then the
+    questions a check adds and its two buttons (the first the default)."""
+
+    def __init__(self, *, window_title: str, title: str, intro: str, when: str,
+                 parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title)
+        self.setModal(True)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(heading(title, scale=1.5))
+        self._layout.addWidget(plain_label(f"{intro} {SCALE_HINT} Leave a question blank to "
+                                           "skip it."))
+        self._layout.addSpacing(8)
+        self.back = PainScale("Back pain")
+        self.leg = PainScale("Leg pain")
+        self._ask(f"Back pain {when}", self.back)
+        self._ask(f"Leg pain {when}", self.leg)
+        self.back.setFocus()
+
+    def _ask(self, question: str, answer: QWidget | QLayout) -> None:
+        self._layout.addWidget(_question(question))
+        if isinstance(answer, QLayout):
+            self._layout.addLayout(answer)
+        else:
+            self._layout.addWidget(answer)
+
+    def _buttons(self, accept: tuple[str, str],
+                 reject: tuple[str, str]) -> tuple[QPushButton, QPushButton]:
+        """The accepting (default) and the rejecting button, at the bottom right."""
+        yes, no = primary_button(*accept), button(*reject)
+        yes.setDefault(True)
+        yes.clicked.connect(self.accept)
+        no.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addStretch()
+        row.addWidget(no)
+        row.addWidget(yes)
+        self._layout.addSpacing(8)
+        self._layout.addLayout(row)
+        return yes, no
+
+    def pain(self) -> PainScore:
+        return PainScore(self.back.value(), self.leg.value())
+
+
+class PainBeforeDialog(_PainCheck):
     """Asked before a session; accepted with "Start", rejected with "Cancel" (no session)."""
 
     def __init__(self, session_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("How is your pain today?")
-        self.setModal(True)
-        title = heading("Before you start", scale=1.5)
-        intro = plain_label(f"A quick check before {session_name}. {SCALE_HINT} "
-                            "Leave a question blank to skip it.")
-        self.back = PainScale("Back pain")
-        self.leg = PainScale("Leg pain")
+        super().__init__(window_title="How is your pain today?", title="Before you start",
+                         intro=f"A quick check before {session_name}.", when="right now",
+                         parent=parent)
         self.spreading = YesNo("Leg pain reaching further down than usual")
-        self.start_button = primary_button("&Start", "Start the session")
-        self.cancel_button = button("&Cancel", "Do not start the session")
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.accept)
-        self.cancel_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(8)
-        layout.addWidget(_question("Back pain right now"))
-        layout.addWidget(self.back)
-        layout.addWidget(_question("Leg pain right now"))
-        layout.addWidget(self.leg)
-        layout.addWidget(_question(SPREADING_QUESTION))
-        layout.addWidget(self.spreading)
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.start_button)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        self.back.setFocus()
+        self._ask(SPREADING_QUESTION, self.spreading)
+        self.start_button, self.cancel_button = self._buttons(
+            ("&Start", "Start the session"), ("&Cancel", "Do not start the session"))
 
     def value(self) -> PainBefore:
-        return PainBefore(PainScore(self.back.value(), self.leg.value()),
-                          self.spreading.value())
+        return PainBefore(self.pain(), self.spreading.value())
 
 
-class PainAfterDialog(QDialog):
+class PainAfterDialog(_PainCheck):
     """Asked when a session ends; "Save" accepts, "Skip" rejects (nothing is saved)."""
 
     def __init__(self, session_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("How is your pain now?")
-        self.setModal(True)
-        title = heading("After your session", scale=1.5)
-        intro = plain_label(f"How do you feel after {session_name}? {SCALE_HINT} "
-                            "Leave a question blank to skip it.")
-        self.back = PainScale("Back pain")
-        self.leg = PainScale("Leg pain")
+        super().__init__(window_title="How is your pain now?", title="After your session",
+                         intro=f"How do you feel after {session_name}?", when="now",
+                         parent=parent)
         self.felt_group = QButtonGroup(self)
         felt_row = QHBoxLayout()
         self.felt_buttons: dict[Felt, QRadioButton] = {}
@@ -216,36 +233,16 @@ class PainAfterDialog(QDialog):
             self.felt_buttons[felt] = radio
             felt_row.addWidget(radio)
         felt_row.addStretch()
+        self._ask("Compared with last time, this session felt", felt_row)
         self.note = QLineEdit()
         self.note.setAccessibleName("A note for your history (optional)")
         self.note.setPlaceholderText("Anything you want to remember, or tell your physio")
         self.note.setMaxLength(500)
-        self.save_button = primary_button("&Save", "Save the answers")
-        self.skip_button = button("S&kip", "Skip these questions")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.accept)
-        self.skip_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(8)
-        layout.addWidget(_question("Back pain now"))
-        layout.addWidget(self.back)
-        layout.addWidget(_question("Leg pain now"))
-        layout.addWidget(self.leg)
-        layout.addWidget(_question("Compared with last time, this session felt"))
-        layout.addLayout(felt_row)
-        layout.addWidget(_question("Note"))
-        layout.addWidget(self.note)
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        buttons.addWidget(self.skip_button)
-        buttons.addWidget(self.save_button)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        self.back.setFocus()
+        self._ask("Note", self.note)
+        self.save_button, self.skip_button = self._buttons(
+            ("&Save", "Save the answers"), ("S&kip", "Skip these questions"))
 
     def value(self) -> PainAfter:
         felt = next((f for f, b in self.felt_buttons.items() if b.isChecked()), None)
         note = self.note.text().strip() or None
-        return PainAfter(PainScore(self.back.value(), self.leg.value()), felt, note)
+        return PainAfter(self.pain(), felt, note)
