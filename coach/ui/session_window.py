@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -619,8 +618,3 @@ class SessionWindow(QMainWindow):
     @property
     def state(self) -> DisplayState | None:
         return self._state
-
-
-def label_texts(widget: QWidget) -> list[QLabel]:
-    """Every label under `widget` (tests check they are all plain text)."""
-    return widget.findChildren(QLabel)

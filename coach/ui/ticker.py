@@ -6,9 +6,10 @@ whole second of the countdown, or the phase deadline), never at a fixed fast int
 early the tick changes nothing and the timer is re-armed for 0 ms until the wake-up has passed,
 so phase boundaries are noticed within a fraction of a millisecond of their deadline.
 
-The ticker stops its timer when the session pauses or finishes and re-arms it on resume and
-when time is added, so it also follows controls called on the engine directly. `engine_event`
-relays every engine event as a Qt signal on the GUI thread (where the engine is driven).
+The controls are the engine's own (`SessionController` calls them, then `start()` to re-arm);
+the ticker listens to the engine, so it stops its timer when the session pauses or finishes and
+re-arms it on resume and when time is added, whoever called the engine. `engine_event` relays
+every engine event as a Qt signal on the GUI thread (where the engine is driven).
 
 Creating a ticker calls `coach.ui.qt_compat.protect_singletons()` (a no-op unless this PySide6
 has the reference leak it guards against), since a session re-arms the timer thousands of times.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -84,38 +84,6 @@ class Ticker(QObject):
         if not self._closed:
             self._closed = True
             self._engine.remove_listener(self._on_event)
-
-    # --- controls: the engine's own, with the clock read here, then re-armed -----------------
-
-    def pause(self) -> bool:
-        return self._control(self._engine.pause)
-
-    def resume(self) -> bool:
-        return self._control(self._engine.resume)
-
-    def toggle_pause(self) -> bool:
-        return self._control(self._engine.toggle_pause)
-
-    def skip(self) -> bool:
-        return self._control(self._engine.skip)
-
-    def back(self) -> bool:
-        return self._control(self._engine.back)
-
-    def add_time(self, seconds: float = 10.0) -> bool:
-        return self._control(lambda now: self._engine.add_time(now, seconds))
-
-    def hurts(self) -> bool:
-        return self._control(self._engine.hurts)
-
-    def stop_session(self) -> bool:
-        return self._control(self._engine.stop)
-
-    def _control(self, action: Callable[[float], bool]) -> bool:
-        done = bool(action(self._clock.now()))
-        if not self._closed:
-            self._arm()
-        return done
 
     # --- the timer ----------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ def test_the_timer_is_armed_for_the_next_whole_second_not_a_fast_interval(fake_t
 def test_the_timer_stops_on_pause_and_rearms_on_resume_and_added_time(fake_ticker):
     ticker, engine, clock = fake_ticker
     ticker.start()
-    assert ticker.pause()
+    assert engine.pause(clock.now())  # the controls are the engine's: the ticker follows
     assert not ticker.active
     clock.advance(30)
     engine.resume(clock.now())  # called on the engine directly: the ticker follows
@@ -70,9 +70,9 @@ def test_a_scaled_clock_arms_the_timer_for_real_milliseconds(qapp):
 
 
 def test_the_timer_stops_when_the_session_is_stopped(fake_ticker):
-    ticker, engine, _ = fake_ticker
+    ticker, engine, clock = fake_ticker
     ticker.start()
-    assert ticker.stop_session()
+    assert engine.stop(clock.now())
     assert engine.finished
     assert not ticker.active
 
