@@ -1,8 +1,8 @@
 """The settings of issue 7 (safety and reminders), as tables of the settings file.
 
-- `[stop_rules]`: the thresholds of `coach.core.safety.StopRules` (pain at or above which the
-  flare-up routine is suggested, whether spreading leg pain advises stopping, how much and in
-  how many sessions in a row rising pain advises calling the physio).
+- `[stop_rules]`: the thresholds of `coach.core.stop_rules.StopRules` (pain at or above which
+  the flare-up routine is suggested, whether spreading leg pain advises stopping, how much and
+  in how many sessions in a row rising pain advises calling the physio).
 - `[reminders]`: daily reminder times (none: off until the person chooses), the snooze length,
   and the "time to get up" nudge for long sitting (off by default) with its interval.
 
@@ -25,7 +25,7 @@ from coach.core.reminders import (
     format_time,
     parse_times,
 )
-from coach.core.safety import StopRules
+from coach.core.stop_rules import StopRules
 
 log = logging.getLogger(__name__)
 

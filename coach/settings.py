@@ -27,7 +27,7 @@ from coach.care_settings import (
     stop_rules_to_dict,
 )
 from coach.core.errors import KnownError
-from coach.core.safety import StopRules
+from coach.core.stop_rules import StopRules
 from coach.speech.settings import SpeechSettings
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class Settings:
     presenter_screen: int | None = None
     #: The routine shown on the Home page as today's routine; None: the first one.
     routine_id: str | None = None
-    #: The safety stop rules' thresholds (see coach.core.safety.StopRules).
+    #: The safety stop rules' thresholds (see coach.core.stop_rules.StopRules).
     stop_rules: StopRules = field(default_factory=StopRules)
     #: Daily reminders (off until times are chosen) and the sitting nudge (off by default).
     reminders: ReminderSettings = field(default_factory=ReminderSettings)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from coach import settings as settings_file
 from coach.care_settings import ReminderSettings
 from coach.core.safety import StopRules
@@ -48,3 +51,14 @@ def test_reminder_times_are_tidied_when_read(tmp_path):
     path = tmp_path / "settings.toml"
     path.write_text('[reminders]\ntimes = ["18:00", "8:30", "18:00"]\n')
     assert settings_file.load(path).settings.reminders.times == ("08:30", "18:00")
+
+
+def test_reading_the_settings_does_not_import_the_safety_rules_or_the_zone_database():
+    """Start-up reads the settings file; the rules that apply the stop rules, the history
+    records and zoneinfo are needed only later, so they are not imported with it."""
+    code = ("import sys, coach.settings, coach.catalogue_files; "
+            "print(sorted({'coach.core.safety', 'coach.core.records', 'zoneinfo'} "
+            "& set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

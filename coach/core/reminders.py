@@ -31,7 +31,10 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 #: How long "Snooze" puts a reminder off by default.
 DEFAULT_SNOOZE_MINUTES = 15
@@ -67,6 +70,9 @@ def parse_times(texts: Iterable[str]) -> tuple[time, ...]:
 
 def local_zone() -> ZoneInfo | None:
     """The system's named time zone (TZ, else /etc/localtime's target), or None if unknown."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # not at start-up: the settings
+    # import this module for its defaults and time parsing, which need no zone database
+
     candidates: list[str] = []
     env = os.environ.get("TZ", "").lstrip(":")
     if env:

@@ -1,7 +1,9 @@
 """When not to coach: the red-flag screen, the pain checks and the stop rules.
 
 Pure rules over plain records (no Qt, no SQL), so the window, the terminal mode and the tests
-share them. The wording is the project's own; the facts come from the reference sheet.
+share them. The wording is the project's own; the facts come from the reference sheet. The stop
+rules' thresholds, `StopRules`, live in `coach.core.stop_rules` (the settings read them at
+start-up) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from coach.core.records import PainScore, Screening, SessionRecord
+from coach.core.stop_rules import StopRules
 
 
 @dataclass(frozen=True)
@@ -79,20 +82,6 @@ def sessions_blocked(last: Screening | None, today: date) -> bool:
     if last.answered_at.date() != today:
         return False
     return last.acknowledged_at is None or last.acknowledged_at.date() != today
-
-
-@dataclass(frozen=True)
-class StopRules:
-    """The stop rules, each a setting with a sensible default."""
-
-    #: Pain before the session at or above this (back or leg) suggests the flare-up routine.
-    high_pain: int = 7
-    #: Leg pain spreading further down the leg: advise stopping and calling the physio.
-    spreading_stops: bool = True
-    #: Pain after higher than before by this much...
-    rising_by: int = 2
-    #: ...in this many sessions in a row: advise calling the physio, and hold every dose.
-    rising_sessions: int = 2
 
 
 class AdviceKind(StrEnum):
