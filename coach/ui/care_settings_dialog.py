@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +26,7 @@ from coach.core.models import Catalogue
 from coach.core.reminders import format_time, parse_times
 from coach.core.safety import StopRules
 from coach.settings import Settings
-from coach.ui.widgets import button, plain_label
+from coach.ui.widgets import button, ok_cancel, plain_label
 
 
 def _spin(name: str, lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
@@ -124,15 +123,11 @@ class CareSettingsDialog(QDialog):
         l_box = QGroupBox("Locked doses")
         l_box.setLayout(l_layout)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(r_box)
         layout.addWidget(s_box)
         layout.addWidget(l_box)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
     @staticmethod
     def _wrap(inner: QHBoxLayout) -> QWidget:

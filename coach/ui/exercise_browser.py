@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,15 @@ from PySide6.QtWidgets import (
 from coach.core.browse import ExerciseFilter, equipment_choices, filter_exercises, label
 from coach.core.models import Catalogue, Category, Exercise, Position, Sides
 from coach.ui.illustration import IllustrationView
-from coach.ui.widgets import button, heading, plain_label, plain_tooltip, primary_button
+from coach.ui.widgets import (
+    button,
+    heading,
+    list_and_detail,
+    plain_label,
+    plain_tooltip,
+    primary_button,
+    select_by_id,
+)
 
 
 def _combo(name: str, values: list[tuple[str, object]]) -> QComboBox:
@@ -154,13 +161,8 @@ class ExerciseBrowser(QWidget):
         left_layout.addWidget(self.count)
         left_layout.addWidget(self.list, 1)
         self.detail = ExerciseDetail()
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(list_and_detail(left, self.detail))
 
         self.search.textChanged.connect(self.refresh)
         for combo in (self.category, self.position, self.equipment, self.sides):
@@ -189,10 +191,7 @@ class ExerciseBrowser(QWidget):
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
     def select(self, exercise_id: str) -> None:
-        for i in range(self.list.count()):
-            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == exercise_id:
-                self.list.setCurrentRow(i)
-                return
+        select_by_id(self.list, exercise_id)
 
     def refresh(self) -> None:
         previous = self.detail.exercise_id
@@ -207,9 +206,7 @@ class ExerciseBrowser(QWidget):
         self.count.setText(f"{len(matches)} of {total} exercises")
         if not matches:
             self.detail.show_exercise(None)
-        elif previous in {ex.id for ex in matches}:
-            self.select(previous)
-        else:
+        elif not select_by_id(self.list, previous):
             self.list.setCurrentRow(0)
 
     def _selected(self, current: QListWidgetItem | None) -> None:

@@ -35,7 +35,7 @@ from coach.ui.prompts import Prompts, ScreenChoice
 from coach.ui.session_controller import SessionController
 from coach.ui.session_window import Control, SessionWindow, bring_to_front
 from coach.ui.theme import palette
-from coach.ui.widgets import plain_label
+from coach.ui.widgets import ok_cancel, plain_label
 
 #: Presenter type is about this much larger than the session window's.
 TYPE_SCALE = 1.6
@@ -141,11 +141,8 @@ class ScreenChooser(QDialog):
         self.remember = QCheckBox("&Remember this choice")
         self.remember.setAccessibleName("Remember this screen for presenting")
         self.remember.setChecked(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Present here")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list)

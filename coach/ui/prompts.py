@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from coach.ui.widgets import plain_label
+from coach.ui.widgets import ok_cancel, plain_label
 
 if TYPE_CHECKING:
     from coach.core.models import Problem
@@ -216,16 +216,12 @@ def _message_box(parent: QWidget | None, title: str, text: str,
 
 def _ask(parent: QWidget | None, title: str, text: str, field: QWidget) -> bool:
     """A question (plain text) over one field, with OK and Cancel; True when answered."""
-    from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout
+    from PySide6.QtWidgets import QVBoxLayout
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
-    for widget in (plain_label(text), field, buttons):
+    for widget in (plain_label(text), field, ok_cancel(dialog)):
         layout.addWidget(widget)
     field.setFocus()
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -8,13 +8,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from coach.core.models import Catalogue, Routine, format_duration
-from coach.ui.widgets import button, heading, plain_label, primary_button
+from coach.ui.widgets import (
+    button,
+    heading,
+    list_and_detail,
+    plain_label,
+    primary_button,
+    select_by_id,
+)
 
 
 def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
@@ -138,13 +144,8 @@ class RoutinesPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list)
         left_layout.addWidget(self.new_button)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(list_and_detail(left, self.detail))
         self.list.currentItemChanged.connect(self._selected)
         self.list.itemActivated.connect(self._activated)
         self.detail.start_requested.connect(self.start_requested)
@@ -157,10 +158,7 @@ class RoutinesPage(QWidget):
             self.detail.show_routine(None)
 
     def select(self, routine_id: str) -> None:
-        for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == routine_id:
-                self.list.setCurrentRow(row)
-                return
+        select_by_id(self.list, routine_id)
 
     def _selected(self, current: QListWidgetItem | None) -> None:
         if current is not None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QSlider,
     QSpinBox,
@@ -30,6 +29,7 @@ from coach.core.cues import Verbosity
 from coach.settings import Settings, Theme
 from coach.speech.settings import RATE_MAX, RATE_MIN
 from coach.speech.voices import VoiceInfo
+from coach.ui.widgets import ok_cancel
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -113,13 +113,9 @@ class SettingsDialog(QDialog):
         form.addRow("Rest &between exercises", self.rest)
         form.addRow("&Theme", self.theme)
         form.addRow("Te&xt size", self.text_size)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self))
 
     def set_voices(self, voices: Sequence[VoiceInfo], *, chosen: str | None = None) -> None:
         """Offer `voices` (the default voice first), keeping the voice chosen so far (or

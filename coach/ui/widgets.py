@@ -1,4 +1,5 @@
-"""Small widgets shared by the pages: plain-text labels and tooltips, headings, big buttons."""
+"""Small widgets shared by the pages and dialogs: plain-text labels and tooltips, headings, big
+buttons, a list beside its detail, OK and Cancel."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -56,3 +65,33 @@ def button(text: str, accessible: str | None = None) -> QPushButton:
     b = QPushButton(text)
     b.setAccessibleName(accessible or text.replace("&", ""))
     return b
+
+
+def list_and_detail(left: QWidget, detail: QWidget) -> QSplitter:
+    """A list (with whatever goes with it) on the left, the chosen item in full on the right,
+    taking two thirds of the width; neither side can be collapsed away."""
+    splitter = QSplitter()
+    splitter.addWidget(left)
+    splitter.addWidget(detail)
+    splitter.setStretchFactor(1, 2)
+    splitter.setChildrenCollapsible(False)
+    return splitter
+
+
+def select_by_id(items: QListWidget, item_id: str | None) -> bool:
+    """Make the row whose id (`Qt.ItemDataRole.UserRole`) is `item_id` current; False if no
+    row has it."""
+    for row in range(items.count()):
+        if items.item(row).data(Qt.ItemDataRole.UserRole) == item_id:
+            items.setCurrentRow(row)
+            return True
+    return False
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel, accepting and rejecting `dialog`."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
