@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,23 +30,48 @@ from coach.core.stop_rules import StopRules
 log = logging.getLogger(__name__)
 
 
-def _int_in(lo: int, hi: int, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(value)
-    return value
+Check = Callable[[Any], Any]
+"""Returns the value to use, or raises TypeError/ValueError when it cannot be used."""
 
 
-def _flag(value: Any) -> bool:
+def int_in(lo: int, hi: int) -> Callable[[Any], int]:
+    """A check for a whole number from `lo` to `hi` (true/false is not a number here)."""
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ValueError(value)
+        return value
+
+    return check
+
+
+def flag(value: Any) -> bool:
+    """A check for true or false."""
     if not isinstance(value, bool):
         raise TypeError(value)
     return value
 
 
-_STOP_CHECKS: dict[str, Any] = {
-    "high_pain": lambda v: _int_in(1, 10, v),
-    "spreading_stops": _flag,
-    "rising_by": lambda v: _int_in(1, 10, v),
-    "rising_sessions": lambda v: _int_in(1, 10, v),
+def checked(data: Mapping[str, Any], checks: Mapping[str, Check], what: str) -> dict[str, Any]:
+    """The values of `data` that pass their check; each one that does not is logged and left
+    out, so it keeps its default. Keys without a check are ignored."""
+    values: dict[str, Any] = {}
+    for name, check in checks.items():
+        if name not in data:
+            continue
+        try:
+            values[name] = check(data[name])
+        except (TypeError, ValueError):
+            log.warning("%s %s = %r cannot be used; keeping the default", what, name,
+                        data[name])
+    return values
+
+
+_STOP_CHECKS: dict[str, Check] = {
+    "high_pain": int_in(1, 10),
+    "spreading_stops": flag,
+    "rising_by": int_in(1, 10),
+    "rising_sessions": int_in(1, 10),
 }
 
 
@@ -59,7 +84,7 @@ def stop_rules_from_dict(data: Any) -> StopRules:
         if data is not None:
             log.warning("stop_rules is not a table (%r); using the defaults", data)
         return StopRules()
-    values = _checked(data, _STOP_CHECKS, "stop rule")
+    values = checked(data, _STOP_CHECKS, "stop rule")
     return StopRules(**values)
 
 
@@ -98,14 +123,14 @@ class ReminderSettings:
             if data is not None:
                 log.warning("reminders is not a table (%r); using the defaults", data)
             return cls()
-        return cls(**_checked(data, _REMINDER_CHECKS, "reminder setting"))
+        return cls(**checked(data, _REMINDER_CHECKS, "reminder setting"))
 
 
-_REMINDER_CHECKS: dict[str, Any] = {
+_REMINDER_CHECKS: dict[str, Check] = {
     "times": _times,
-    "snooze_minutes": lambda v: _int_in(1, 240, v),
-    "sitting": _flag,
-    "sitting_minutes": lambda v: _int_in(10, 240, v),
+    "snooze_minutes": int_in(1, 240),
+    "sitting": flag,
+    "sitting_minutes": int_in(10, 240),
 }
 
 
@@ -114,16 +139,3 @@ def locked_from(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
         raise TypeError(value)
     return tuple(sorted(set(value)))
-
-
-def _checked(data: Mapping[str, Any], checks: Mapping[str, Any], what: str) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, check in checks.items():
-        if name not in data:
-            continue
-        try:
-            values[name] = check(data[name])
-        except (TypeError, ValueError):
-            log.warning("%s %s = %r cannot be used; keeping the default", what, name,
-                        data[name])
-    return values

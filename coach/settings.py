@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from coach.care_settings import (
+    Check,
     ReminderSettings,
+    checked,
+    flag,
+    int_in,
     locked_from,
     stop_rules_from_dict,
     stop_rules_to_dict,
@@ -81,26 +85,10 @@ class Settings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Settings:
         """Settings from a parsed file; unknown keys are ignored, bad values use the default."""
-        values: dict[str, Any] = {"speech": SpeechSettings.from_dict(data.get("speech")),
-                                  "stop_rules": stop_rules_from_dict(data.get("stop_rules")),
-                                  "reminders": ReminderSettings.from_dict(data.get("reminders"))}
-        for name, check in _CHECKS.items():
-            if name not in data:
-                continue
-            try:
-                values[name] = check(data[name])
-            except (TypeError, ValueError):
-                log.warning("setting %s = %r cannot be used; keeping the default", name,
-                            data[name])
-        return cls(**values)
-
-
-def _int_in(lo: int, hi: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise ValueError(value)
-        return value
-    return check
+        return cls(speech=SpeechSettings.from_dict(data.get("speech")),
+                   stop_rules=stop_rules_from_dict(data.get("stop_rules")),
+                   reminders=ReminderSettings.from_dict(data.get("reminders")),
+                   **checked(data, _CHECKS, "setting"))
 
 
 def _float_in(lo: float, hi: float) -> Callable[[Any], float]:
@@ -111,22 +99,16 @@ def _float_in(lo: float, hi: float) -> Callable[[Any], float]:
     return check
 
 
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "prepare_seconds": _int_in(0, 120),
-    "rest_between_seconds": _int_in(0, 600),
+_CHECKS: dict[str, Check] = {
+    "prepare_seconds": int_in(0, 120),
+    "rest_between_seconds": int_in(0, 600),
     "theme": Theme,
     "text_scale": _float_in(1.0, 2.0),
-    "presenter_screen": _int_in(0, 16),
+    "presenter_screen": int_in(0, 16),
     "routine_id": lambda v: v if isinstance(v, str) and v else None,
-    "disclaimer_seen": lambda v: _bool(v),
+    "disclaimer_seen": flag,
     "locked_doses": locked_from,
 }
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(value)
-    return value
 
 
 @dataclass
