@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
 from coach.core.records import SessionRecord
 from coach.core.stats import DEFAULT_WEEKLY_GOAL, ProgressReport, WeekStats
@@ -225,24 +224,11 @@ def export_command(store: HistoryStore, csv_path: Path | str,
         return EXIT_OK
     target = Path(csv_path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent if str(target.parent) else ".")
+        with replacing(target, newline="") as f:
+            sessions, sets = _write_csv(store, f)
     except OSError as e:
         raise KnownError(f"The export could not be written to {target}: "
                          f"{e.strerror or e}.") from e
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            count = _write_csv(store, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        raise KnownError(f"The export could not be written to {target}: "
-                         f"{e.strerror or e}.") from e
-    finally:
-        tmp.unlink(missing_ok=True)
-    sessions, sets = count
     print(f"Wrote {sessions} session{'s' if sessions != 1 else ''} and {sets} "
           f"set{'s' if sets != 1 else ''} to {target}", file=out)
     return EXIT_OK

@@ -8,7 +8,6 @@ aside (never deleted) and reported once, with the place it was moved to.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import os
@@ -30,6 +29,7 @@ from coach.care_settings import (
     stop_rules_from_dict,
     stop_rules_to_dict,
 )
+from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
 from coach.core.stop_rules import StopRules
 from coach.speech.settings import SpeechSettings
@@ -144,24 +144,13 @@ def load(path: Path) -> LoadedSettings:
 
 def save(path: Path, settings: Settings) -> None:
     """Write `settings` atomically. Raises KnownError with a plain sentence when it cannot."""
-    import tempfile
-
     import tomli_w
 
-    data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+    text = tomli_w.dumps(settings.to_dict())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with replacing(path, newline="") as f:
+            f.write(text)
     except OSError as e:
         log.warning("cannot save settings to %s: %s", path, e)
         raise KnownError(f"Your settings could not be saved ({e.strerror or e}). They apply "

@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from coach.core.atomic_file import replacing
 from coach.core.catalogue import (
     DOSE_KEYS,
     SCHEMA_VERSION,
@@ -339,22 +340,10 @@ def write_atomically(path: Path, text: str) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when writing: not at start-up
-
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise KnownError(f"{path} could not be written: {e.strerror or e}.") from e
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with replacing(path, newline="\n") as f:
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
     except OSError as e:
         raise KnownError(f"{path} could not be written: {e.strerror or e}.") from e
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --- ids -------------------------------------------------------------------------------------

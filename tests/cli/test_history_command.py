@@ -15,6 +15,7 @@ from coach.core.errors import KnownError
 from coach.core.models import Side
 from coach.core.records import ExerciseEvent, ExerciseEventKind, Felt, PainScore, SetRecord
 from coach.history_cli import CSV_COLUMNS, export_command, history_command
+from coach.storage.errors import StorageError
 from coach.storage.history import HistoryStore
 
 LONDON = ZoneInfo("Europe/London")
@@ -147,10 +148,21 @@ def test_export_quotes_notes_a_spreadsheet_would_run_as_formulas(store, tmp_path
     assert read_csv(target)[0]["note"] == "'=HYPERLINK(\"http://x\")"
 
 
-def test_export_replaces_an_existing_file_only_with_a_complete_one(store, tmp_path):
+def test_export_replaces_an_existing_file_only_with_a_complete_one(store, tmp_path, monkeypatch):
     add_session(store, date(2024, 6, 3))
     target = tmp_path / "h.csv"
     target.write_text("old export")
+
+    def unreadable(**kwargs):
+        raise StorageError("Your exercise history cannot be read right now: the disk is busy.")
+
+    with monkeypatch.context() as m:  # the history fails half-way through the export
+        m.setattr(store, "sessions", unreadable)
+        with pytest.raises(StorageError):
+            export_command(store, target, stdout=io.StringIO())
+    assert target.read_text() == "old export"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
     export_command(store, target, stdout=io.StringIO())
     assert target.read_text().startswith("session_id,")
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
