@@ -58,10 +58,6 @@ class ScaledClock:
     def now(self) -> float:
         return (self._base.now() - self._origin) * self._scale
 
-    def real_seconds(self, engine_seconds: float) -> float:
-        """How long `engine_seconds` of engine time take in real time."""
-        return engine_seconds / self._scale
-
 
 class FakeClock:
     """A clock that moves only when told to; for tests and for driving the engine by hand."""

@@ -183,8 +183,9 @@ class ReminderClock:
 class SittingReminder:
     """ "Time to get up" after `minutes` of sitting, counted on a monotonic clock.
 
-    The count starts at `moved(now)` (app start, a session's end, the nudge dismissed) and is
-    held while a session runs (`session_running(True)`): the person is moving then.
+    The count starts when the reminder is made (at app start) and starts again when the nudge
+    fires, when a session ends, or at `moved(now)`; it is held while a session runs
+    (`session_running(True)`): the person is moving then.
     """
 
     def __init__(self, minutes: int, now: float) -> None:

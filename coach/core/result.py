@@ -54,10 +54,6 @@ class SideResult:
         return self.work_seconds_done / self.holds_attempted
 
     @property
-    def reps_planned_total(self) -> int:
-        return self.reps_planned * self.sets_planned
-
-    @property
     def complete(self) -> bool:
         return self.sets_done >= self.sets_planned
 
@@ -118,12 +114,6 @@ class SessionResult:
     planned_active_seconds: float
     added_seconds: float
     paused_seconds: float
-
-    @property
-    def elapsed_seconds(self) -> float | None:
-        if self.started_at is None or self.ended_at is None:
-            return None
-        return self.ended_at - self.started_at
 
     def count(self, status: ExerciseStatus) -> int:
         return sum(1 for e in self.exercises if e.status is status)

@@ -326,11 +326,6 @@ class ExerciseProgress:
         holds = [w.longest_hold for w in self.weeks if w.longest_hold is not None]
         return max(holds) if holds else None
 
-    @property
-    def best_reps(self) -> int | None:
-        reps = [w.most_reps for w in self.weeks if w.most_reps is not None]
-        return max(reps) if reps else None
-
 
 def exercise_progress(rows: Iterable[ExerciseWeek], *,
                       since: date | None = None) -> dict[str, ExerciseProgress]:
