@@ -568,9 +568,10 @@ def home_summary(sessions: Sequence[SessionRecord], *, today: date, goal: int) -
     done = sum(1 for s in sessions if s.local_date >= monday and s.done)
     week = week_summary(WeekStats(week_start=monday, sessions=done, goal=goal))
     last = sessions[-1]
-    when = ("today" if last.local_date == today
-            else "yesterday" if last.local_date == today - timedelta(days=1)
-            else last.local_date.strftime("%A %-d %B"))
+    day = last.local_date
+    when = ("today" if day == today
+            else "yesterday" if day == today - timedelta(days=1)
+            else f"{day:%A} {day.day} {day:%B}")  # not %-d: glibc's, refused on Windows
     line = f"Last session: {last.routine_name}, {when}, {_OUTCOME_WORDS[last.outcome]}"
     pain = [f"{part} pain {before} to {after}" for part, before, after in (
         ("back", last.pain_before.back, last.pain_after.back),

@@ -425,3 +425,6 @@ def test_home_lines_give_this_week_against_the_goal_and_the_last_session():
     assert last == ("Last session: Core and glutes, yesterday, stopped because it hurt "
                     "(back pain 4 to 4; leg pain 5 to 6)")
     assert home_summary([], today=wednesday, goal=5) == ("", "")
+    _, older = home_summary([session(date(2026, 11, 2), Outcome.COMPLETED)], today=wednesday,
+                            goal=5)
+    assert older == "Last session: Core and glutes, Monday 2 November, completed"
