@@ -42,7 +42,8 @@ class ExerciseEventKind(StrEnum):
     STOPPED_FOR_PAIN = "stopped-for-pain"
 
 
-def _check_aware(moment: datetime, what: str) -> None:
+def check_aware(moment: datetime, what: str) -> None:
+    """ValueError unless `moment` carries its time zone (a naive time has no local date)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{what} must be a local time with its time zone, not {moment!r}")
 
@@ -99,7 +100,7 @@ class SetRecord:
     item_index: int | None = None
 
     def __post_init__(self) -> None:
-        _check_aware(self.completed_at, "completed_at")
+        check_aware(self.completed_at, "completed_at")
         if self.set_number < 1:
             raise ValueError(f"set numbers start at 1, not {self.set_number}")
         for name in ("reps_done", "reps_planned", "hold_seconds", "hold_seconds_planned",
@@ -120,7 +121,7 @@ class ExerciseEvent:
     detail: str | None = None
 
     def __post_init__(self) -> None:
-        _check_aware(self.at, "at")
+        check_aware(self.at, "at")
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,9 @@ class Screening:
     acknowledged_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        _check_aware(self.answered_at, "answered_at")
+        check_aware(self.answered_at, "answered_at")
         if self.acknowledged_at is not None:
-            _check_aware(self.acknowledged_at, "acknowledged_at")
+            check_aware(self.acknowledged_at, "acknowledged_at")
 
     @property
     def any_positive(self) -> bool:

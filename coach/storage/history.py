@@ -42,6 +42,7 @@ from coach.core.records import (
     SessionRecord,
     SetRecord,
     StoredSet,
+    check_aware,
 )
 from coach.core.stats import (
     DEFAULT_WEEKLY_GOAL,
@@ -117,11 +118,6 @@ class _Write:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
-
-
-def _check_aware(moment: datetime, what: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{what} must be a local time with its time zone, not {moment!r}")
 
 
 # --- reading rows ----------------------------------------------------------------------------
@@ -464,7 +460,7 @@ class HistoryStore:
         The id is the row id when the row was written; while writes are failing it is a
         provisional (negative) id that this store keeps mapping to the row once written.
         """
-        _check_aware(started_at, "started_at")
+        check_aware(started_at, "started_at")
         if weekly_goal is not None and weekly_goal < 0:
             raise ValueError("weekly_goal must not be negative")
         pain = pain_before or PainScore()
@@ -560,7 +556,7 @@ class HistoryStore:
         `update_pain` and `update_feedback`). Closing a session that recovery had closed
         replaces the recovery's "ended early". True when on disk.
         """
-        _check_aware(ended_at, "ended_at")
+        check_aware(ended_at, "ended_at")
         pain = pain_after or PainScore()
         data = {
             "session_id": session_id,
@@ -637,7 +633,7 @@ class HistoryStore:
     def acknowledge_screening(self, at: datetime) -> bool:
         """Record that the person read the advice shown for the latest screening; True when on
         disk. LookupError (a bug) when there is no screening to acknowledge."""
-        _check_aware(at, "at")
+        check_aware(at, "at")
         data = {"at": at.isoformat()}
 
         def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
