@@ -8,13 +8,12 @@ summarised in one sentence that names the log file. No traceback reaches the use
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from coach import __version__
 from coach.core.errors import KnownError
@@ -26,30 +25,34 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_globals(p: argparse.ArgumentParser, *, top: bool) -> None:
     # Global options work before or after the subcommand: `coach --data-dir D list` and
     # `coach list --data-dir D` both work. Subparsers use SUPPRESS so they do not reset them.
-    def add_globals(p: argparse.ArgumentParser, *, top: bool) -> None:
-        default = None if top else argparse.SUPPRESS
-        p.add_argument(
-            "--data-dir", type=Path, default=default, metavar="DIR",
-            help="where history and your own catalogue live "
-                 "(default: $COACH_DATA_DIR, else the user data directory)",
-        )
-        p.add_argument(
-            "--catalogue", type=Path, action="append", default=[] if top else argparse.SUPPRESS,
-            metavar="FILE", help="load an extra catalogue file, e.g. a prescription "
-                                 "(repeatable)",
-        )
+    default = None if top else argparse.SUPPRESS
+    p.add_argument(
+        "--data-dir", type=Path, default=default, metavar="DIR",
+        help="where history and your own catalogue live "
+             "(default: $COACH_DATA_DIR, else the user data directory)",
+    )
+    p.add_argument(
+        "--catalogue", type=Path, action="append", default=[] if top else argparse.SUPPRESS,
+        metavar="FILE", help="load an extra catalogue file, e.g. a prescription "
+                             "(repeatable)",
+    )
 
-    parser = argparse.ArgumentParser(
+
+def _window_parser(cls: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+                   **kwargs: Any) -> argparse.ArgumentParser:
+    """The `coach` parser's own options: those of the window."""
+    parser = cls(
         prog="coach",
         description="Physio Coach: guided physiotherapy home routines for sciatica and "
                     "low-back pain. With no command, the window opens; `coach FILE.toml` "
                     "opens it with a prescription to add.",
+        **kwargs,
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
-    add_globals(parser, top=True)
+    _add_globals(parser, top=True)
     parser.add_argument(
         "--exit-when-ready", action="store_true",
         help="open the window, wait for its first paint, and exit (for start-up checks)",
@@ -62,29 +65,35 @@ def build_parser() -> argparse.ArgumentParser:
     # as `--open FILE` (see _file_as_option): the window opens it as a prescription.
     parser.add_argument("--open", type=Path, action="append", default=[], metavar="FILE",
                         dest="open_files", help=argparse.SUPPRESS)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `coach` parser: the window's options and every command."""
+    parser = _window_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check catalogue files and list every problem")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser("list", help="list exercises (or routines) with their ids")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     p.add_argument("--routines", action="store_true", help="list routines instead of exercises")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("history", help="print your weekly progress: sessions against the goal, "
                                        "pain before sessions, active minutes")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     p.add_argument("--weeks", type=int, default=12, metavar="N",
                    help="how many weeks to show, ending with this one (default 12)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(handler=_cmd_history)
 
     p = sub.add_parser("export", help="write every session and set to a CSV file")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     p.add_argument("--csv", type=Path, required=True, metavar="FILE",
                    help="the CSV file to write ('-' for standard output)")
     p.set_defaults(handler=_cmd_export)
@@ -92,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The run arguments live here, not in coach.terminal, so that building the parser does not
     # import the engine: `coach --exit-when-ready` is benchmarked against a bare window.
     p = sub.add_parser("run", help="run a routine in the terminal, with a live countdown")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     p.add_argument("routine_id", metavar="ROUTINE_ID", help="the routine to run")
     p.add_argument("--time-scale", type=parse_time_scale, default=1.0, metavar="X",
                    help="run X times faster (for demonstrations and tests; default 1)")
@@ -107,13 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("handout", help="print a routine's handout to a PDF: each exercise with "
                                        "its picture, steps and dose, and the warning signs")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     add_handout_arguments(p)
     p.set_defaults(handler=_cmd_handout)
 
     p = sub.add_parser("report", help="write the progress report for a visit to the "
                                       "physiotherapist as a PDF (and CSV)")
-    add_globals(p, top=False)
+    _add_globals(p, top=False)
     add_report_arguments(p)
     p.set_defaults(handler=_cmd_report)
 
@@ -134,8 +143,7 @@ def parse_time_scale(text: str) -> float:
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
     """Entry point of the `coach` command and `python -m coach`."""
     out = stdout or sys.stdout
-    parser = build_parser()
-    args = parser.parse_args(_file_as_option(list(sys.argv[1:] if argv is None else argv)))
+    args = parse_args(_file_as_option(list(sys.argv[1:] if argv is None else argv)))
     if args.data_dir is None and os.environ.get("COACH_DATA_DIR"):
         args.data_dir = Path(os.environ["COACH_DATA_DIR"])
     # Log records go to the log file where a command sets one up, never to the terminal as
@@ -160,27 +168,62 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return EXIT_PROBLEMS
 
 
+class _NotTheWindow(Exception):
+    """The command line is not one the window's options alone can take."""
+
+
+class _WindowOnlyParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheWindow(message)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Parse `argv` (after `_file_as_option`).
+
+    Opening the window is what start-up is measured on, so a command line that names no command
+    is parsed first by the window's options alone: the commands' parsers (and what they import)
+    are built only when one is named. Anything else (a command, help, a mistake) goes to the
+    whole parser, so every message is the one it has always given.
+    """
+    if _first_word(argv) is None:
+        try:
+            args, rest = _window_parser(_WindowOnlyParser, add_help=False).parse_known_args(argv)
+        except (_NotTheWindow, argparse.ArgumentError):
+            pass
+        else:
+            if not rest:
+                args.command = None
+                return args
+    return build_parser().parse_args(argv)
+
+
 _TAKES_VALUE = frozenset({"--data-dir", "--catalogue", "--time-scale", "--open"})
+
+
+def _first_word(argv: list[str]) -> int | None:
+    """Where the first word that is not an option or an option's value is (a command, or a
+    file to open); None if there is none."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return i + 1 if i + 1 < len(argv) else None
+        if arg in _TAKES_VALUE:
+            i += 2
+        elif arg.startswith("-"):
+            i += 1
+        else:
+            return i
+    return None
 
 
 def _file_as_option(argv: list[str]) -> list[str]:
     """`coach [options] FILE.toml` -> `coach [options] --open FILE.toml`; a subcommand name (or
     any other word) is left for argparse."""
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            return argv
-        if arg in _TAKES_VALUE:
-            i += 2
-            continue
-        if arg.startswith("-"):
-            i += 1
-            continue
-        if arg.lower().endswith(".toml"):
-            return [*argv[:i], "--open", arg, *argv[i + 1:]]
-        return argv  # the first word is a command
-    return argv
+    i = _first_word(argv)
+    if i is None or argv[i - 1:i] == ["--"] or not argv[i].lower().endswith(".toml"):
+        return argv
+    return [*argv[:i], "--open", argv[i], *argv[i + 1:]]
 
 
 def _log_unexpected() -> Path:
@@ -289,6 +332,8 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     else:
         rows = [_exercise_row(e) for e in catalogue.exercises.values()]
     if args.json:
+        import json
+
         json.dump(rows, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return EXIT_OK

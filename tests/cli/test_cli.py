@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
+from coach.cli import build_parser, main, parse_args
 from tests.core.catalogue_text import catalogue_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,3 +131,29 @@ def test_a_display_with_no_x_server_is_refused_plainly_instead_of_aborting(tmp_p
     assert "the screen :987 cannot be reached" in result.stderr
     assert "Traceback" not in result.stderr
     assert "core dumped" not in result.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--exit-when-ready"], ["--data-dir", "d", "--catalogue", "a.toml", "--catalogue",
+                                "b.toml"],
+    ["--time-scale", "20"], ["--open", "rx.toml"], ["--data-dir=d"], ["--exit"],
+])
+def test_the_window_options_parse_as_the_whole_parser_parses_them(argv):
+    assert parse_args(list(argv)) == build_parser().parse_args(list(argv))
+
+
+@pytest.mark.parametrize("argv", [
+    ["--bogus"], ["--time-scale", "0"], ["--data-dir"], ["bogus"], ["list", "--bogus"],
+    ["--help"], ["--hel"], ["-h"], ["--"],
+])
+def test_help_and_mistakes_give_the_whole_parsers_message(argv, capsys):
+    def output(parse) -> tuple[object, str, str]:
+        with pytest.raises(SystemExit) as stopped:
+            parse(list(argv))
+        out, err = capsys.readouterr()
+        return stopped.value.code, out, err
+
+    whole = output(build_parser().parse_args)
+    assert whole[1] or whole[2]
+    assert output(parse_args) == whole
+
