@@ -407,6 +407,13 @@ class _Fields:
                     subject=self.subject, field=key, message=self.prefix + message)
         )
 
+    def adopt(self, sub: _Fields, key: str) -> None:
+        """Take the problems of `sub` (a table inside this one) as this table's, located at
+        the line of `key`."""
+        for p in sub.problems:
+            self.problems.append(Problem(file=p.file, line=self.lines.of(key), subject=p.subject,
+                                         field=key, message=p.message))
+
     def unknown(self, allowed: Sequence[str]) -> set[str]:
         """Report keys not in `allowed`; return the allowed keys they were probably meant as."""
         meant = set()
@@ -612,9 +619,7 @@ def _tempo(f: _Fields) -> tuple[TempoPhase, ...] | None:
             sub.missing("seconds")
         seconds = sub.number("tempo.seconds", value=part.get("seconds"), label="seconds")
         cue = sub.text("cue", max_len=80)
-        for p in sub.problems:
-            f.problems.append(Problem(file=p.file, line=f.lines.of("tempo"), subject=p.subject,
-                                      field="tempo", message=p.message))
+        f.adopt(sub, "tempo")
         if sub.problems or name is None or seconds is None:
             return None
         phases.append(TempoPhase(name=name, seconds=float(seconds), cue=cue))
@@ -662,9 +667,7 @@ def _progression(f: _Fields, dose: Dose | None) -> tuple[Mapping[str, Any], ...]
             if "duration_seconds" in checked and dose.kind is not DoseKind.DURATION:
                 sub.problem("duration_seconds",
                             "duration_seconds does not apply to this exercise's dose")
-        for p in sub.problems:
-            f.problems.append(Problem(file=p.file, line=f.lines.of("progression"),
-                                      subject=p.subject, field="progression", message=p.message))
+        f.adopt(sub, "progression")
         if sub.problems:
             return ()
         steps.append({k: v for k, v in checked.items() if v is not None})
@@ -842,9 +845,7 @@ def _prescriber(f: _Fields) -> Prescriber | None:
     sub.unknown(("name", "contact"))
     name = sub.text("name", required=True, max_len=100)
     contact = sub.text("contact", max_len=200)
-    for p in sub.problems:
-        f.problems.append(Problem(file=p.file, line=f.lines.of("prescriber"), subject=p.subject,
-                                  field="prescriber", message=p.message))
+    f.adopt(sub, "prescriber")
     if sub.problems or name is None:
         return None
     return Prescriber(name=name, contact=contact or "")
