@@ -25,7 +25,6 @@ from coach.core.errors import KnownError
 from coach.paths import ASSETS_DIR, AppPaths, resolve
 from coach.settings import Settings
 from coach.ui.main_window import MainWindow
-from coach.ui.prompts import Prompts
 from coach.ui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -40,8 +39,10 @@ if TYPE_CHECKING:
     from coach.speech.speaker import CaptionCallback, NoticeCallback, Speaker
     from coach.speech.voices import VoiceInfo
     from coach.storage.history import HistoryStore
-    from coach.ui.crash_dialog import CrashReporter
+    from coach.ui.crash_reporter import CrashReporter
+    from coach.ui.prompts import Prompts
     from coach.ui.reminders import ReminderService
+    from coach.ui.routine_actions import RoutineActions
     from coach.ui.session_controller import SessionController
     from coach.ui.session_window import SessionWindow
 
@@ -88,9 +89,6 @@ def run_gui(args: argparse.Namespace) -> int:
     log_file = logs.setup(paths.log_file)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from coach.ui.qt_compat import protect_singletons
-
-    protect_singletons()  # PySide6 6.12 on Python 3.11 would otherwise crash long sessions
     app.setApplicationName("Physio Coach")
     app.setOrganizationName("physio-coach")
     app.setDesktopFileName("physio-coach")
@@ -137,7 +135,7 @@ class CoachApp:
         self.window.settings_requested.connect(self.open_settings)
         self.window.routine_chosen.connect(self._remember_routine)
         # Sessions: one at a time, in their own window (see open_session).
-        self.prompts = Prompts()
+        self._prompts: Prompts | None = None
         self.crash_reporter: CrashReporter | None = None
         self.session: SessionController | None = None
         self.session_window: SessionWindow | None = None
@@ -157,18 +155,42 @@ class CoachApp:
         self._last_answers: tuple[PainBefore | None, PainAfter | None] = (None, None)
         self._closing = False
         self._add_safety_actions()
-        # Routines and prescriptions (issue 8): the routine editor, File > Open prescription…,
-        # Export for patient…, the handout and the visit report (coach.ui.routine_actions);
-        # "Demo" on an exercise; the Progress tab with its visit report button.
-        from coach.catalogue_files import library
-        from coach.ui.routine_actions import RoutineActions
-
-        self.routine_actions = RoutineActions(
-            self.catalogue, library(paths), window=self.window, prompts=lambda: self.prompts,
-            history=self.history, today=lambda: self.wall_now().date(), extra=args.catalogue)
+        # Routines and prescriptions (issue 8): "Demo" on an exercise; the Progress tab with its
+        # visit report button; the rest is `routine_actions`, made after the first paint.
+        self._routine_actions: RoutineActions | None = None
         self.window.demo_exercise.connect(self.demo_exercise)
         self.progress_tab = self.window.add_page(self._make_progress, "&Progress")
         self.window.tabs.currentChanged.connect(self._refresh_progress)
+
+    @property
+    def prompts(self) -> Prompts:
+        """Every question and message box goes through here (tests hand in their own); the
+        dialogs are imported with the first one asked."""
+        if self._prompts is None:
+            from coach.ui.prompts import Prompts
+
+            self._prompts = Prompts()
+        return self._prompts
+
+    @prompts.setter
+    def prompts(self, prompts: Prompts) -> None:
+        self._prompts = prompts
+
+    @property
+    def routine_actions(self) -> RoutineActions:
+        """The routine editor, File > New routine… / Open prescription… / Export for patient…
+        / Print handout… / Visit report…, and the Routines tab's buttons (coach.ui.routine_
+        actions); made on first use, which in a normal start is just after the first paint
+        (nothing of it is on the Home page)."""
+        if self._routine_actions is None:
+            from coach.catalogue_files import library
+            from coach.ui.routine_actions import RoutineActions
+
+            self._routine_actions = RoutineActions(
+                self.catalogue, library(self.paths), window=self.window,
+                prompts=lambda: self.prompts, history=self.history,
+                today=lambda: self.wall_now().date(), extra=self.args.catalogue)
+        return self._routine_actions
 
     def start(self) -> None:
         self.window.show()
@@ -176,14 +198,19 @@ class CoachApp:
             # Start-up checks and benchmarks: no dialog may block; quit after the first paint.
             self.window.first_paint.connect(lambda: QTimer.singleShot(0, self.app.quit))
             return
-        # After the first paint, one thing at a time: notices and the catalogue's problems,
-        # then on a first run the red-flag screen and the disclaimer (never with
-        # --exit-when-ready, which returned above; the CLI subcommands never get here).
+        # Everything the Home page does not show waits for the first paint (and, with
+        # --exit-when-ready, which returned above, never comes; nor in the CLI subcommands).
         self.window.first_paint.connect(lambda: QTimer.singleShot(0, self._after_first_paint))
-        self.start_reminders()
         log.info("window open; log file %s", self.log_file)
 
     def _after_first_paint(self) -> None:
+        """The rest of start-up, then one thing at a time: notices and the catalogue's
+        problems, then on a first run the red-flag screen and the disclaimer."""
+        from coach.ui.qt_compat import protect_singletons
+
+        protect_singletons()  # PySide6 6.12 on Python 3.11 would otherwise crash long sessions
+        _ = self.routine_actions  # made now: the File menu's routine entries
+        self.start_reminders()
         self.refresh_home()
         self._show_notices()
         self.first_run()
@@ -262,7 +289,7 @@ class CoachApp:
 
     def install_crash_handler(self) -> None:
         """Unexpected errors to the log and a crash dialog; Qt's messages to the log."""
-        from coach.ui.crash_dialog import CrashReporter, route_qt_messages
+        from coach.ui.crash_reporter import CrashReporter, route_qt_messages
 
         self.crash_reporter = CrashReporter(
             logs.current_log_file,

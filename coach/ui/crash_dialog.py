@@ -1,36 +1,13 @@
-"""Unexpected errors: logged with their traceback, shown as a calm dialog naming the log file.
+"""The crash dialog: something went wrong, the session carries on, and where the log file is.
 
-`CrashReporter.install()` routes `sys.excepthook` (exceptions in Qt slots and timers land there)
-and `threading.excepthook` (worker threads) to one place: the traceback goes to the log, and the
-GUI thread shows a `CrashDialog` saying that something went wrong, that the session carries on
-and what was done is kept (the recorder writes each set as it completes), and where the log is.
-The traceback is behind "Show details", never the message itself. An error raised while a
-dialog is already open is logged and counted, not stacked as another dialog.
-
-A `KnownError` that reaches the top (an expected problem nobody caught) is shown as its own
-plain message instead.
-
-`route_qt_messages()` sends Qt's own warnings into logging (STYLE rule 14).
+The traceback is behind "Show details", never the message itself. `coach.ui.crash_reporter`
+decides when it is shown (through `Prompts.crash`); this module is imported only then.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
-import threading
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 
-from PySide6.QtCore import (
-    QMessageLogContext,
-    QObject,
-    Qt,
-    QtMsgType,
-    Signal,
-    qInstallMessageHandler,
-)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,13 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.errors import KnownError
 from coach.ui.widgets import heading, plain_label
-
-log = logging.getLogger(__name__)
-qt_log = logging.getLogger("qt")
-
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 def crash_message(log_file: Path | None) -> str:
@@ -93,109 +64,3 @@ class CrashDialog(QDialog):
         self.toggle.setText("Hide &details" if shown else "Show &details")
         if shown:
             self.resize(max(self.width(), 720), max(self.height(), 480))
-
-
-class CrashReporter(QObject):
-    """Catches what nobody else did; see the module docstring.
-
-    `show(log_file, details)` and `warn(message)` are the dialog seam (`Prompts.crash` and
-    `Prompts.warn` in the app); both are called on the GUI thread only. `show` returns the
-    dialog it opened (if any): while it is visible, further errors are only logged.
-    """
-
-    _reported = Signal(str, str)   # (traceback text, known message or "")
-
-    def __init__(self, log_file: Callable[[], Path | None],
-                 show: Callable[[Path | None, str], QWidget | None],
-                 warn: Callable[[str], None] | None = None,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._log_file = log_file
-        self._show = show
-        self._warn = warn
-        self._previous_sys = None
-        self._previous_threading = None
-        self._dialog: QWidget | None = None
-        self.count = 0
-        self._reported.connect(self._present, Qt.ConnectionType.QueuedConnection)
-
-    def install(self) -> None:
-        self._previous_sys = sys.excepthook
-        self._previous_threading = threading.excepthook
-        sys.excepthook = self.excepthook
-        threading.excepthook = self._thread_hook
-
-    def uninstall(self) -> None:
-        if self._previous_sys is not None:
-            sys.excepthook = self._previous_sys
-        if self._previous_threading is not None:
-            threading.excepthook = self._previous_threading
-        self._previous_sys = self._previous_threading = None
-
-    def excepthook(self, exc_type: type[BaseException], exc: BaseException,
-                   tb: TracebackType | None) -> None:
-        if issubclass(exc_type, KeyboardInterrupt):
-            previous = self._previous_sys or sys.__excepthook__
-            previous(exc_type, exc, tb)
-            return
-        self.report((exc_type, exc, tb))
-
-    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
-        if args.exc_type is SystemExit or args.exc_value is None:
-            return
-        where = args.thread.name if args.thread is not None else "a worker thread"
-        self.report((args.exc_type, args.exc_value, args.exc_traceback), where=where)
-
-    def report(self, info: ExcInfo, *, where: str = "the window") -> None:
-        """Log `info` and show it once the GUI thread gets to it (safe from any thread)."""
-        exc_type, exc, tb = info
-        if isinstance(exc, KnownError):
-            log.warning("uncaught known error in %s: %s", where, exc.message)
-            self._reported.emit("", exc.message)
-            return
-        log.error("unexpected error in %s", where, exc_info=info)
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        self._reported.emit(text, "")
-
-    def report_exception(self, exc: BaseException) -> None:
-        """For code that caught an exception to carry on (a failing session listener)."""
-        self._reported.emit("".join(traceback.format_exception(exc)), "")
-
-    def _present(self, details: str, known: str) -> None:
-        self.count += 1
-        if known:
-            if self._warn is not None:
-                self._warn(known)
-            return
-        if self._dialog is not None and self._dialog.isVisible():
-            log.info("another unexpected error while the crash dialog is open (%d so far)",
-                     self.count)
-            return
-        self._dialog = self._show(self._log_file(), details)
-
-
-# --- Qt's messages into logging --------------------------------------------------------------
-
-_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.INFO,
-    QtMsgType.QtWarningMsg: logging.WARNING,
-    QtMsgType.QtCriticalMsg: logging.ERROR,
-    QtMsgType.QtFatalMsg: logging.CRITICAL,
-}
-
-#: Harmless platform chatter not worth a warning in the log.
-_QUIET = ("This plugin does not support propagateSizeHints()",)
-
-
-def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    level = _LEVELS.get(kind, logging.WARNING)
-    if any(message.startswith(q) for q in _QUIET):
-        level = logging.DEBUG
-    category = getattr(context, "category", None) or "default"
-    qt_log.log(level, "%s (%s)", message, category)
-
-
-def route_qt_messages():  # -> the previous handler
-    """Send Qt's messages to the "qt" logger; returns the handler it replaced."""
-    return qInstallMessageHandler(_qt_message)

@@ -9,8 +9,9 @@ of such calls a second) the interpreter aborts with "deallocating None" (or "Tru
 
 `protect_singletons()` checks for the bug with a harmless probe and, only when it is there,
 gives `None`, `True` and `False` the effectively immortal reference count Python 3.12 gives
-them. It is called once at start-up (app.py) and by the tests that run whole sessions; on a
-fixed PySide6, or on Python 3.12 and later, it does nothing. The real fix is a PySide6 without
+them. It is called once the main window has painted (app.py), by every session's ticker, and by
+the tests that run whole sessions; on a fixed PySide6, or on Python 3.12 and later, it does
+nothing. The real fix is a PySide6 without
 the bug.
 """
 

@@ -3,8 +3,6 @@ buttons, a list beside its detail, OK and Cancel."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -36,6 +34,8 @@ def plain_tooltip(text: str) -> str:
     "&lt;" as "<"), and a tooltip has no text format to set, so the text goes in as escaped
     rich text: it always reads exactly as typed, line breaks kept.
     """
+    import html  # not at start-up: the Home page has no tooltips
+
     return f'<p style="white-space: pre-wrap">{html.escape(text, quote=False)}</p>'
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,23 @@ def test_help_and_mistakes_give_the_whole_parsers_message(argv, capsys):
     assert whole[1] or whole[2]
     assert output(parse_args) == whole
 
+
+def test_opening_the_window_imports_only_what_its_first_paint_needs(tmp_path):
+    """Dialogs, the commands' parsers and the routine actions come later (start-up is
+    benchmarked against a bare window)."""
+    probe = (
+        "import sys, coach.app\n"
+        "coach.app._end_process = lambda code: print(' '.join(sorted(sys.modules)))\n"
+        "from coach.cli import main\n"
+        f"main(['--exit-when-ready', '--data-dir', {str(tmp_path)!r}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "coach.ui.main_window" in loaded, "the probe did not see the window open"
+    late = {"coach.pdf.commands", "coach.ui.prompts", "coach.ui.crash_dialog",
+            "coach.ui.routine_actions", "coach.ui.reminders", "coach.ui.qt_compat",
+            "coach.ui.session_window", "coach.ui.settings_dialog", "coach.storage.history",
+            "ctypes", "json"}
+    assert not late & loaded

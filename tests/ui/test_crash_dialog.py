@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import QTimer, qWarning
 
 from coach.core.errors import KnownError
-from coach.ui.crash_dialog import CrashDialog, CrashReporter, crash_message, route_qt_messages
+from coach.ui.crash_dialog import CrashDialog, crash_message
+from coach.ui.crash_reporter import CrashReporter, route_qt_messages
 from coach.ui.session_window import SessionWindow
 from tests.ui.session_helpers import FIRST_HOLD, FakePrompts, Session, short_plan
 
@@ -34,7 +35,7 @@ def test_an_error_in_a_slot_is_logged_and_shown_with_the_log_file(reporter, qtbo
     def broken() -> None:
         raise ValueError("a bug")
 
-    with caplog.at_level(logging.ERROR, logger="coach.ui.crash_dialog"):
+    with caplog.at_level(logging.ERROR, logger="coach.ui.crash_reporter"):
         QTimer.singleShot(0, broken)
         qtbot.waitUntil(lambda: bool(prompts.crashes), timeout=2000)
     log_file, details = prompts.crashes[0]
@@ -50,7 +51,7 @@ def test_an_error_in_a_worker_thread_reaches_the_gui_thread(reporter, qtbot, cap
     def work() -> None:
         raise RuntimeError("worker fell over")
 
-    with caplog.at_level(logging.ERROR, logger="coach.ui.crash_dialog"):
+    with caplog.at_level(logging.ERROR, logger="coach.ui.crash_reporter"):
         t = threading.Thread(target=work, name="test-worker")
         t.start()
         t.join(5)
