@@ -39,6 +39,20 @@ class CatalogueLines:
     routines: list[TableLines] = field(default_factory=list)
     items: list[list[TableLines]] = field(default_factory=list)  # per routine
 
+    def add(self, name: str, table: TableLines) -> bool:
+        """File `table` under the `[[name]]` it starts: exercise, routine or routine.item (the
+        last routine's). False for any other name, or an item before any routine."""
+        if name == "exercise":
+            self.exercises.append(table)
+        elif name == "routine":
+            self.routines.append(table)
+            self.items.append([])
+        elif name == "routine.item" and self.items:
+            self.items[-1].append(table)
+        else:
+            return False
+        return True
+
 
 _HEADERS = re.compile(r"^[ \t]*\[\[[ \t]*(exercise|routine|routine\.item)[ \t]*\]\]", re.M)
 
@@ -55,15 +69,7 @@ def headers(text: str) -> CatalogueLines:
     for match in _HEADERS.finditer(text):
         line += text.count("\n", pos, match.start())
         pos = match.start()
-        table = TableLines(line=line)
-        kind = match.group(1)
-        if kind == "exercise":
-            lines.exercises.append(table)
-        elif kind == "routine":
-            lines.routines.append(table)
-            lines.items.append([])
-        elif lines.items:
-            lines.items[-1].append(table)
+        lines.add(match.group(1), TableLines(line=line))
     return lines
 
 
@@ -92,18 +98,11 @@ def scan(text: str) -> CatalogueLines:
             header = _HEADER.match(raw)
             if header:
                 name = _bare(header.group(1))
-                current = TableLines(line=number)
-                if name == "exercise":
-                    lines.exercises.append(current)
-                elif name == "routine":
-                    lines.routines.append(current)
-                    lines.items.append([])
-                elif name == "routine.item" and lines.items:
-                    lines.items[-1].append(current)
-                else:
-                    # An array of sub-tables such as [[exercise.tempo]]: its keys stay with the
-                    # enclosing table, located at the sub-table's header.
-                    current = _subtable(lines, name, number, current)
+                opened = TableLines(line=number)
+                # An array of sub-tables such as [[exercise.tempo]]: its keys stay with the
+                # enclosing table, located at the sub-table's header.
+                current = (opened if lines.add(name, opened)
+                           else _subtable(lines, name, number, current))
                 continue
             table = _TABLE.match(raw)
             if table and not raw.lstrip().startswith("[["):
