@@ -297,14 +297,6 @@ class Drawing(Block):
         painter.restore()
 
 
-class Spacer(Block):
-    def __init__(self, height: float) -> None:
-        self.height = height
-
-    def draw(self, painter: QPainter, x: float, y: float) -> None:
-        pass
-
-
 @dataclass
 class Page:
     placed: list[tuple[Block, float]] = field(default_factory=list)

@@ -122,11 +122,6 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         """The engine's voices, listed in the engine thread once it has started."""
         return self._worker.voices()
 
-    @property
-    def voice_on(self) -> bool:
-        """False once the engine, the player or the device has failed (captions go on)."""
-        return self._voice_on and self._sound_on
-
     # -- scheduling hooks (lock held) ----------------------------------------------------------
 
     def _speaks(self, cue: Cue) -> bool:

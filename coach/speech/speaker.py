@@ -68,14 +68,6 @@ class SpeechNotice:
     def voice_off(self) -> bool:
         return self.reason is not NoticeReason.VOICE_MISSING
 
-    @property
-    def sound_off(self) -> bool:
-        """Beeps are off too (nothing can be played), not just the voice."""
-        return self.reason in (
-            NoticeReason.NO_PLAYER, NoticeReason.NO_DEVICE, NoticeReason.DEVICE_FAILED,
-            NoticeReason.NO_CACHE,
-        )
-
 
 CaptionCallback = Callable[[Cue], None]
 NoticeCallback = Callable[[SpeechNotice], None]
@@ -107,8 +99,3 @@ def noop_caption(cue: Cue) -> None:
 
 def noop_notice(notice: SpeechNotice) -> None:
     """A notice callback that ignores notices (they are still logged)."""
-
-
-def spoken_texts(cues: Iterable[Cue]) -> list[str]:
-    """The distinct texts of `cues`, first-seen order (handy for `prepare`)."""
-    return list(dict.fromkeys(c.text for c in cues))

@@ -1,6 +1,8 @@
-"""The main window: Home, Routines, Exercises (and, later, Progress), with the menus.
+"""The main window: Home, Routines and Exercises, with the File and Help menus.
 
-It renders the catalogue and forwards intent as signals; `app.py` decides what they do.
+It renders the catalogue and forwards intent as signals; `app.py` decides what they do, and adds
+the Progress and Tips tabs (`add_page`) and its own menu entries. Only Home is built for the
+first paint; every other tab is built the first time it is shown.
 """
 
 from __future__ import annotations
