@@ -500,11 +500,12 @@ class _Fields:
             if value.is_integer():
                 value = int(value)
             else:
-                self.problem(key.split(".")[0], f"{label} must be a whole number, got {value:g}")
+                self.problem(key.split(".")[0],
+                             f"{label} must be a whole number, got {_number(value)}")
                 return None
         if value != value or not lo <= value <= hi:  # value != value: NaN
             self.problem(key.split(".")[0],
-                         f"{label} must be between {lo:g} and {hi:g}, got {value:g}")
+                         f"{label} must be between {lo:g} and {hi:g}, got {_number(value)}")
             return None
         return value
 
@@ -553,12 +554,22 @@ def _describe(value: Any) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"text \"{shown}\""
     if isinstance(value, int | float):
-        return f"the number {value:g}"
+        return f"the number {_number(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a table"
     return f"a {type(value).__name__} value"
+
+
+def _number(value: int | float) -> str:
+    """A number as a problem shows it: "20", "2.5", "1e+06"; an integer too large for a float
+    (TOML integers have no limit in Python) as its first digits."""
+    try:
+        return f"{value:g}"
+    except OverflowError:
+        sign, digits = ("-" if value < 0 else ""), str(abs(value))
+        return f"{sign}{digits[:17]}... ({len(digits)} digits)"
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:

@@ -437,7 +437,10 @@ def _value(text: str) -> Any:
     """Typed text as a number when it is one; otherwise the text (the loader says why)."""
     stripped = text.strip()
     if _INTEGER.fullmatch(stripped):
-        return int(stripped)
+        try:
+            return int(stripped)
+        except ValueError:  # more digits than Python turns into an int (4300 by default)
+            return text
     try:
         number = float(stripped)
     except ValueError:

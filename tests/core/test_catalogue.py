@@ -206,6 +206,20 @@ def test_a_routine_item_override_is_checked_like_the_exercise_field(tmp_path):
     assert not catalogue.routine("morning").usable
 
 
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("hold_seconds = 20", "hold_seconds = " + "9" * 400, "hold_seconds must be between 1 and "
+     "3600, got 99999999999999999... (400 digits)"),
+    ("reps = 2", "reps = -" + "9" * 400, "reps must be between 1 and 100, got "
+     "-99999999999999999... (400 digits)"),
+    ('name = "Knee to chest"', "name = " + "9" * 400, "name must be text, got the number "
+     "99999999999999999... (400 digits)"),
+])
+def test_an_integer_too_large_for_a_float_is_a_problem_not_a_crash(tmp_path, old, new,
+                                                                   message):
+    catalogue, _ = load_text(tmp_path, replace_line(catalogue_text(), old, new))
+    assert message in [p.message for p in catalogue.problems]
+
+
 def test_a_routine_item_override_replaces_the_dose_for_that_routine_only(tmp_path):
     text = catalogue_text() + "hold_seconds = 30\nnote = \"Longer this week\"\n"
     catalogue, _ = load_text(tmp_path, text)

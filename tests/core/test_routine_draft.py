@@ -126,6 +126,18 @@ def test_a_bad_dose_gets_the_loaders_own_message_on_its_field(catalogue, tmp_pat
         "item 1: hold_seconds must be between 1 and 3600, got 0"}
 
 
+def test_a_number_with_hundreds_or_thousands_of_digits_gets_a_message_not_a_crash(catalogue):
+    draft = filled(catalogue)
+    draft.set_item_field(1, "reps", "9" * 400)
+    draft.set_item_field(2, "duration_seconds", "9" * 5000)
+    check = draft.check()
+    assert check.routine is None
+    assert check.messages(1, "reps") == [
+        "reps must be between 1 and 100, got 99999999999999999... (400 digits)"]
+    assert check.messages(2, "duration_seconds") == [
+        'duration_seconds must be a number, got text "' + "9" * 37 + '..."']
+
+
 def test_a_dose_the_exercise_cannot_take_is_reported_on_the_item(catalogue):
     draft = filled(catalogue)
     draft.set_item_field(2, "reps", "3")  # walking is timed by duration
