@@ -130,7 +130,9 @@ def load(path: Path) -> LoadedSettings:
                                           "the defaults are used for now.")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
+    except (ValueError, RecursionError) as e:
+        # ValueError: UnicodeDecodeError, TOMLDecodeError, or an integer with more digits than
+        # Python converts (4300), which tomllib lets through as a plain ValueError.
         kept = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             os.replace(path, kept)

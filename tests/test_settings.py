@@ -58,6 +58,16 @@ def test_a_file_that_is_not_toml_is_kept_aside_and_reported(tmp_path):
     assert str(kept[0]) in loaded.notice
 
 
+def test_a_number_too_long_for_python_makes_the_file_unreadable_not_a_crash(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("prepare_seconds = " + "9" * 5000 + "\n")
+    loaded = settings_file.load(path)
+    assert loaded.settings == Settings()
+    assert loaded.notice is not None
+    assert "was kept as" in loaded.notice
+    assert not path.exists()
+
+
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "settings.toml"
     settings_file.save(path, Settings(prepare_seconds=9))
