@@ -9,15 +9,18 @@ session window with Return and the app with Ctrl+Q; then reads the history the a
 Today's red-flag screen is already answered and the disclaimer seen, so no first-run screen
 comes up.
 
-No sleeping: every wait polls a condition against a deadline (`wait_for`).
+Nothing sleeps or polls on a timer: every wait (`Desktop.wait_for`) blocks until the X server
+reports a change (`xev` on the windows coming and going, `xprop -spy` on the session window's
+title), then checks its condition again, until a deadline.
 """
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -64,24 +67,45 @@ verbosity = "counts"
 """
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    """Poll `condition` every 50 ms until it returns something true, or fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        pause.wait(0.05)
-
-
 class Desktop:
-    """xdotool and ImageMagick on one display."""
+    """xdotool and ImageMagick on one display, and X event monitors to wait on."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
+        self._monitors: list[subprocess.Popen[bytes]] = []
+        self.monitor("xev", "-root", "-event", "substructure")  # windows shown and hidden
+
+    def monitor(self, *argv: str) -> None:
+        """Run an X event monitor; `wait_for` wakes up on each line it prints."""
+        self._monitors.append(subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE,
+                                               stderr=subprocess.DEVNULL))
+
+    def monitor_title(self, wid: str) -> None:
+        self.monitor("xprop", "-spy", "-id", wid, "WM_NAME")
+
+    def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> object:
+        """`condition()` once now and again after each X event, until it returns something
+        true (returned) or `timeout` seconds have gone (a failure)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            left = deadline - time.monotonic()
+            live = [m for m in self._monitors if m.stdout is not None and not m.stdout.closed]
+            if left <= 0 or not live:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            ready, _, _ = select.select([m.stdout for m in live], [], [], left)
+            for stream in ready:
+                if not os.read(stream.fileno(), 65536):
+                    stream.close()  # that monitor has ended (its window is gone)
+
+    def close(self) -> None:
+        for m in self._monitors:
+            m.kill()
+            m.wait()
+            if m.stdout is not None:
+                m.stdout.close()
 
     def run(self, *args: str, timeout: float = 10) -> str:
         done = subprocess.run(args, env=self.env, capture_output=True, text=True,
@@ -117,11 +141,16 @@ class Desktop:
 
 @pytest.fixture
 def desktop():
-    missing = [t for t in ("Xvfb", "xdotool", "import", "identify") if shutil.which(t) is None]
+    missing = [t for t in ("Xvfb", "xdotool", "xev", "xprop", "import", "identify")
+               if shutil.which(t) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (make test installs them)")
     with xvfb("1280x1024x24") as display:
-        yield Desktop(env_with_display(display))
+        desktop = Desktop(env_with_display(display))
+        try:
+            yield desktop
+        finally:
+            desktop.close()
 
 
 def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
@@ -138,34 +167,39 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
         [sys.executable, "-m", "coach", "--data-dir", str(data), "--catalogue", str(catalogue),
          "--time-scale", "20"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    def titled(title: str) -> Callable[[], str | None]:
+        return lambda: desktop.window_titled(lambda t: t == title)
+
     try:
-        main = wait_for(lambda: desktop.window_titled(lambda t: t == "Physio Coach"), 20,
-                        "the main window")
+        main = desktop.wait_for(titled("Physio Coach"), 20, "the main window")
         desktop.press(main, "alt+s")  # Home: Start today's routine
-        check = wait_for(lambda: desktop.window_titled(lambda t: t == "How is your pain today?"),
-                         10, "the pain check before the session")
+        check = desktop.wait_for(titled("How is your pain today?"), 10,
+                                 "the pain check before the session")
         desktop.press(check, "Return")  # Start, every question skipped
-        session = wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t), 15,
-                           "the session window")
+        session = desktop.wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t),
+                                   15, "the session window")
+        desktop.monitor_title(session)  # its title says paused and finished
 
         desktop.press(session, "space")
-        wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
+        desktop.wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
         desktop.press(session, "space")
-        wait_for(lambda: not desktop.title(session).startswith("Paused"), 5, "the resume")
+        desktop.wait_for(lambda: not desktop.title(session).startswith("Paused"), 5,
+                         "the resume")
 
-        wait_for(lambda: desktop.title(session) == "Finished — Physio Coach", 25,
-                 "the end of the routine")
+        desktop.wait_for(lambda: desktop.title(session) == "Finished — Physio Coach", 25,
+                         "the end of the routine")
         shot = tmp_path / "finished.png"
         desktop.screenshot(shot)
         assert shot.stat().st_size > 0
         assert desktop.colours(shot) > 16, "the screenshot looks blank"
 
-        after = wait_for(lambda: desktop.window_titled(lambda t: t == "How is your pain now?"),
-                         10, "the pain check after the session")
+        after = desktop.wait_for(titled("How is your pain now?"), 10,
+                                 "the pain check after the session")
         desktop.press(after, "Return")  # Save, every question skipped
-        wait_for(lambda: after not in desktop.windows(), 5, "the pain check to close")
+        desktop.wait_for(lambda: after not in desktop.windows(), 5, "the pain check to close")
         desktop.press(session, "Return")  # Close, focused on the summary
-        wait_for(lambda: session not in desktop.windows(), 5, "the session window to close")
+        desktop.wait_for(lambda: session not in desktop.windows(), 5,
+                         "the session window to close")
         desktop.press(main, "ctrl+q")
         code = app.wait(timeout=15)
         output = app.stdout.read().decode(errors="replace") if app.stdout else ""
