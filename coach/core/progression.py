@@ -10,7 +10,7 @@ before, back and leg), and nothing holds it back: a lock by the physio or the us
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -103,12 +103,9 @@ def decide(exercise: Exercise, base: Mapping[str, Any], history: Sequence[Exerci
         s.completed and s.pain_not_rising for s in recent)
     if not ready:
         return here
-    if locked:
-        return ProgressionDecision(step=level, overrides=dict(steps[level]),
-                                   held_back="the dose is locked")
-    if pain_rising:
-        return ProgressionDecision(step=level, overrides=dict(steps[level]),
-                                   held_back="pain has been rising after sessions")
+    if locked or pain_rising:
+        return replace(here, held_back="the dose is locked" if locked
+                       else "pain has been rising after sessions")
     new = level + 1
     return ProgressionDecision(
         step=new, overrides=dict(steps[new]), stepped_up=True,

@@ -271,7 +271,9 @@ def test_the_session_finishes_with_the_closing_words_and_a_complete_result():
     assert result.active_seconds == 10 == result.planned_active_seconds
     assert result.ended_at - result.started_at == pytest.approx(engine.plan.total_seconds)
     assert result.started_wall is not None
+    assert result.started_wall.utcoffset() is not None  # local times with their zone
     assert result.ended_wall is not None
+    assert result.ended_wall >= result.started_wall
     assert result.summary() == "2 of 2 exercises completed; 10 s of exercise"
     assert engine.state.finished
     assert engine.next_wakeup(clock.now()) is None

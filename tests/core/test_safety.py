@@ -182,9 +182,17 @@ def test_a_locked_dose_or_rising_pain_holds_it_and_says_why():
     locked = progression.decide(PLANK, {"hold_seconds": 30}, history, locked=True)
     assert not locked.stepped_up
     assert locked.held_back == "the dose is locked"
+    assert locked.step == 0
+    assert locked.overrides == {"hold_seconds": 30}
+    assert locked.message is None
     rising = progression.decide(PLANK, {"hold_seconds": 30}, history, pain_rising=True)
     assert not rising.stepped_up
-    assert rising.held_back is not None
+    assert rising.held_back == "pain has been rising after sessions"
+    assert rising.step == 0
+    assert rising.overrides == {"hold_seconds": 30}
+    both = progression.decide(PLANK, {"hold_seconds": 30}, history, locked=True,
+                              pain_rising=True)
+    assert both.held_back == "the dose is locked"
 
 
 def test_an_exercise_without_progression_is_left_alone():
