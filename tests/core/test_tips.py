@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from coach.core.tips import TIPS, TipTopic, tips_by_topic
 
 SEEDS = Path("/work/shared/seeds")
@@ -36,10 +38,10 @@ def test_tips_are_grouped_by_topic_in_order():
 
 
 def test_no_sentence_is_copied_from_the_source_articles():
-    if not SEEDS.is_dir():
-        return
-    sources = " ".join(p.read_text(encoding="utf-8", errors="ignore").lower()
-                       for p in SEEDS.glob("*.txt"))
+    articles = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not articles:
+        pytest.skip(f"the source articles are not here ({SEEDS})")
+    sources = " ".join(p.read_text(encoding="utf-8", errors="ignore").lower() for p in articles)
     for tip in TIPS:
         for line in tip.lines:
             words = line.lower().split()
