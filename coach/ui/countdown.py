@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from coach.ui.theme import ACCENT
+
 #: Share of the ring's inner diameter the digits may take, across and down.
 _DIGITS_WIDTH = 0.86
 _DIGITS_HEIGHT = 0.30
@@ -33,7 +35,7 @@ class CountdownView(QWidget):
         self._progress = 0.0
         self._emphasis = False
         self._dimmed = False
-        self.work_colour = QColor("#e0662b")
+        self.work_colour = QColor(ACCENT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(140, 140)
         self.setAccessibleName("Countdown")

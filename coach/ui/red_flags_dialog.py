@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from coach.core.safety import RED_FLAGS, URGENT_ADVICE, ScreeningNeed
 from coach.safety_flow import RedFlagResult
 from coach.ui.pain_check_dialog import YesNo
+from coach.ui.theme import WARNING
 from coach.ui.widgets import button, heading, plain_label, primary_button
 
 INTRO = {
@@ -108,7 +109,7 @@ class RedFlagsDialog(QDialog):
     def _urgent_page(self) -> QWidget:
         page = QWidget()
         title = heading("Please get medical help today", scale=1.8)
-        title.setStyleSheet("color: #b3261e;")
+        title.setStyleSheet(f"color: {WARNING};")
         self.advice = plain_label(URGENT_ADVICE)
         font = self.advice.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)

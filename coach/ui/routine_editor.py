@@ -37,9 +37,10 @@ from coach.core.browse import ExerciseFilter, filter_exercises
 from coach.core.models import DoseKind, Routine, Sides, format_seconds
 from coach.core.routine_draft import RoutineDraft
 from coach.ui.prompts import Prompts
+from coach.ui.theme import WARNING
 from coach.ui.widgets import button, heading, plain_label, plain_tooltip
 
-ERROR_STYLE = "color: #b3261e;"
+ERROR_STYLE = f"color: {WARNING};"
 ROUTINE_LABELS = {
     "name": "&Name",
     "id": "&Id",

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.models import Catalogue, Routine, format_duration
+from coach.ui.theme import WARNING
 from coach.ui.widgets import (
     button,
     heading,
@@ -72,7 +73,7 @@ class RoutineDetail(QWidget):
         self.facts = plain_label()
         self.description = plain_label()
         self.problem = plain_label()
-        self.problem.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.problem.setStyleSheet(f"color: {WARNING}; font-weight: bold;")
         self.items = plain_label()
         self.start = primary_button("&Start this routine", "Start this routine")
         self.start.clicked.connect(lambda: self._forward(self.start_requested))

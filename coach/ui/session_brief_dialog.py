@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from coach.core.session_gate import DoseNote, GateDecision
 from coach.safety_flow import BriefChoice, BriefResult
+from coach.ui.theme import WARNING
 from coach.ui.widgets import button, heading, plain_label, primary_button
 
 
@@ -51,7 +52,7 @@ class SessionBriefDialog(QDialog):
             label.setFrameShape(QFrame.Shape.StyledPanel)
             label.setMargin(8)
             if advice.stop:
-                label.setStyleSheet("color: #b3261e; font-weight: bold;")
+                label.setStyleSheet(f"color: {WARNING}; font-weight: bold;")
             self.advice_labels.append(label)
             layout.addWidget(label)
         self.lock_boxes: dict[str, QCheckBox] = {}

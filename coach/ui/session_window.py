@@ -55,7 +55,7 @@ from coach.ui.countdown import CountdownView
 from coach.ui.illustration import IllustrationView
 from coach.ui.prompts import Prompts
 from coach.ui.session_controller import SessionController
-from coach.ui.theme import ACCENT, BASE_POINT_SIZE
+from coach.ui.theme import ACCENT, BASE_POINT_SIZE, WARNING
 from coach.ui.widgets import button, heading, plain_label, primary_button
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ CONTROLS_STYLE = (
     "QPushButton { background: palette(button); border: 2px solid palette(mid);"
     " padding: 6px 8px; }"
     f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
-    "QPushButton#hurts { border-color: #b3261e; font-weight: bold; }"
+    f"QPushButton#hurts {{ border-color: {WARNING}; font-weight: bold; }}"
     # The focused button: an outline in the text colour, visible on every button (the same
     # width as the usual border, so focus never changes a button's size).
     "QPushButton:focus { border: 2px solid palette(window-text); }"

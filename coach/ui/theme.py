@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication
 from coach.settings import Theme
 
 ACCENT = "#e0662b"
+#: Problems and warnings (a routine that cannot start, the urgent advice, "This hurts").
+WARNING = "#b3261e"
 
 _COLOURS: dict[Theme, dict[QPalette.ColorRole, str]] = {
     Theme.LIGHT: {
