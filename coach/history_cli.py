@@ -182,10 +182,12 @@ def _session_cells(s: SessionRecord) -> dict[str, object]:
 
 def export_rows(store: HistoryStore) -> Iterator[dict[str, object]]:
     """Every session with its sets and exercise events, in the order they happened."""
-    sets_by_session: dict[int, list[tuple[datetime, int, dict[str, object]]]] = {}
+    # (when, 0 for a set / 1 for an event, order written, row): at the same moment a set
+    # comes before an exercise event (the engine's order).
+    by_session: dict[int, list[tuple[datetime, int, int, dict[str, object]]]] = {}
     for n, stored in enumerate(store.sets()):
         r = stored.record
-        sets_by_session.setdefault(stored.session_id, []).append((r.completed_at, n, {
+        by_session.setdefault(stored.session_id, []).append((r.completed_at, 0, n, {
             "record": "set", "at": r.completed_at.isoformat(), "exercise_id": _text(r.exercise_id),
             "item_index": _cell(r.item_index), "side": r.side.value if r.side else "",
             "set_number": r.set_number, "sets_planned": _cell(r.sets_planned),
@@ -195,19 +197,18 @@ def export_rows(store: HistoryStore) -> Iterator[dict[str, object]]:
             "work_seconds": _cell(r.work_seconds),
             "work_seconds_planned": _cell(r.work_seconds_planned),
         }))
-    # At the same moment a set comes before an exercise event (the engine's order).
-    for n, (session_id, event) in enumerate(store.exercise_events(), start=10**9):
-        sets_by_session.setdefault(session_id, []).append((event.at, n, {
+    for n, (session_id, event) in enumerate(store.exercise_events()):
+        by_session.setdefault(session_id, []).append((event.at, 1, n, {
             "record": event.kind.value, "at": event.at.isoformat(),
             "exercise_id": _text(event.exercise_id),
             "side": event.side.value if event.side else "", "detail": _text(event.detail),
         }))
     for session in store.sessions():
         cells = _session_cells(session)
-        entries = sorted(sets_by_session.get(session.id, []), key=lambda e: (e[0], e[1]))
+        entries = sorted(by_session.get(session.id, []), key=lambda e: e[:3])
         if not entries:
             yield dict(cells)
-        for _, _, entry in entries:
+        for *_, entry in entries:
             yield {**cells, **entry}
 
 

@@ -141,6 +141,20 @@ def test_export_writes_every_session_set_and_exercise_event(store, tmp_path):
     assert rows[3]["closed"] == "0"
 
 
+def test_an_exercise_event_at_the_moment_of_a_set_is_exported_after_it(store, tmp_path):
+    sid = add_session(store, date(2024, 6, 3), sets=2)
+    same_moment = at(date(2024, 6, 3)) + timedelta(minutes=1)  # set 1's time
+    store.record_exercise_event(sid, ExerciseEvent(ExerciseEventKind.STOPPED_FOR_PAIN,
+                                                   "bridge", same_moment))
+    store.record_exercise_event(sid, ExerciseEvent(ExerciseEventKind.SKIPPED, "plank",
+                                                   same_moment))
+    target = tmp_path / "h.csv"
+    export_command(store, target, stdout=io.StringIO())
+    assert [(r["record"], r["set_number"], r["exercise_id"]) for r in read_csv(target)] == [
+        ("set", "1", "bridge"), ("stopped-for-pain", "", "bridge"), ("skipped", "", "plank"),
+        ("set", "2", "bridge")]
+
+
 def test_export_quotes_notes_a_spreadsheet_would_run_as_formulas(store, tmp_path):
     add_session(store, date(2024, 6, 3), note="=HYPERLINK(\"http://x\")")
     target = tmp_path / "h.csv"
