@@ -127,14 +127,19 @@ def _week_goal(week: Sequence[SessionRecord], carried: int) -> int:
     return goals[-1] if goals else carried
 
 
+def _weeks_over(weeks: Sequence[WeekStats], today: date,
+                since: date | None) -> list[WeekStats]:
+    """The weeks with a goal that are over, from the week of `since` on."""
+    first = week_start(since) if since is not None else date.min
+    return [w for w in weeks if first <= w.week_start < week_start(today) and w.goal > 0]
+
+
 def window_adherence(weeks: Sequence[WeekStats], today: date,
                      since: date | None = None) -> float | None:
     """Sum of min(sessions, goal) / sum of goals over the weeks that are over, from the week of
     `since` (the first session ever: weeks before someone started are not missed weeks);
     None when there is no such week."""
-    this_week = week_start(today)
-    first = week_start(since) if since is not None else date.min
-    over = [w for w in weeks if first <= w.week_start < this_week and w.goal > 0]
+    over = _weeks_over(weeks, today, since)
     planned = sum(w.goal for w in over)
     if planned == 0:
         return None
@@ -372,8 +377,7 @@ def week_summary(week: WeekStats) -> str:
 def adherence_summary(weeks: Sequence[WeekStats], today: date,
                       since: date | None = None) -> str:
     """'80% of planned sessions done; goal met in 3 of 4 weeks' (finished weeks only)."""
-    first = week_start(since) if since is not None else date.min
-    over = [w for w in weeks if first <= w.week_start < week_start(today) and w.goal > 0]
+    over = _weeks_over(weeks, today, since)
     value = window_adherence(weeks, today, since)
     if value is None:
         return "No finished weeks yet"
