@@ -23,6 +23,7 @@ from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
 from coach.core.records import SessionRecord
 from coach.core.stats import DEFAULT_WEEKLY_GOAL, ProgressReport, WeekStats
+from coach.core.weeks import weeks_between
 from coach.storage.errors import StorageNotice
 from coach.storage.history import HistoryStore
 
@@ -119,12 +120,18 @@ def history_command(
 ) -> int:
     """Print the last `weeks` weeks (ending with this one): a table and summaries, or JSON.
 
-    Exit code 0; 2 when `weeks` is below 1. Storage problems raise `StorageError`.
+    Exit code 0; 2 when `weeks` is below 1 or reaches back before the first calendar week of
+    the year 1 (dates go no further). Storage problems raise `StorageError`.
     """
+    today = today or _local_today()
     if weeks < 1:
         print("coach: --weeks must be 1 or more", file=stderr or sys.stderr)
         return EXIT_USAGE
-    report = store.progress(today or _local_today(), weeks=weeks, default_goal=default_goal)
+    most = weeks_between(date.min, today) + 1
+    if weeks > most:
+        print(f"coach: --weeks must be at most {most}", file=stderr or sys.stderr)
+        return EXIT_USAGE
+    report = store.progress(today, weeks=weeks, default_goal=default_goal)
     if as_json:
         json.dump(report_json(report), stdout, indent=2, ensure_ascii=False)
         stdout.write("\n")

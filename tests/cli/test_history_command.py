@@ -102,6 +102,20 @@ def test_fewer_than_one_week_is_a_usage_error(store):
     assert "--weeks must be 1 or more" in err.getvalue()
 
 
+def test_weeks_reaching_back_before_the_year_1_are_a_usage_error_not_a_crash(store):
+    err = io.StringIO()
+    assert history_command(store, 10**6, False, io.StringIO(), today=TODAY, stderr=err) == 2
+    most = (TODAY - date.min).days // 7 + 1  # date.min, 1 January of the year 1, is a Monday
+    assert err.getvalue() == f"coach: --weeks must be at most {most}\n"
+    # At the limit the oldest week shown is the very first one.
+    early = date(1, 2, 20)  # a Tuesday in the 8th week of the year 1
+    assert history_command(store, 9, True, io.StringIO(), today=early,
+                           stderr=io.StringIO()) == 2
+    out = io.StringIO()
+    assert history_command(store, 8, True, out, today=early) == 0
+    assert json.loads(out.getvalue())["weeks"][0]["week_start"] == "0001-01-01"
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
