@@ -797,6 +797,9 @@ class _Images:
         return path
 
     def _check(self, rel: str) -> tuple[Path | None, str | None]:
+        if "\0" in rel:  # os.path.realpath would raise on it
+            return None, ("image contains a NUL character, which no file name can have; "
+                          "it was not read")
         if os.path.isabs(rel) or "\\" in rel or rel.startswith("~"):
             return None, (f"image '{rel}' must be a path inside the assets folder, like "
                           "'illustrations/bridge.svg'; it was not read")

@@ -329,6 +329,15 @@ def test_an_image_outside_assets_is_refused_and_never_read(tmp_path, image, monk
     assert catalogue.exercise("knee-to-chest").image is None
 
 
+def test_an_image_name_with_a_nul_character_is_a_problem_not_a_crash(tmp_path):
+    catalogue, _ = load_text(tmp_path, _with_image("illustrations/k\\u0000.svg"))
+    problem = only_problem(catalogue)
+    assert problem.field == "image"
+    assert problem.message == ("image contains a NUL character, which no file name can have; "
+                               "it was not read")
+    assert catalogue.exercise("knee-to-chest").image is None
+
+
 def test_a_symlink_leading_out_of_assets_is_refused(tmp_path):
     assets = tmp_path / "assets"
     assets.mkdir()
