@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from coach.ui.routine_actions import RoutineActions
     from coach.ui.session_controller import SessionController
     from coach.ui.session_window import SessionWindow
+    from coach.ui.settings_dialog import VoicesLater
 
 # Dialogs, the speech engine's voice list, the session window and the history are imported when
 # first needed, not at start-up: `coach --exit-when-ready` is benchmarked against a bare window.
@@ -143,6 +144,7 @@ class CoachApp:
         self._history: HistoryStore | None = None
         self._history_failed = False
         self._voices: list[VoiceInfo] = []  # listed when the settings first open
+        self._voices_later: VoicesLater | None = None
         self.window.start_routine.connect(self.start_routine)
         self.window.try_exercise.connect(self.try_exercise)
         self.window.present_exercise.connect(self.present_exercise)
@@ -239,7 +241,12 @@ class CoachApp:
 
         dialog = SettingsDialog(self.settings, self._voices or (), self.window)
         if not self._voices:
-            dialog.show_voices_when_listed(self.list_voices())
+            from coach.ui.settings_dialog import VoicesLater
+
+            if self._voices_later is None:
+                self._voices_later = VoicesLater(self.window)
+            self._voices_later.listed.connect(dialog.set_voices)
+            self.list_voices().add_done_callback(self._voices_later.deliver)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if accepted:

@@ -2,9 +2,9 @@
 
 It edits a copy of the settings and hands back the new value; saving (atomically) and applying
 (speaker, theme) is done by the caller, so changes take effect without a restart. The voices
-arrive after the dialog has opened (the speech engine lists them in a thread of its own: see
-`show_voices_when_listed`); until then the saved voice is offered under its id, so pressing OK
-early keeps it.
+arrive after the dialog has opened (the speech engine lists them in a thread of its own, and
+`VoicesLater` brings them to `set_voices`); until then the saved voice is offered under its
+id, so pressing OK early keeps it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,9 +45,22 @@ THEME_LABELS = {Theme.LIGHT: "Light", Theme.DARK: "Dark", Theme.HIGH_CONTRAST: "
 TEXT_SIZES = [(1.0, "Normal"), (1.25, "Large"), (1.5, "Larger"), (2.0, "Largest")]
 
 
-class SettingsDialog(QDialog):
-    _voices_listed = Signal(object)  # list[VoiceInfo], emitted from the listing thread
+class VoicesLater(QObject):
+    """Hands voices listed in another thread to the dialogs connected to `listed`, on the GUI
+    thread. Long-lived (the app keeps one), so a listing that ends after its dialog has gone
+    is simply not delivered: Qt drops the connections of a deleted dialog."""
 
+    listed = Signal(object)  # list[VoiceInfo]
+
+    def deliver(self, voices: Future[list[VoiceInfo]]) -> None:
+        """A `Future.add_done_callback`, called in whichever thread finished the listing."""
+        try:
+            self.listed.emit(voices.result())  # queued to this object's (the GUI) thread
+        except RuntimeError:
+            log.debug("the voices were listed after the app had closed")
+
+
+class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, voices: Sequence[VoiceInfo] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,7 +71,6 @@ class SettingsDialog(QDialog):
         self.voice = QComboBox()
         self.voice.setAccessibleName("Voice")
         self.set_voices(voices, chosen=speech.voice_id)
-        self._voices_listed.connect(self.set_voices)
         self.rate = QSpinBox()
         self.rate.setAccessibleName("Speaking rate in words per minute")
         self.rate.setRange(RATE_MIN, RATE_MAX)
@@ -129,16 +141,6 @@ class SettingsDialog(QDialog):
         if chosen is not None and self.voice.findData(chosen) < 0:
             self.voice.addItem(chosen, chosen)
         self._select(self.voice, chosen)
-
-    def show_voices_when_listed(self, voices: Future[list[VoiceInfo]]) -> None:
-        """Fill the voice list once `voices` is done (in whichever thread finishes it)."""
-        voices.add_done_callback(self._listed)
-
-    def _listed(self, voices: Future[list[VoiceInfo]]) -> None:
-        try:
-            self._voices_listed.emit(voices.result())  # queued to the dialog's thread
-        except RuntimeError:
-            log.debug("the voices came after the settings dialog had gone")
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:

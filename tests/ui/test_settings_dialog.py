@@ -7,13 +7,14 @@ import threading
 from concurrent.futures import Future
 
 import pytest
+import shiboken6
 
 from coach.settings import Settings, Theme
 from coach.speech import voices as voices_module
 from coach.speech.fake import FakeSpeaker
 from coach.speech.settings import SpeechSettings
 from coach.speech.voices import VoiceInfo
-from coach.ui.settings_dialog import SettingsDialog
+from coach.ui.settings_dialog import SettingsDialog, VoicesLater
 from tests.ui.test_app_sessions import make_app
 
 RP = VoiceInfo("gmw/en-gb-x-rp", "English (Received Pronunciation)", ("en-gb",))
@@ -43,12 +44,17 @@ def test_before_the_voices_arrive_the_saved_voice_is_kept(qtbot):
 def test_voices_listed_in_another_thread_fill_the_list_and_keep_the_choice(qtbot):
     dialog = SettingsDialog(SAVED)
     qtbot.addWidget(dialog)
+    later = VoicesLater()
+    later.listed.connect(dialog.set_voices)
     listing: Future[list[VoiceInfo]] = Future()
-    dialog.show_voices_when_listed(listing)
+    listing.add_done_callback(later.deliver)
+    delivered_in: list[threading.Thread] = []
+    later.listed.connect(lambda _voices: delivered_in.append(threading.current_thread()))
     worker = threading.Thread(target=listing.set_result, args=([US, RP],))
-    with qtbot.waitSignal(dialog._voices_listed, timeout=5000):
+    with qtbot.waitSignal(later.listed, timeout=5000):
         worker.start()
     worker.join()
+    assert delivered_in == [threading.main_thread()]
     assert voice_items(dialog) == [None, US.id, RP.id]
     assert dialog.voice.currentData() == RP.id
     assert dialog.voice.itemText(1) == US.label
@@ -97,3 +103,15 @@ def test_a_running_session_is_asked_for_the_voices_its_engine_knows(coach, monke
     app.start_routine("desk-break")
     assert app.session is not None
     assert app.list_voices().result(timeout=5) == [US]
+
+
+def test_voices_listed_after_the_dialog_has_gone_are_not_delivered(qtbot):
+    later = VoicesLater()
+    dialog = SettingsDialog(SAVED)
+    later.listed.connect(dialog.set_voices)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5000)
+    done: Future[list[VoiceInfo]] = Future()
+    done.set_result([US])
+    with qtbot.waitSignal(later.listed, timeout=5000):
+        later.deliver(done)  # no error: nobody is connected any more
