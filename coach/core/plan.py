@@ -463,23 +463,37 @@ def _countdown(duration: float, after: float) -> list[PlannedCue]:
 def _plan_exercise_phases(
     b: _Builder, item_index: int, exercise: Exercise, dose: Dose, limb: str
 ) -> None:
-    settings = b.settings
-    kind = dose.kind
     sides = dose.side_order
-    sets = dose.sets
-    reps = dose.reps if kind is not DoseKind.DURATION else 1
-    base_prepare = (dose.prepare_seconds if dose.prepare_seconds is not None
-                    else settings.prepare_seconds)
-    last_step = len(exercise.steps) - 1 if exercise.steps else None
-    work_step = hold_step(exercise)
-    part_steps = tempo_steps(exercise, dose.tempo)
+    reps = dose.reps if dose.kind is not DoseKind.DURATION else 1
+    prepare = float(dose.prepare_seconds if dose.prepare_seconds is not None
+                    else b.settings.prepare_seconds)
     common: dict[str, Any] = {"item_index": item_index, "exercise_id": exercise.id,
-              "exercise_name": exercise.name, "sets": sets, "reps": reps}
+                              "exercise_name": exercise.name, "sets": dose.sets, "reps": reps}
+    sets = _Sets(b, exercise, dose)
+    for side_n, side in enumerate(sides):
+        at_side: dict[str, Any] = {"side": side, "side_label": side_label(side, limb), **common}
+        if side_n == 0:
+            _add_prepare(b, exercise, prepare, at_side)
+        else:
+            switch = exercise.cue("switch", f"Switch to the {side.value if side else ''} {limb}")
+            switch_cues = [PlannedCue(CueKind.SWITCH, switch)]
+            b.add(PhaseKind.SWITCH, prepare, switch,
+                  [*switch_cues, *_countdown(prepare, b.say_time(switch_cues))],
+                  set_number=1, step_index=0 if exercise.steps else None, **at_side)
+        last_side = side_n == len(sides) - 1
+        for set_n in range(1, dose.sets + 1):
+            if set_n > 1:
+                sets.add_rest(set_n, at_side)
+            sets.add_work(set_n, last_side and set_n == dose.sets, at_side)
 
-    # Prepare: the introduction, the first step (all steps at full verbosity), then 3-2-1.
+
+def _add_prepare(b: _Builder, exercise: Exercise, base: float, at_side: dict[str, Any]) -> None:
+    """Getting into position: the introduction, the first step (all steps at full verbosity),
+    then 3-2-1; lengthened so what is said fits before the countdown."""
+    settings = b.settings
     position = "Get into position."
-    if sides[0] is not None:
-        position += f" {side_label(sides[0], limb)} first."
+    if at_side["side_label"] is not None:
+        position += f" {at_side['side_label']} first."
     # Heat and cold: the introduction carries the skin-protection reminder, so it is a
     # NOTICE (said at every verbosity); one is added when the exercise's own words lack it.
     thermal = is_thermal(exercise)
@@ -497,95 +511,112 @@ def _plan_exercise_phases(
         timed.append(PlannedCue(cue.kind, cue.text, t))
         if b.spoken(cue.kind):
             t += speech_seconds(cue.text, settings.words_per_minute)
-    prepare = float(base_prepare)
+    prepare = base
     if prepare > 0 and t > 0:
         prepare = max(prepare, float(math.ceil(t + COUNTDOWN_LEAD)))
     b.add(PhaseKind.PREPARE, prepare, "Get into position", [*timed, *_countdown(prepare, t)],
-          side=sides[0], side_label=side_label(sides[0], limb), set_number=1, rep_number=0,
-          step_index=0 if exercise.steps else None, **common)
+          set_number=1, rep_number=0, step_index=0 if exercise.steps else None, **at_side)
 
-    start_text = exercise.cue("start", "Hold" if kind is DoseKind.HOLD else "Begin")
-    finish = PlannedCue(CueKind.WELL_DONE, exercise.cue("finish", "Well done"), 0.0, True)
-    for side_n, side in enumerate(sides):
-        label = side_label(side, limb)
-        at_side: dict[str, Any] = {"side": side, "side_label": label, **common}
-        last_side = side_n == len(sides) - 1
-        if side_n > 0:
-            switch = exercise.cue("switch", f"Switch to the {side.value if side else ''} {limb}")
-            switch_cues = [PlannedCue(CueKind.SWITCH, switch)]
-            b.add(PhaseKind.SWITCH, float(base_prepare), switch,
-                  [*switch_cues, *_countdown(float(base_prepare), b.say_time(switch_cues))],
-                  set_number=1, step_index=0 if exercise.steps else None, **at_side)
-        for set_n in range(1, sets + 1):
-            last_set = last_side and set_n == sets
-            if set_n > 1:
-                if dose.rest_seconds > 0:
-                    rest = float(dose.rest_seconds)
-                    rest_cues = [PlannedCue(CueKind.REST, f"Rest for {spoken_duration(rest)}")]
-                    b.add(PhaseKind.REST, rest, "Rest",
-                          [*rest_cues, *_countdown(rest, b.say_time(rest_cues))],
-                          set_number=set_n, **at_side)
-                elif kind is DoseKind.HOLD:
-                    b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
-                          set_number=set_n, step_index=last_step, **at_side)
-            if kind is DoseKind.HOLD:
-                hold = float(dose.hold_seconds or 0)
-                for rep in range(1, reps + 1):
-                    if rep > 1:
-                        b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
-                              set_number=set_n, rep_number=rep, step_index=last_step,
-                              **at_side)
-                    cues = [PlannedCue(CueKind.REP, str(rep))] if rep > 1 else []
-                    cues.append(PlannedCue(CueKind.START, start_text))
-                    cues += _work_cues(exercise, hold, b.say_time(cues))
-                    cues.append(PlannedCue(CueKind.RELAX, exercise.cue("relax", "Relax"),
-                                           0.0, True))
-                    end = rep == reps
-                    if end and last_set:
-                        cues.append(finish)
-                    b.add(PhaseKind.HOLD, hold, "Hold", cues, set_number=set_n,
-                          rep_number=rep, step_index=work_step, ends_rep=True, ends_set=end,
-                          ends_exercise=end and last_set, **at_side)
-            elif kind is DoseKind.TEMPO:
-                for rep in range(1, reps + 1):
-                    for part_n, part in enumerate(dose.tempo):
-                        cues = []
-                        if part_n == 0 and rep == 1:
-                            cues.append(PlannedCue(CueKind.START, start_text))
-                        elif part_n == 0:
-                            cues.append(PlannedCue(CueKind.REP, str(rep)))
-                        cues.append(PlannedCue(CueKind.TEMPO, part.spoken))
-                        end_rep = part_n == len(dose.tempo) - 1
-                        end = end_rep and rep == reps
-                        if end and last_set:
-                            cues.append(finish)
-                        b.add(PhaseKind.TEMPO, float(part.seconds), part.name.capitalize(),
-                              cues, set_number=set_n, rep_number=rep,
-                              step_index=part_steps[part_n], ends_rep=end_rep,
-                              ends_set=end, ends_exercise=end and last_set, **at_side)
-            else:
-                cues = [PlannedCue(CueKind.START, start_text)]
-                if dose.open_ended:
-                    guide = dose.duration_seconds
-                    if guide:
-                        cues.append(PlannedCue(
-                            CueKind.NOTICE,
-                            f"That's {spoken_duration(guide)}. Stop whenever you are ready.",
-                            float(guide)))
-                    if last_set:
-                        cues.append(finish)
-                    b.add(PhaseKind.OPEN, None, "As long as comfortable", cues,
-                          set_number=set_n, rep_number=1, step_index=work_step,
-                          guide_seconds=guide, ends_rep=True, ends_set=True,
-                          ends_exercise=last_set, **at_side)
-                else:
-                    length = float(dose.duration_seconds or 0)
-                    cues += _work_cues(exercise, length, b.say_time(cues))
-                    if last_set:
-                        cues.append(finish)
-                    b.add(PhaseKind.DURATION, length, "Keep going", cues, set_number=set_n,
-                          rep_number=1, step_index=work_step, ends_rep=True, ends_set=True,
-                          ends_exercise=last_set, **at_side)
+
+class _Sets:
+    """Adds the phases of an exercise's sets: the rest before a set, and its work."""
+
+    def __init__(self, b: _Builder, exercise: Exercise, dose: Dose) -> None:
+        self.b = b
+        self.exercise = exercise
+        self.dose = dose
+        self.start_text = exercise.cue("start", "Hold" if dose.kind is DoseKind.HOLD else "Begin")
+        self.finish = PlannedCue(CueKind.WELL_DONE, exercise.cue("finish", "Well done"), 0.0,
+                                 True)
+        self.last_step = len(exercise.steps) - 1 if exercise.steps else None
+        self.work_step = hold_step(exercise)
+        self.part_steps = tempo_steps(exercise, dose.tempo)
+
+    def add_rest(self, set_n: int, at_side: dict[str, Any]) -> None:
+        """Between sets: a rest of `rest_seconds`; without one, a relax between held sets."""
+        b, dose = self.b, self.dose
+        if dose.rest_seconds > 0:
+            rest = float(dose.rest_seconds)
+            rest_cues = [PlannedCue(CueKind.REST, f"Rest for {spoken_duration(rest)}")]
+            b.add(PhaseKind.REST, rest, "Rest",
+                  [*rest_cues, *_countdown(rest, b.say_time(rest_cues))],
+                  set_number=set_n, **at_side)
+        elif dose.kind is DoseKind.HOLD:
+            b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
+                  set_number=set_n, step_index=self.last_step, **at_side)
+
+    def add_work(self, set_n: int, last: bool, at_side: dict[str, Any]) -> None:
+        """One set's work phases; `last`: the exercise's last set (it ends with "Well done")."""
+        kind = self.dose.kind
+        if kind is DoseKind.HOLD:
+            self._held(set_n, last, at_side)
+        elif kind is DoseKind.TEMPO:
+            self._tempo(set_n, last, at_side)
+        else:
+            self._timed(set_n, last, at_side)
+
+    def _held(self, set_n: int, last: bool, at_side: dict[str, Any]) -> None:
+        b, exercise, dose = self.b, self.exercise, self.dose
+        hold = float(dose.hold_seconds or 0)
+        for rep in range(1, dose.reps + 1):
+            if rep > 1:
+                b.add(PhaseKind.RELAX, float(dose.relax_seconds), "Relax",
+                      set_number=set_n, rep_number=rep, step_index=self.last_step, **at_side)
+            cues = [PlannedCue(CueKind.REP, str(rep))] if rep > 1 else []
+            cues.append(PlannedCue(CueKind.START, self.start_text))
+            cues += _work_cues(exercise, hold, b.say_time(cues))
+            cues.append(PlannedCue(CueKind.RELAX, exercise.cue("relax", "Relax"), 0.0, True))
+            end = rep == dose.reps
+            if end and last:
+                cues.append(self.finish)
+            b.add(PhaseKind.HOLD, hold, "Hold", cues, set_number=set_n, rep_number=rep,
+                  step_index=self.work_step, ends_rep=True, ends_set=end,
+                  ends_exercise=end and last, **at_side)
+
+    def _tempo(self, set_n: int, last: bool, at_side: dict[str, Any]) -> None:
+        b, tempo = self.b, self.dose.tempo
+        reps = self.dose.reps
+        for rep in range(1, reps + 1):
+            for part_n, part in enumerate(tempo):
+                cues = []
+                if part_n == 0 and rep == 1:
+                    cues.append(PlannedCue(CueKind.START, self.start_text))
+                elif part_n == 0:
+                    cues.append(PlannedCue(CueKind.REP, str(rep)))
+                cues.append(PlannedCue(CueKind.TEMPO, part.spoken))
+                end_rep = part_n == len(tempo) - 1
+                end = end_rep and rep == reps
+                if end and last:
+                    cues.append(self.finish)
+                b.add(PhaseKind.TEMPO, float(part.seconds), part.name.capitalize(),
+                      cues, set_number=set_n, rep_number=rep,
+                      step_index=self.part_steps[part_n], ends_rep=end_rep,
+                      ends_set=end, ends_exercise=end and last, **at_side)
+
+    def _timed(self, set_n: int, last: bool, at_side: dict[str, Any]) -> None:
+        """A timed activity, or an open-ended one (no deadline; `duration_seconds` guides)."""
+        b, exercise, dose = self.b, self.exercise, self.dose
+        cues = [PlannedCue(CueKind.START, self.start_text)]
+        ends: dict[str, Any] = {"set_number": set_n, "rep_number": 1,
+                                "step_index": self.work_step, "ends_rep": True,
+                                "ends_set": True, "ends_exercise": last}
+        if dose.open_ended:
+            guide = dose.duration_seconds
+            if guide:
+                cues.append(PlannedCue(
+                    CueKind.NOTICE,
+                    f"That's {spoken_duration(guide)}. Stop whenever you are ready.",
+                    float(guide)))
+            if last:
+                cues.append(self.finish)
+            b.add(PhaseKind.OPEN, None, "As long as comfortable", cues, guide_seconds=guide,
+                  **ends, **at_side)
+        else:
+            length = float(dose.duration_seconds or 0)
+            cues += _work_cues(exercise, length, b.say_time(cues))
+            if last:
+                cues.append(self.finish)
+            b.add(PhaseKind.DURATION, length, "Keep going", cues, **ends, **at_side)
 
 
 _WORD = re.compile(r"[a-z]+")
