@@ -1,4 +1,5 @@
-"""The catalogue's loading problems, shown once in a readable dialog (never a traceback)."""
+"""A file's problems (the catalogue's at start-up, a prescription's when opened), shown in a
+readable dialog, one per line (never a traceback). Opened through `Prompts.problems`."""
 
 from __future__ import annotations
 
@@ -12,16 +13,9 @@ from coach.ui.widgets import plain_label
 
 class ProblemsDialog(QDialog):
     def __init__(self, problems: Sequence[Problem], parent: QWidget | None = None, *,
-                 title: str = "Some exercises could not be loaded",
-                 intro: str | None = None) -> None:
+                 title: str, intro: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        count = len(problems)
-        intro_label = plain_label(intro if intro is not None else (
-            f"Physio Coach found {count} problem{'s' if count != 1 else ''} in its exercise "
-            "files. Everything else loaded normally; the items below were left out or cannot "
-            "be started until the file is fixed."
-        ))
         text = QPlainTextEdit()
         text.setReadOnly(True)
         text.setAccessibleName("Problems")
@@ -29,8 +23,7 @@ class ProblemsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro_label)
+        layout.addWidget(plain_label(intro))
         layout.addWidget(text)
         layout.addWidget(buttons)
         self.resize(700, 360)
-

@@ -11,7 +11,15 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from coach.ui.prompts import Prompts
 
@@ -140,3 +148,20 @@ def test_ask_date_shows_its_question_literally(prompts):
     assert prompts.ask_date(None, "Visit report", question, date(2024, 5, 1),
                             date(2024, 6, 5)) == date(2024, 5, 1)
     assert_literal(seen, question)
+
+
+def test_problems_are_listed_as_typed_under_their_intro(prompts):
+    from coach.core.models import Problem
+
+    problem = Problem(file="/tmp/<b>rx</b>.toml", line=3, message="name is <i>empty</i>")
+    intro = f"{NAME} has 1 problem."
+    listed: list[str] = []
+
+    def read(dialog: QDialog) -> None:
+        listed.append(dialog.findChild(QPlainTextEdit).toPlainText())
+        dialog.accept()
+
+    seen = when_open(read)
+    prompts.problems(None, "Problems in the prescription", intro, [problem])
+    assert_literal(seen, intro)
+    assert listed == [str(problem)]
