@@ -53,11 +53,12 @@ def test_reminder_times_are_tidied_when_read(tmp_path):
     assert settings_file.load(path).settings.reminders.times == ("08:30", "18:00")
 
 
-def test_reading_the_settings_does_not_import_the_safety_rules_or_the_zone_database():
-    """Start-up reads the settings file; the rules that apply the stop rules, the history
-    records and zoneinfo are needed only later, so they are not imported with it."""
+def test_the_start_up_modules_leave_what_is_needed_only_later_unimported():
+    """Start-up reads the settings file and the catalogue files. The rules that apply the stop
+    rules, the history records, zoneinfo (reminders) and difflib (suggestions for a catalogue
+    with problems) are needed only later, so importing those modules does not load them."""
     code = ("import sys, coach.settings, coach.catalogue_files; "
-            "print(sorted({'coach.core.safety', 'coach.core.records', 'zoneinfo'} "
+            "print(sorted({'coach.core.safety', 'coach.core.records', 'zoneinfo', 'difflib'} "
             "& set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -7,7 +7,6 @@ becomes problems, valid exercises still load, and routines that cannot run are m
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
@@ -419,8 +418,9 @@ class _Fields:
         meant = set()
         for key in self.table:
             if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-                meant.update(close)
+                close = _closest(key, allowed)
+                if close is not None:
+                    meant.add(close)
                 self.problem(key, f"unknown key '{key}'" + _did_you_mean(key, allowed))
         return meant
 
@@ -572,9 +572,17 @@ def _number(value: int | float) -> str:
         return f"{sign}{digits[:17]}... ({len(digits)} digits)"
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def _closest(word: str, options: Iterable[str]) -> str | None:
+    """The option `word` was most likely meant as, if one is close enough."""
+    import difflib  # only for files with problems: not at start-up
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = _closest(word, options)
+    return f" (did you mean '{close}'?)" if close is not None else ""
 
 
 # --- doses -----------------------------------------------------------------------------------
