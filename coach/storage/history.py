@@ -59,7 +59,7 @@ from coach.storage.errors import (
     StorageError,
     StorageNotice,
 )
-from coach.storage.schema import SCHEMA_VERSION, migrate
+from coach.storage.schema import SCHEMA_VERSION, migrate, user_version
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ class HistoryStore:
         conn = self._connect(self.path)
         try:
             database.configure(conn)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = user_version(conn)
             if backup and version > 0:
                 self._backup(conn)
             migrate(conn, path=self.path)
