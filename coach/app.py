@@ -314,14 +314,7 @@ class CoachApp:
     # --- sessions -------------------------------------------------------------------------------
 
     def plan_settings(self) -> PlanSettings:
-        from coach.core.plan import PlanSettings
-
-        speech = self.settings.speech
-        return PlanSettings(
-            prepare_seconds=float(self.settings.prepare_seconds),
-            rest_between_seconds=(None if self.settings.rest_between_seconds is None
-                                  else float(self.settings.rest_between_seconds)),
-            verbosity=speech.verbosity, words_per_minute=float(speech.rate))
+        return self.settings.plan_settings()
 
     def start_routine(self, routine_id: str, *, pain: PainBefore | None = None) -> None:
         """Home or Routines: "Start". The safety flow runs first (red flags when due, the pain

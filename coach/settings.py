@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.care_settings import (
     Check,
@@ -33,6 +33,9 @@ from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
 from coach.core.stop_rules import StopRules
 from coach.speech.settings import SpeechSettings
+
+if TYPE_CHECKING:
+    from coach.core.plan import PlanSettings
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,18 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def plan_settings(self) -> PlanSettings:
+        """What the planner takes from these settings (the window and `coach run` alike)."""
+        from coach.core.plan import PlanSettings  # not at start-up
+
+        return PlanSettings(
+            prepare_seconds=float(self.prepare_seconds),
+            rest_between_seconds=(None if self.rest_between_seconds is None
+                                  else float(self.rest_between_seconds)),
+            verbosity=self.speech.verbosity,
+            words_per_minute=float(self.speech.rate),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"speech": self.speech.to_dict(),

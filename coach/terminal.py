@@ -231,13 +231,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
     if loaded.notice:
         tell(loaded.notice)
     user = loaded.settings
-    plan_settings = PlanSettings(
-        prepare_seconds=float(user.prepare_seconds),
-        rest_between_seconds=(None if user.rest_between_seconds is None
-                              else float(user.rest_between_seconds)),
-        verbosity=user.speech.verbosity,
-        words_per_minute=float(user.speech.rate),
-    )
+    plan_settings = user.plan_settings()
     store = None
     recorder = None
     if not args.no_history:

@@ -81,3 +81,20 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
         settings_file.save(path, Settings(prepare_seconds=20))
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]
+
+
+def test_absurd_speech_numbers_fall_back_to_their_defaults(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("[speech]\nvolume = " + "9" * 400 + "\nrate = inf\n")
+    loaded = settings_file.load(path)
+    assert loaded.settings.speech.volume == SpeechSettings().volume
+    assert loaded.settings.speech.rate == SpeechSettings().rate
+
+
+def test_the_planner_takes_timing_verbosity_and_speaking_rate_from_the_settings():
+    chosen = Settings(speech=SpeechSettings(rate=120, verbosity=Verbosity.MINIMAL),
+                      prepare_seconds=9, rest_between_seconds=40)
+    plan = chosen.plan_settings()
+    assert (plan.prepare_seconds, plan.rest_between_seconds) == (9.0, 40.0)
+    assert (plan.verbosity, plan.words_per_minute) == (Verbosity.MINIMAL, 120.0)
+    assert Settings().plan_settings().rest_between_seconds is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,9 +94,16 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _number(value: Any) -> float:
+    """A finite number of sensible size; ValueError for inf, nan or a 400-digit integer."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(value)
-    return value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(value) from None
+    if not math.isfinite(number) or abs(number) > 1e6:
+        raise ValueError(value)
+    return number
 
 
 def _flag(value: Any) -> bool:

@@ -7,6 +7,7 @@ here counts, averages or decides. Charts use QtCharts; the calendar is painted d
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -42,9 +43,14 @@ LEG = QColor(ACCENT)
 PAIN_TOP = 10
 
 
+def short_date(day: date) -> str:
+    """'2 Mar' (not strftime's %-d, which Windows refuses)."""
+    return f"{day.day} {day:%b}"
+
+
 def week_label(report: ProgressReport, index: int) -> str:
     """The week's Monday, "2 Mar"."""
-    return report.weeks[index].week_start.strftime("%-d %b")
+    return short_date(report.weeks[index].week_start)
 
 
 def _chart(title: str) -> tuple[QChart, QChartView]:
@@ -98,7 +104,7 @@ class CalendarView(QWidget):
             if col % 4 == 0:
                 painter.setPen(text)
                 painter.drawText(QRectF(x - 10, 0, 60, 16), Qt.AlignmentFlag.AlignLeft,
-                                 week.week_start.strftime("%-d %b"))
+                                 short_date(week.week_start))
             for row, day in enumerate(week.days):
                 rect = QRectF(x, 20 + row * step, self.CELL, self.CELL)
                 if day.future:
