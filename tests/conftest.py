@@ -11,6 +11,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    """The tests' QApplication is made like the app's (coach.ui.theme.new_application)."""
+    from coach.ui.theme import QT_ARGUMENTS
+
+    return ["physio-coach-tests", *QT_ARGUMENTS]
+
+
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Point the data, config and cache directories at a fresh temporary folder."""

@@ -49,7 +49,7 @@ from coach.ui.progress_view import ProgressView  # noqa: E402
 from coach.ui.qt_compat import protect_singletons  # noqa: E402
 from coach.ui.session_controller import SessionController  # noqa: E402
 from coach.ui.session_window import SessionWindow  # noqa: E402
-from coach.ui.theme import apply_theme  # noqa: E402
+from coach.ui.theme import apply_theme, new_application  # noqa: E402
 
 
 def settle(app: QApplication, widget: QWidget) -> None:
@@ -102,7 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or new_application(sys.argv)
     protect_singletons()
     theme = Theme(args.theme)
     apply_theme(app, theme, 1.0)

@@ -10,8 +10,8 @@ as its own plain message instead.
 
 `route_qt_messages()` sends Qt's own warnings into logging (STYLE rule 14).
 
-Installed at start-up, so this module needs only QtCore: the dialog is imported when an error
-first has to be shown.
+Installed at start-up, so this module needs only QtCore (and no `Qt` namespace enum: see
+`coach.ui.widgets`): the dialog is imported when an error first has to be shown.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
-    Qt,
+    QTimer,
     QtMsgType,
     Signal,
     qInstallMessageHandler,
@@ -67,7 +67,10 @@ class CrashReporter(QObject):
         self._previous_threading = None
         self._dialog: QWidget | None = None
         self.count = 0
-        self._reported.connect(self._present, Qt.ConnectionType.QueuedConnection)
+        # A report from a worker thread is queued to this object's (the GUI) thread by the
+        # automatic connection; `_defer` then waits for the event loop in every case, so the
+        # dialog never opens inside an exception hook.
+        self._reported.connect(self._defer)
 
     def install(self) -> None:
         self._previous_sys = sys.excepthook
@@ -110,6 +113,9 @@ class CrashReporter(QObject):
     def report_exception(self, exc: BaseException) -> None:
         """For code that caught an exception to carry on (a failing session listener)."""
         self._reported.emit("".join(traceback.format_exception(exc)), "")
+
+    def _defer(self, details: str, known: str) -> None:
+        QTimer.singleShot(0, self, lambda: self._present(details, known))
 
     def _present(self, details: str, known: str) -> None:
         self.count += 1

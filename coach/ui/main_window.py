@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from coach.core.models import Catalogue
-from coach.ui.routine_pages import HomePage
+from coach.ui.home_page import HomePage
 
 if TYPE_CHECKING:
     from coach.ui.exercise_browser import ExerciseBrowser
@@ -143,13 +143,14 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = self.file_menu = menu.addMenu("&File")
         self.settings_action = QAction("&Settings…", self)
-        self.settings_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
+        # setShortcuts, not setShortcut: PySide resolves the latter's overloads through the
+        # whole `Qt` namespace (~10 ms before the first paint; see coach.ui.widgets).
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.settings_action.triggered.connect(self.settings_requested)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.help_menu = menu.addMenu("&Help")

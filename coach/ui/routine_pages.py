@@ -1,10 +1,9 @@
-"""The Home page (today's routine, a big Start) and the Routines page (list and detail)."""
+"""The Routines page: every routine in a list, the chosen one in full, Start and Edit."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -12,7 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.models import Catalogue, Routine, format_duration
+from coach.core.models import Catalogue, Routine
+from coach.ui.routine_text import routine_facts, routine_lines
 from coach.ui.theme import WARNING
 from coach.ui.widgets import (
     button,
@@ -22,41 +22,6 @@ from coach.ui.widgets import (
     primary_button,
     select_by_id,
 )
-
-
-def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
-    """The routine's items as lines: "1. Bridge: lift 2 s / ... · 10 reps" plus notes."""
-    lines = []
-    for n, item in enumerate(routine.items, start=1):
-        ex = catalogue.exercises.get(item.exercise_id)
-        if ex is None:
-            lines.append(f"{n}. {item.exercise_id} (not in the catalogue)")
-            continue
-        lines.append(f"{n}. {ex.name}: {catalogue.dose_for(item).describe()}")
-        if item.note:
-            lines.append(f"    Note: {item.note}")
-    return lines
-
-
-def _rounded(seconds: float) -> float:
-    """To the minute once past a minute and a half: "about 10 min", not "about 9 min 34 s"."""
-    return round(seconds / 60) * 60 if seconds >= 90 else seconds
-
-
-def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
-    facts = [f"{len(routine.items)} exercises",
-             f"goal: {routine.sessions_per_week} sessions a week"]
-    if routine.usable:
-        active = _rounded(catalogue.active_seconds(routine))
-        facts.insert(1, f"about {format_duration(active)} of exercise")
-    if routine.weeks:
-        facts.append(f"for {routine.weeks} weeks")
-    if routine.prescriber:
-        who = routine.prescriber.name
-        if routine.prescriber.contact:
-            who += f" ({routine.prescriber.contact})"
-        facts.append(f"from {who}")
-    return " · ".join(facts)
 
 
 class RoutineDetail(QWidget):
@@ -170,88 +135,3 @@ class RoutinesPage(QWidget):
         routine = self.catalogue.routines.get(item.data(Qt.ItemDataRole.UserRole))
         if routine is not None and routine.usable:
             self.start_requested.emit(routine.id)
-
-
-class HomePage(QWidget):
-    """Today's routine with a big Start; the last session and the weekly goal once known."""
-
-    start_requested = Signal(str)
-    routine_chosen = Signal(str)
-
-    def __init__(self, catalogue: Catalogue, routine_id: str | None = None) -> None:
-        super().__init__()
-        self.catalogue = catalogue
-        self.greeting = heading("Today's routine", scale=1.8)
-        self.chooser = QComboBox()
-        self.chooser.setAccessibleName("Today's routine")
-        for routine in catalogue.usable_routines():
-            self.chooser.addItem(routine.name, routine.id)
-        self.facts = plain_label()
-        self.description = plain_label()
-        self.start = primary_button("&Start", "Start today's routine")
-        self.start.setMinimumHeight(72)
-        self.start.setMinimumWidth(260)
-        self.last_session = plain_label()
-        self.week = plain_label()
-        self.empty = plain_label("No routine can be started: the catalogue has none that "
-                                 "loaded without problems.")
-        row = QHBoxLayout()
-        row.addWidget(self.chooser, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.greeting)
-        layout.addLayout(row)
-        layout.addWidget(self.facts)
-        layout.addWidget(self.description)
-        layout.addSpacing(12)
-        layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addSpacing(12)
-        layout.addWidget(self.week)
-        layout.addWidget(self.last_session)
-        layout.addWidget(self.empty)
-        layout.addStretch()
-        self.chooser.currentIndexChanged.connect(self._chosen)
-        self.start.clicked.connect(self._start)
-        if routine_id is not None:
-            index = self.chooser.findData(routine_id)
-            if index >= 0:
-                self.chooser.setCurrentIndex(index)
-        self._show(self.chooser.currentData())
-
-    def current_routine_id(self) -> str | None:
-        return self.chooser.currentData()
-
-    def refresh(self, routine_id: str | None = None) -> None:
-        """Re-read the routines (the catalogue changed); keep or pick `routine_id`."""
-        keep = routine_id or self.chooser.currentData()
-        self.chooser.blockSignals(True)
-        self.chooser.clear()
-        for routine in self.catalogue.usable_routines():
-            self.chooser.addItem(routine.name, routine.id)
-        index = self.chooser.findData(keep)
-        self.chooser.setCurrentIndex(max(index, 0))
-        self.chooser.blockSignals(False)
-        self._show(self.chooser.currentData())
-
-    def set_progress(self, week: str, last_session: str) -> None:
-        """Show this week's count against the goal, and the last session (from history)."""
-        self.week.setText(week)
-        self.last_session.setText(last_session)
-
-    def _chosen(self) -> None:
-        routine_id = self.chooser.currentData()
-        self._show(routine_id)
-        if routine_id:
-            self.routine_chosen.emit(routine_id)
-
-    def _show(self, routine_id: str | None) -> None:
-        routine = self.catalogue.routines.get(routine_id) if routine_id else None
-        self.empty.setVisible(routine is None)
-        self.start.setEnabled(routine is not None)
-        self.chooser.setVisible(routine is not None)
-        self.facts.setText(routine_facts(self.catalogue, routine) if routine else "")
-        self.description.setText(routine.description if routine else "")
-
-    def _start(self) -> None:
-        routine_id = self.chooser.currentData()
-        if routine_id:
-            self.start_requested.emit(routine_id)

@@ -1,9 +1,13 @@
 """Small widgets shared by the pages and dialogs: plain-text labels and tooltips, headings, big
-buttons, a list beside its detail, OK and Cancel."""
+buttons, a list beside its detail, OK and Cancel.
+
+Imported before the first paint, so nothing here names the `Qt` namespace at import time: the
+first use of `PySide6.QtCore.Qt` makes PySide build all of its hundred-odd enums (~10 ms of a
+~160 ms start-up). See `plain_label`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,14 +21,25 @@ from PySide6.QtWidgets import (
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
-    """A label that shows catalogue or user text literally: never rendered as HTML."""
+    """A label that shows catalogue or user text literally: never rendered as HTML.
+
+    The format is `Qt.TextFormat.PlainText` (STYLE rule 13), set through the label's Qt
+    property by enum key rather than by naming the Python enum, which would build the whole
+    `Qt` namespace at start-up. Qt checks the key; a refused one raises here, never falls back
+    to rich text.
+    """
     label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    _set_enum_property(label, "textFormat", "PlainText")
     label.setWordWrap(wrap)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        _set_enum_property(label, "textInteractionFlags", "TextSelectableByMouse")
     label.setText(text)
     return label
+
+
+def _set_enum_property(widget: QWidget, name: str, key: str) -> None:
+    if not widget.setProperty(name, key):
+        raise ValueError(f"Qt refused {key!r} for the {name!r} property")
 
 
 def plain_tooltip(text: str) -> str:
@@ -39,9 +54,9 @@ def plain_tooltip(text: str) -> str:
     return f'<p style="white-space: pre-wrap">{html.escape(text, quote=False)}</p>'
 
 
-def heading(text: str = "", *, scale: float = 1.6, parent: QWidget | None = None) -> QLabel:
+def heading(text: str = "", *, scale: float = 1.6, selectable: bool = True) -> QLabel:
     """A bold, larger plain-text label for titles."""
-    label = plain_label(text)
+    label = plain_label(text, selectable=selectable)
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)
@@ -81,6 +96,8 @@ def list_and_detail(left: QWidget, detail: QWidget) -> QSplitter:
 def select_by_id(items: QListWidget, item_id: str | None) -> bool:
     """Make the row whose id (`Qt.ItemDataRole.UserRole`) is `item_id` current; False if no
     row has it."""
+    from PySide6.QtCore import Qt  # lists are not on the Home page: see the module docstring
+
     for row in range(items.count()):
         if items.item(row).data(Qt.ItemDataRole.UserRole) == item_id:
             items.setCurrentRow(row)

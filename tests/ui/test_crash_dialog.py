@@ -68,6 +68,15 @@ def test_a_known_error_shows_its_own_message_not_a_crash(reporter, qtbot):
     assert prompts.crashes == []
 
 
+def test_an_error_on_the_gui_thread_is_shown_from_the_event_loop_not_inside_the_hook(
+        reporter, qtbot):
+    r, prompts = reporter
+    r.excepthook(ValueError, ValueError("a bug"), None)
+    assert prompts.crashes == []  # nothing modal opens inside sys.excepthook
+    qtbot.waitUntil(lambda: bool(prompts.crashes), timeout=2000)
+    assert "ValueError: a bug" in prompts.crashes[0][1]
+
+
 def test_install_and_uninstall_restore_the_previous_hooks():
     before_sys, before_thread = sys.excepthook, threading.excepthook
     r = CrashReporter(lambda: None, show=lambda f, d: None)

@@ -16,6 +16,7 @@ from coach.core.catalogue import load_catalogue
 from coach.core.models import Category, Position, Sides
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 from coach.ui.main_window import MainWindow
+from coach.ui.widgets import plain_label
 from tests.core.catalogue_text import catalogue_text, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,6 +141,25 @@ def test_an_unusable_routine_cannot_be_started(qtbot, tmp_path):
     assert not window.routines.detail.start.isEnabled()
     assert "cannot be started" in window.routines.detail.problem.text()
     assert not window.home.start.isEnabled()
+
+
+def test_the_application_draws_in_the_fusion_style_that_honours_our_palettes():
+    # In a process of its own: this one already has its QApplication (made alike, see
+    # tests/conftest.py, but with style sheets set by other tests by now).
+    code = ("import sys; from coach.ui.theme import new_application; "
+            "print(new_application(sys.argv).style().name())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.strip() == "fusion", result.stderr
+
+
+def test_plain_labels_refuse_rich_text_even_when_made_without_the_qt_enums(qtbot):
+    label = plain_label("<b>Bold</b>")
+    qtbot.addWidget(label)
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    assert plain_label(selectable=False).textInteractionFlags() != \
+        Qt.TextInteractionFlag.TextSelectableByMouse
 
 
 def test_the_window_can_shrink_to_800_by_600(qtbot):

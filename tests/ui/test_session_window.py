@@ -262,7 +262,6 @@ def test_the_window_fits_800_by_600_with_a_countdown_readable_across_the_room(
         qtbot, prompts, text_scale):
     app = QApplication.instance()
     old_font, old_palette, old_sheet = QFont(app.font()), app.palette(), app.styleSheet()
-    old_style = app.style().name()
     apply_theme(app, Theme.LIGHT, 1.0)
     try:
         session = Session(short_plan())
@@ -293,7 +292,6 @@ def test_the_window_fits_800_by_600_with_a_countdown_readable_across_the_room(
         app.setFont(old_font)
         app.setPalette(old_palette)
         app.setStyleSheet(old_sheet)
-        app.setStyle(old_style)
 
 
 def test_a_failing_listener_is_reported_and_the_session_goes_on(window, session):
