@@ -27,7 +27,7 @@ from coach.settings import Settings
 # isort: split
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 from coach.ui.main_window import MainWindow
 from coach.ui.theme import apply_theme, new_application
@@ -242,6 +242,8 @@ class CoachApp:
                 "cannot be started until the file is fixed.", self.catalogue.problems)
 
     def open_settings(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from coach.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self._voices or (), self.window)
@@ -635,6 +637,8 @@ class CoachApp:
         return page
 
     def open_care_settings(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from coach.ui.care_settings_dialog import CareSettingsDialog
 
         dialog = CareSettingsDialog(self.settings, self.catalogue, self.window)

@@ -3,21 +3,19 @@ buttons, a list beside its detail, OK and Cancel.
 
 Imported before the first paint, so nothing here names the `Qt` namespace at import time: the
 first use of `PySide6.QtCore.Qt` makes PySide build all of its hundred-odd enums (~10 ms of a
-~160 ms start-up). See `plain_label`.
+~160 ms start-up). See `plain_label`. Lists and dialogs are not on the Home page either: their
+classes are imported where they are used.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QListWidget,
-    QPushButton,
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QWidget
+
+if TYPE_CHECKING:  # made into Python types by PySide only when first used (~2 ms)
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -107,6 +105,8 @@ def select_by_id(items: QListWidget, item_id: str | None) -> bool:
 
 def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     """OK and Cancel, accepting and rejecting `dialog`."""
+    from PySide6.QtWidgets import QDialogButtonBox  # dialogs are not on the Home page
+
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)
