@@ -4,7 +4,8 @@
 
 Both programs run alternately in one run, on a private Xvfb display (or Qt's offscreen platform
 with --offscreen), each to its first paint and out. Wall time is measured around the process;
-peak memory is the child's own ru_maxrss from wait4. Medians are compared.
+peak memory is the child's own ru_maxrss from wait4, and its CPU time (user + system, steadier
+than wall time on a shared machine) is shown alongside. Medians are compared.
 Targets: wall time <= 1.3x the bare window, peak memory <= 1.5x. Writes results/startup.json.
 """
 
@@ -29,8 +30,8 @@ TARGET_TIME = 1.3
 TARGET_MEMORY = 1.5
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run; raises if it fails."""
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one run; raises if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -40,7 +41,7 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} exited {proc.returncode}: {err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -65,14 +66,17 @@ def main() -> int:
         run_once(bare, env)
         times: dict[str, list[float]] = {"coach": [], "bare": []}
         memory: dict[str, list[float]] = {"coach": [], "bare": []}
+        cpu: dict[str, list[float]] = {"coach": [], "bare": []}
         for _ in range(args.rounds):
             for name, cmd in (("bare", bare), ("coach", coach)):
-                t, m = run_once(cmd, env)
+                t, m, c = run_once(cmd, env)
                 times[name].append(t)
                 memory[name].append(m)
+                cpu[name].append(c)
     t_bare, t_coach = statistics.median(times["bare"]), statistics.median(times["coach"])
     m_bare, m_coach = statistics.median(memory["bare"]), statistics.median(memory["coach"])
-    t_ratio, m_ratio = t_coach / t_bare, m_coach / m_bare
+    c_bare, c_coach = statistics.median(cpu["bare"]), statistics.median(cpu["coach"])
+    t_ratio, m_ratio, c_ratio = t_coach / t_bare, m_coach / m_bare, c_coach / c_bare
     t_ok, m_ok = t_ratio <= TARGET_TIME, m_ratio <= TARGET_MEMORY
     where = "offscreen" if args.offscreen else "Xvfb"
     print(f"start-up to first paint ({where}), median of {args.rounds} alternating rounds")
@@ -80,12 +84,15 @@ def main() -> int:
     print(f"  coach --exit-when-ready      {t_coach * 1000:7.0f} ms  {m_coach:6.1f} MiB")
     print(f"  time   {t_ratio:.2f}x (target <= {TARGET_TIME}x)  {'PASS' if t_ok else 'FAIL'}")
     print(f"  memory {m_ratio:.2f}x (target <= {TARGET_MEMORY}x)  {'PASS' if m_ok else 'FAIL'}")
+    print(f"  CPU time {c_coach * 1000:.0f} vs {c_bare * 1000:.0f} ms: {c_ratio:.2f}x (no target)")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "startup.json").write_text(json.dumps({
         "platform": where, "rounds": args.rounds,
         "bare_ms": round(t_bare * 1000, 1), "coach_ms": round(t_coach * 1000, 1),
         "time_ratio": round(t_ratio, 3), "bare_mib": round(m_bare, 1),
         "coach_mib": round(m_coach, 1), "memory_ratio": round(m_ratio, 3),
+        "bare_cpu_ms": round(c_bare * 1000, 1), "coach_cpu_ms": round(c_coach * 1000, 1),
+        "cpu_ratio": round(c_ratio, 3),
         "pass": t_ok and m_ok}, indent=2))
     return 0 if t_ok and m_ok else 1
 

@@ -180,3 +180,28 @@ def test_exit_when_ready_opens_the_real_window_and_exits_0(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Run in a process of its own: at the first paint (then the window quits), which of PySide's
+# costly Python types exist. See README "Performance" and coach.ui.widgets.
+_FIRST_PAINT_PROBE = """
+import os, sys
+import coach.app, coach.cli
+def end(code):
+    import PySide6.QtCore as core, PySide6.QtWidgets as widgets
+    built = [n for n in ("Qt", "QStyle", "QListWidget", "QDialog")
+             if n in vars(core) or n in vars(widgets)]
+    print(",".join(built) or "none", flush=True)
+    os._exit(code)
+coach.app._end_process = end
+sys.exit(coach.cli.main(["--exit-when-ready", "--data-dir", sys.argv[1]]))
+"""
+
+
+def test_the_first_paint_builds_neither_the_qt_enum_namespace_nor_qstyle(tmp_path):
+    # Either would add ~5-10 ms to every start-up (PySide makes all their enums at once).
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_PAINT_PROBE, str(tmp_path)], capture_output=True,
+        text=True, cwd=ROOT, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "none"
