@@ -407,14 +407,24 @@ def pain_summary(trend: PainTrend) -> str:
     return f"{name} steady at {start} over {span}"
 
 
-def active_summary(weeks: Sequence[WeekStats]) -> str:
-    """'42 active minutes this week; 35 a week on average over 12 weeks'."""
+def active_summary(weeks: Sequence[WeekStats], today: date, since: date | None) -> str:
+    """'42 active minutes this week; 35 a week on average over the previous 4 weeks'.
+
+    The average is over the finished weeks in view from the week of `since` (the first session
+    ever), like the adherence: the weeks before someone started would only drag it down, and
+    this week is not over yet.
+    """
     if not weeks:
         return "No active minutes yet"
-    this = _round(weeks[-1].active_minutes)
-    average = _round(sum(w.active_minutes for w in weeks) / len(weeks))
-    return (f"{_plural(this, 'active minute')} this week; {average} a week on average over "
-            f"{_plural(len(weeks), 'week')}")
+    this = f"{_plural(_round(weeks[-1].active_minutes), 'active minute')} this week"
+    first = week_start(since) if since is not None else date.min
+    before = [w for w in weeks if first <= w.week_start < week_start(today)]
+    if not before:
+        return this
+    average = _round(sum(w.active_minutes for w in before) / len(before))
+    if len(before) == 1:
+        return f"{this}; {average} the week before"
+    return f"{this}; {average} a week on average over the previous {len(before)} weeks"
 
 
 def calendar_summary(weeks: Sequence[CalendarWeek]) -> str:
@@ -534,7 +544,7 @@ def progress_report(
         calendar=calendar_summary(cal),
         back_pain=back_line,
         leg_pain=leg_line,
-        active=active_summary(in_view),
+        active=active_summary(in_view, today, first_day),
         exercises=MappingProxyType({ex: exercise_summary(p) for ex, p in progress.items()}),
     )
     return ProgressReport(

@@ -68,7 +68,7 @@ def test_history_prints_the_weekly_table_and_the_summaries(history):
         "1 of 3 sessions this week; leg pain down from 6 to 4 over 3 weeks",
         "50% of planned sessions done; goal met in 1 of 2 weeks",
         "0 days in a row (best 1); 0 weeks in a row on goal (best 1)",
-        "5 active minutes this week; 7 a week on average over 3 weeks",
+        "5 active minutes this week; 8 a week on average over the previous 2 weeks",
     ]
 
 

@@ -252,8 +252,19 @@ def test_active_minutes_are_the_work_time_of_the_week():
                                                                      active_seconds=1500)]
     report = progress_report(history, [], today=date(2024, 6, 4), weeks=2)
     assert report.this_week.active_minutes == 40
-    assert report.summaries.active == ("40 active minutes this week; 20 a week on average over "
-                                       "2 weeks")
+    # The week before the first session is not averaged in: there is no finished week yet.
+    assert report.summaries.active == "40 active minutes this week"
+
+
+def test_the_active_average_counts_finished_weeks_since_the_first_session():
+    history = [session(at(2024, 5, 20), active_seconds=1200),   # 20 min, week of 20 May
+               session(at(2024, 6, 4), active_seconds=600)]     # 10 min, this week
+    report = progress_report(history, [], today=date(2024, 6, 5), weeks=12)
+    # 12 weeks in view, but only 20 May and 27 May are finished weeks since the first session.
+    assert report.summaries.active == ("10 active minutes this week; 10 a week on average "
+                                       "over the previous 2 weeks")
+    one_week = progress_report(history[:1], [], today=date(2024, 5, 28), weeks=12)
+    assert one_week.summaries.active == "0 active minutes this week; 20 the week before"
 
 
 def test_per_exercise_progression_compares_the_first_and_last_weeks_in_view():
