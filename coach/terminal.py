@@ -41,6 +41,9 @@ because the clock jumped resumes by itself.
 Speech: pass a `speaker` (or a `speaker_factory` taking the engine clock) and each cue the
 verbosity speaks is handed to `speaker.say(cue)` when requested (the speaker times it on the same
 clock), `speaker.cancel()` on every cancellation. History: pass `recorder`, an engine listener.
+Their notices ("coach: ..." on stderr, from any thread) go through `Notices`: while the live
+countdown line is up, they wait for the session loop, which clears the line, prints them and
+draws the line again, so they never land in the middle of it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ import math
 import os
 import select
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,6 +105,52 @@ KEYS_HELP = ("Keys: Space pause/resume · s skip (or done) · b back · + add 10
              "h this hurts · q stop")
 
 
+class Notices:
+    """"coach: ..." lines on stderr (a speech engine that cannot start, a history that cannot
+    be written); callable from any thread.
+
+    Printed at once, except while a session shows its live countdown line (`held_for`): then
+    they wait until the session loop `show`s them between two updates of that line.
+    """
+
+    def __init__(self, err: TextIO) -> None:
+        self._err = err
+        self._lock = threading.Lock()
+        self._waiting: list[str] | None = None  # a list while held
+
+    def __call__(self, message: str) -> None:
+        with self._lock:
+            if self._waiting is not None:
+                self._waiting.append(message)
+                return
+        self._print(message)
+
+    @contextlib.contextmanager
+    def held_for(self, view: _TerminalView) -> Iterator[None]:
+        with self._lock:
+            self._waiting = []
+        try:
+            yield
+        finally:
+            with self._lock:
+                waiting, self._waiting = self._waiting or [], None
+            for message in waiting:
+                view.aside(lambda m=message: self._print(m))
+
+    def show(self, view: _TerminalView) -> None:
+        """Print the notices that came in since the last call. Called by the session loop."""
+        with self._lock:
+            if not self._waiting:
+                return
+            waiting, self._waiting = self._waiting, []
+        for message in waiting:
+            view.aside(lambda m=message: self._print(m))
+
+    def _print(self, message: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"coach: {message}", file=self._err, flush=True)
+
+
 def run_command(
     catalogue: Catalogue,
     routine_id: str,
@@ -120,6 +170,7 @@ def run_command(
     wait: Callable[[float], None] | None = None,
     prepare: Callable[[Routine], Routine | None] | None = None,
     after: Callable[[], None] | None = None,
+    notices: Notices | None = None,
 ) -> int:
     """Run `routine_id` in the terminal; the exit code (see the module docstring).
 
@@ -127,11 +178,13 @@ def run_command(
     Tests pass a `FakeClock` and a `wait` that advances it, so nothing really waits.
     `prepare(routine)` runs before anything is planned and gives the routine to run (today's
     doses, or another routine instead), or None not to start; `after()` runs once the session
-    has ended (not after Ctrl-C) and the terminal is back to normal.
+    has ended (not after Ctrl-C) and the terminal is back to normal. `notices` is where the
+    caller's speaker and history send their notices (one on `stderr` by default).
     """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
+    notices = notices if notices is not None else Notices(stderr)
     if routine_id not in catalogue.routines:
         print(f"coach: there is no routine '{routine_id}'. The routines are:", file=stderr)
         width = max((len(r) for r in catalogue.routines), default=0)
@@ -177,11 +230,11 @@ def run_command(
         speaker.prepare(plan.cue_texts(engine.verbosity))
     interrupted = False
     try:
-        with _keyboard(stdin if interactive else None) as keys:
+        with _keyboard(stdin if interactive else None) as keys, notices.held_for(view):
             view.intro(with_keys=keys is not None)
             engine.start(clock.now())
             try:
-                _loop(engine, clock, view, keys, wait or time.sleep, interactive)
+                _loop(engine, clock, view, keys, wait or time.sleep, interactive, notices)
             except KeyboardInterrupt:
                 interrupted = True
                 view.line("Ctrl-C: ending the session early.")
@@ -222,10 +275,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
         return run()
     from coach import settings as settings_file
 
-    stderr = kwargs.get("stderr") or sys.stderr
-
-    def tell(message: str) -> None:
-        print(f"coach: {message}", file=stderr, flush=True)
+    tell = Notices(kwargs.get("stderr") or sys.stderr)
 
     loaded = settings_file.load(paths.settings_file)
     if loaded.notice:
@@ -269,7 +319,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
                                   cache_dir=paths.speech_cache)
     try:
         return run(settings=plan_settings, recorder=recorder, speaker_factory=speaker_factory,
-                   prepare=prepare, after=after)
+                   prepare=prepare, after=after, notices=tell)
     finally:
         if store is not None:
             store.close()
@@ -283,12 +333,13 @@ def _isatty(stream: Any) -> bool:
 
 
 def _loop(engine: SessionEngine, clock: Clock, view: _TerminalView, keys: _Keys | None,
-          wait_for: Callable[[float], None], interactive: bool) -> None:
+          wait_for: Callable[[float], None], interactive: bool, notices: Notices) -> None:
     scale = clock.scale
     while not engine.finished:
         now = clock.now()
         engine.tick(now)
         view.show_due(clock.now())
+        notices.show(view)
         if view.output_closed:
             log.info("standard output closed; ending the session early")
             engine.stop(clock.now())
@@ -537,6 +588,15 @@ class _TerminalView:
                         + (self._status if self._status and not self._finished else ""))
         else:
             self._write(text + "\n")
+
+    def aside(self, write: Callable[[], None]) -> None:
+        """`write` something to another stream (a notice on stderr) on a line of its own: the
+        live countdown line makes way and comes back below it."""
+        if self._live and self._status:
+            self._write("\r\x1b[K")
+        write()
+        if self._live and self._status and not self._finished:
+            self._write(self._status)
 
     def _set_status(self, status: str) -> None:
         self._status = status

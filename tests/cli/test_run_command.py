@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from coach.terminal import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    Notices,
     _on_key,
     _TerminalView,
     run_command,
@@ -300,6 +302,42 @@ def test_on_a_terminal_the_countdown_line_is_rewritten_in_place(tmp_path):
     text = out.getvalue()
     assert "\r\x1b[K   0:02  Get into position · Right leg" in text
     assert "Get into position · Right leg\n" not in text  # never ended, only rewritten
+
+
+def test_a_notice_from_the_speech_thread_gets_a_line_of_its_own_below_the_countdown(tmp_path):
+    class Tty(io.StringIO):  # stdout and stderr on one terminal, as usual
+        def isatty(self):
+            return True
+
+    screen = Tty()
+    notices = Notices(screen)
+
+    class WorkerNoticeSpeaker(FakeSpeaker):
+        def say(self, request):
+            super().say(request)
+            if len(self.calls) == 3:  # mid-session, from another thread, as the engine's
+                worker = threading.Thread(target=notices, args=("no speech engine",))
+                worker.start()
+                worker.join()
+
+    clock = FakeClock(0.0)
+    code = run_command(small_catalogue(), "morning", stdin=io.StringIO(), stdout=screen,
+                       stderr=screen, clock=clock, wait=clock.advance, settings=MINIMAL,
+                       speaker=WorkerNoticeSpeaker(), notices=notices)
+    assert code == EXIT_OK
+    text = screen.getvalue()
+    assert text.count("coach: no speech engine") == 1
+    # The countdown line was cleared first, the notice ended its own line, and the countdown
+    # line came back after it.
+    before, after = text.split("coach: no speech engine\n")
+    assert before.endswith("\r\x1b[K")
+    assert after.lstrip("\r\x1b[K").split("\r")[0].strip().startswith("0:")
+
+
+def test_notices_outside_a_session_are_printed_at_once():
+    err = io.StringIO()
+    Notices(err)("The settings file could not be read.")
+    assert err.getvalue() == "coach: The settings file could not be read.\n"
 
 
 @pytest.mark.parametrize("routine_id", ["gentle-daily-stretch", "core-and-glutes", "desk-break",
