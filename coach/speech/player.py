@@ -59,22 +59,34 @@ def find_player(device: str | None) -> list[str]:
     return argv
 
 
-def probe(argv: Sequence[str], wav: Path) -> None:
-    """Play `wav` (a moment of silence) with `argv`; raise PlayerUnavailable if it fails."""
+def probe(argv: Sequence[str], wav: Path,
+          started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> None:
+    """Play `wav` (a moment of silence) with `argv`; raise PlayerUnavailable if it fails.
+
+    `started(process)` is called with the player process as soon as it runs, so that whoever
+    is closing down can kill it rather than wait up to `_PROBE_TIMEOUT` for a sick device.
+    """
     try:
-        done = subprocess.run(
-            [*argv, str(wav)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, timeout=_PROBE_TIMEOUT, check=False,
-        )
+        proc = subprocess.Popen([*argv, str(wav)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except FileNotFoundError as e:
         raise PlayerUnavailable(NoticeReason.NO_PLAYER, str(e)) from e
-    except (OSError, subprocess.SubprocessError) as e:
+    except OSError as e:
         raise PlayerUnavailable(NoticeReason.NO_DEVICE, f"{argv[0]}: {e}") from e
-    if done.returncode != 0:
-        err = done.stderr.decode(errors="replace").strip().splitlines()
+    if started is not None:
+        started(proc)
+    try:
+        _, stderr = proc.communicate(timeout=_PROBE_TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        proc.kill()
+        proc.communicate()
+        raise PlayerUnavailable(
+            NoticeReason.NO_DEVICE, f"{argv[0]} did not finish in {_PROBE_TIMEOUT:g} s") from e
+    if proc.returncode != 0:
+        err = stderr.decode(errors="replace").strip().splitlines()
         raise PlayerUnavailable(
             NoticeReason.NO_DEVICE,
-            f"{' '.join(argv)} exited with {done.returncode}: {err[-1] if err else 'no message'}",
+            f"{' '.join(argv)} exited with {proc.returncode}: {err[-1] if err else 'no message'}",
         )
 
 

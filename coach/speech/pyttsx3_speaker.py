@@ -14,6 +14,7 @@ why voice is off and the session goes on: captions always, beeps while a player 
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -85,6 +86,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         self._probe_needed = True
         self._probing = False
         self._probe_thread: threading.Thread | None = None
+        self._probe_process: subprocess.Popen[bytes] | None = None  # while it runs
         self._play_failures = 0
         self._prepared: dict[str, None] = {}
         self._tones: dict[tuple[Tone, float], Clip] = {}
@@ -244,7 +246,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         try:
             silence = self._silence()
             argv = self._player_argv if self._player_argv is not None else find_player(device)
-            probe(argv, silence)
+            probe(argv, silence, started=self._probe_started)
             player = self._player_factory(argv, self._player_failed)
             log.info("sound on: %s", " ".join(argv))
         except PlayerUnavailable as e:
@@ -259,12 +261,22 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             notice = SpeechNotice(NoticeReason.NO_DEVICE, f"{type(e).__name__}: {e}")
         with self._cond:
             self._probing = False
+            self._probe_process = None
+            if self._closed:
+                return  # the player killed by shutdown is not news
             if notice is not None:
                 self._report(notice)
             elif player is not None and not self._closed:
                 self._player = player
                 self._sound_on = True
             self._wake()
+
+    def _probe_started(self, process: subprocess.Popen[bytes]) -> None:
+        with self._cond:
+            self._probe_process = process
+            closed = self._closed
+        if closed:
+            process.kill()
 
     def _silence(self) -> Path:
         path = self._cache_dir / "probe-silence.wav"
@@ -275,9 +287,15 @@ class Pyttsx3Speaker(ScheduledSpeaker):
 
     def _teardown(self) -> None:
         self._worker.stop()
+        # Called where the session closes (the GUI thread): a player process still checking a
+        # sick device is killed, not waited for (up to 5 s), and the probe thread then ends.
+        with self._cond:
+            probe_process = self._probe_process
+        if probe_process is not None:
+            probe_process.kill()
         probe_thread = self._probe_thread
         if probe_thread is not None:
-            probe_thread.join(10.0)
+            probe_thread.join(2.0)
         with self._cond:
             self._player.stop()
 

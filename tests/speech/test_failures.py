@@ -197,6 +197,36 @@ def test_shutdown_twice_and_say_after_shutdown_are_harmless(
     assert escaped == []
 
 
+def test_closing_kills_a_device_check_that_hangs_instead_of_waiting_for_it(
+    speaker_with, collector: Collector, escaped, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    # A sick device: the player never finishes, and its time limit is far away. Closing the
+    # session (on the GUI thread) must not wait for it.
+    from coach.speech import player
+
+    monkeypatch.setattr(player, "_PROBE_TIMEOUT", 600.0)
+    checking = threading.Event()
+    processes = []
+    real_probe = pyttsx3_speaker.probe
+
+    def watched_probe(argv, wav, started):  # noqa: ANN001, ANN202
+        def running(process):  # noqa: ANN001, ANN202
+            started(process)
+            processes.append(process)
+            checking.set()
+        return real_probe(argv, wav, started=running)
+
+    monkeypatch.setattr(pyttsx3_speaker, "probe", watched_probe)
+    sp = speaker_with(engine_factory=FakeEngine,
+                      player_argv=["sh", "-c", "exec sleep 600", "hanging-player"])
+    sp.say(Cue(CueKind.START, "Hold", time.monotonic()))
+    assert checking.wait(WAIT)
+    sp.shutdown()
+    assert processes[0].returncode is not None, "the hanging player was left running"
+    assert collector.notices == []  # a player we killed while closing is not news
+    assert escaped == []
+
+
 def test_a_cache_folder_that_cannot_be_written_leaves_captions(
     tmp_path: Path, collector: Collector, escaped,  # noqa: ANN001
 ) -> None:
