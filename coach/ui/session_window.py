@@ -175,8 +175,19 @@ class StepList(QListWidget):
             item.setForeground(pal.highlightedText() if current else pal.text())
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole,
                          "current step" if current else "")
-        if index is not None and 0 <= index < self.count():
-            self.scrollToItem(self.item(index), QAbstractItemView.ScrollHint.EnsureVisible)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Scroll the current step into view, and keep the list at least as tall as that step:
+        with large text in a small window it takes room from the illustration rather than
+        showing half of the step to do."""
+        if self._current is None or not 0 <= self._current < self.count():
+            self.setMinimumHeight(0)
+            return
+        item = self.item(self._current)
+        self.doItemsLayout()  # item heights for the current width and font
+        self.setMinimumHeight(self.visualItemRect(item).height() + 2 * self.frameWidth())
+        self.scrollToItem(item, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def current_step(self) -> int | None:
         return self._current
@@ -188,7 +199,9 @@ class StepList(QListWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        if self._current is not None and 0 <= self._current < self.count():
+        if event.size().width() != event.oldSize().width():  # steps wrap to new heights
+            self._show_current()
+        elif self._current is not None and 0 <= self._current < self.count():
             self.scrollToItem(self.item(self._current),
                               QAbstractItemView.ScrollHint.EnsureVisible)
 

@@ -257,41 +257,66 @@ def test_every_control_has_a_button_with_an_accessible_name_and_a_key(window):
                for b in window.findChildren(QPushButton) if b.isVisibleTo(window))
 
 
-@pytest.mark.parametrize("text_scale", [1.0, 2.0])
-def test_the_window_fits_800_by_600_with_a_countdown_readable_across_the_room(
-        qtbot, prompts, text_scale):
+@pytest.fixture
+def theme():
+    """Apply a theme and text size as the settings dialog does; the app's are put back after."""
     app = QApplication.instance()
     old_font, old_palette, old_sheet = QFont(app.font()), app.palette(), app.styleSheet()
-    apply_theme(app, Theme.LIGHT, 1.0)
-    try:
-        session = Session(short_plan())
-        w = SessionWindow(session.controller, prompts=prompts)
-        qtbot.addWidget(w)
-        w.resize(800, 600)
-        show_active(qtbot, w)
-        session.controller.start()
-        session.run_to(FIRST_HOLD + 1)
-        # The text size is changed while the session runs, as the settings dialog does.
-        apply_theme(app, Theme.LIGHT, text_scale)
-        qtbot.waitUntil(lambda: w.position.font().pointSizeF() == 11 * text_scale,
-                        timeout=2000)
-        # The layout settles (the buttons may go to two rows) and fits 800x600.
-        qtbot.waitUntil(lambda: w.minimumSizeHint().width() <= 800, timeout=2000)
-        assert w.minimumSizeHint().height() <= 600
-        assert w.size() == QSize(800, 600)
-        # Digits of 80 px and more at 800x600 (over 2 cm on a typical monitor) ...
-        qtbot.waitUntil(lambda: w.countdown.digit_pixel_size() >= 80, timeout=2000)
-        for b in w.buttons.values():
-            assert b.width() >= b.minimumSizeHint().width()
-        # ... and growing with the window: a fifth of a full-HD screen's height.
-        w.resize(1920, 1080)
-        qtbot.waitUntil(lambda: w.countdown.height() > 600, timeout=2000)
-        assert w.countdown.digit_pixel_size() >= 210
-        session.controller.close()
-    finally:
-        app.setFont(old_font)
-        app.setPalette(old_palette)
-        app.setStyleSheet(old_sheet)
+    yield lambda text_scale: apply_theme(app, Theme.LIGHT, text_scale)
+    app.setFont(old_font)
+    app.setPalette(old_palette)
+    app.setStyleSheet(old_sheet)
+
+
+def holding_at_800_by_600(qtbot, prompts, plan) -> tuple[Session, SessionWindow]:
+    """A session window of 800x600, shown, one second into the first hold."""
+    session = Session(plan)
+    w = SessionWindow(session.controller, prompts=prompts)
+    qtbot.addWidget(w)
+    w.resize(800, 600)
+    show_active(qtbot, w)
+    session.controller.start()
+    session.run_to(FIRST_HOLD + 1)
+    return session, w
+
+
+@pytest.mark.parametrize("text_scale", [1.0, 2.0])
+def test_the_window_fits_800_by_600_with_a_countdown_readable_across_the_room(
+        qtbot, prompts, theme, text_scale):
+    theme(1.0)
+    session, w = holding_at_800_by_600(qtbot, prompts, short_plan())
+    # The text size is changed while the session runs, as the settings dialog does.
+    theme(text_scale)
+    qtbot.waitUntil(lambda: w.position.font().pointSizeF() == 11 * text_scale, timeout=2000)
+    # The layout settles (the buttons may go to two rows) and fits 800x600.
+    qtbot.waitUntil(lambda: w.minimumSizeHint().width() <= 800, timeout=2000)
+    assert w.minimumSizeHint().height() <= 600
+    assert w.size() == QSize(800, 600)
+    # Digits of 80 px and more at 800x600 (over 2 cm on a typical monitor) ...
+    qtbot.waitUntil(lambda: w.countdown.digit_pixel_size() >= 80, timeout=2000)
+    for b in w.buttons.values():
+        assert b.width() >= b.minimumSizeHint().width()
+    # ... and growing with the window: a fifth of a full-HD screen's height.
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: w.countdown.height() > 600, timeout=2000)
+    assert w.countdown.digit_pixel_size() >= 210
+    session.controller.close()
+
+
+def test_with_the_largest_text_in_a_small_window_the_current_step_shows_whole(
+        qtbot, prompts, theme):
+    step = ("Keep your head and shoulders resting on the mat, and breathe slowly and evenly "
+            "while you hold the position.")
+    theme(2.0)
+    session, w = holding_at_800_by_600(qtbot, prompts, short_plan(steps=(step, step, step)))
+    steps = w.steps
+    assert steps.current_step() is not None
+    item = steps.item(steps.current_step())
+    # Five lines of large bold text: the list grows (the illustration gives way) to show them.
+    qtbot.waitUntil(lambda: steps.viewport().rect().contains(steps.visualItemRect(item)),
+                    timeout=2000)
+    assert steps.visualItemRect(item).height() > 3 * steps.fontMetrics().height()
+    session.controller.close()
 
 
 def test_a_failing_listener_is_reported_and_the_session_goes_on(window, session):
