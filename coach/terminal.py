@@ -132,17 +132,14 @@ class Notices:
         try:
             yield
         finally:
-            with self._lock:
-                waiting, self._waiting = self._waiting or [], None
-            for message in waiting:
-                view.aside(lambda m=message: self._print(m))
+            self.show(view, last=True)
 
-    def show(self, view: _TerminalView) -> None:
-        """Print the notices that came in since the last call. Called by the session loop."""
+    def show(self, view: _TerminalView, *, last: bool = False) -> None:
+        """Print the notices that came in since the last call (called by the session loop);
+        `last`: from now on, print them at once."""
         with self._lock:
-            if not self._waiting:
-                return
-            waiting, self._waiting = self._waiting, []
+            waiting = self._waiting or []
+            self._waiting = None if last else []
         for message in waiting:
             view.aside(lambda m=message: self._print(m))
 

@@ -266,7 +266,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
                 return  # the player killed by shutdown is not news
             if notice is not None:
                 self._report(notice)
-            elif player is not None and not self._closed:
+            elif player is not None:
                 self._player = player
                 self._sound_on = True
             self._wake()
