@@ -10,11 +10,11 @@ replaces the whole set with a fake that answers at once (see `tests/ui/session_h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from coach.core.safety import ScreeningNeed
     from coach.core.session_gate import GateDecision
     from coach.safety_flow import BriefResult, PainAfter, PainBefore, RedFlagResult
+
+T = TypeVar("T")
+
+#: A one-field question (`_ask`) is at least this many characters of its font wide.
+ASK_WIDTH_CHARACTERS = 52
+#: ...and its field at least this tall, in pixels (the session's buttons are 44).
+ASK_FIELD_HEIGHT = 40
 
 
 @dataclass(frozen=True)
@@ -134,9 +141,7 @@ class Prompts:
         for minutes in choices:
             combo.addItem(f"{minutes} minutes", minutes)
         combo.setCurrentIndex(max(0, combo.findData(default)))
-        if not _ask(parent, title, text, combo):
-            return None
-        return combo.currentData()
+        return _ask(parent, title, text, combo, combo.currentData)
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """A plain message that waits for OK (advice after a session)."""
@@ -183,10 +188,12 @@ class Prompts:
         edit.setCalendarPopup(True)
         edit.setMaximumDate(QDate(latest.year, latest.month, latest.day))
         edit.setDisplayFormat("d MMMM yyyy")
-        if not _ask(parent, title, text, edit):
-            return None
-        picked = edit.date()
-        return date(picked.year(), picked.month(), picked.day())
+
+        def picked() -> date:
+            day = edit.date()
+            return date(day.year(), day.month(), day.day())
+
+        return _ask(parent, title, text, edit, picked)
 
     def problems(self, parent: QWidget | None, title: str, intro: str,
                  problems: Sequence[Problem]) -> None:
@@ -214,14 +221,30 @@ def _message_box(parent: QWidget | None, title: str, text: str,
     return box
 
 
-def _ask(parent: QWidget | None, title: str, text: str, field: QWidget) -> bool:
-    """A question (plain text) over one field, with OK and Cancel; True when answered."""
+def _ask(parent: QWidget | None, title: str, text: str, field: QWidget,
+         answer: Callable[[], T]) -> T | None:
+    """A question (plain text) over one field, with OK and Cancel: `answer()` when accepted,
+    None when cancelled.
+
+    `answer` is read while the dialog is still there: the field belongs to the dialog and is
+    deleted with it, so it cannot be read once this returns. The dialog is as wide as about
+    `ASK_WIDTH_CHARACTERS` characters of its font (so it grows with the text size), and the
+    field is as tall as a finger-sized button.
+    """
     from PySide6.QtWidgets import QVBoxLayout
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * ASK_WIDTH_CHARACTERS)
+    field.setMinimumHeight(max(field.sizeHint().height(), ASK_FIELD_HEIGHT))
     layout = QVBoxLayout(dialog)
+    layout.setSpacing(12)
     for widget in (plain_label(text), field, ok_cancel(dialog)):
         layout.addWidget(widget)
     field.setFocus()
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return answer()
+    finally:
+        dialog.deleteLater()

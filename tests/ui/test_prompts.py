@@ -39,12 +39,15 @@ def shown_texts(dialog: QWidget) -> list[tuple[str, Qt.TextFormat]]:
 
 def when_open(answer: Callable[[QDialog], None]) -> dict[str, object]:
     """On the next turn of the event loop: record the modal dialog's labels, then `answer` it.
-    The dialog is always closed, so a failing check can never leave the test hanging."""
+    The dialog is always closed, so a failing check can never leave the test hanging.
+
+    Nothing here keeps the dialog itself: a reference held by the test would keep alive a
+    dialog the prompt lets go of, and hide a prompt that reads its field after that."""
     seen: dict[str, object] = {}
 
     def run() -> None:
         dialog = QApplication.activeModalWidget()
-        seen["dialog"] = dialog
+        seen["opened"] = dialog is not None
         if dialog is None:
             return
         seen["texts"] = shown_texts(dialog)
@@ -68,7 +71,7 @@ def click(text: str) -> Callable[[QDialog], None]:
 
 
 def assert_literal(seen: dict[str, object], text: str) -> None:
-    assert seen.get("dialog") is not None, "no dialog came up"
+    assert seen.get("opened"), "no dialog came up"
     texts = seen["texts"]
     assert (text, Qt.TextFormat.PlainText) in texts, texts
     assert all(fmt == Qt.TextFormat.PlainText for _text, fmt in texts), texts
@@ -165,3 +168,43 @@ def test_problems_are_listed_as_typed_under_their_intro(prompts):
     prompts.problems(None, "Problems in the prescription", intro, [problem])
     assert_literal(seen, intro)
     assert listed == [str(problem)]
+
+
+def test_ask_date_gives_the_day_picked_in_the_calendar_field(prompts):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit
+
+    def pick(dialog: QDialog) -> None:
+        dialog.findChild(QDateEdit).setDate(QDate(2024, 5, 20))
+        dialog.accept()
+
+    when_open(pick)
+    assert prompts.ask_date(QWidget(), "Visit report", "From which day?", date(2024, 5, 1),
+                            date(2024, 6, 5)) == date(2024, 5, 20)
+
+
+def test_choose_minutes_gives_the_answer_with_a_parent_window_too(prompts, qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    when_open(lambda dialog: dialog.accept())
+    assert prompts.choose_minutes(parent, "Cold therapy", "How long?", [5, 10], 10) == 10
+
+
+def test_the_minutes_question_is_wide_enough_to_read_in_a_few_lines(prompts):
+    """The question about a heat pack's minutes reads in three lines or fewer, and the
+    minutes field is as tall as a finger-sized button (it was a narrow column of five)."""
+    question = ("How long? Heat therapy is used for 10 to 20 minutes at a time. The coach "
+                "tells you when to take the pack off.")
+    measured: dict[str, int] = {}
+
+    def measure(dialog: QDialog) -> None:
+        label = next(lb for lb in dialog.findChildren(QLabel) if lb.text() == question)
+        lines = label.heightForWidth(label.width()) / label.fontMetrics().lineSpacing()
+        measured["lines"] = round(lines)
+        measured["field"] = dialog.findChild(QComboBox).height()
+        dialog.accept()
+
+    when_open(measure)
+    assert prompts.choose_minutes(None, "Heat therapy", question, [10, 15, 20], 15) == 15
+    assert measured["lines"] <= 3, measured
+    assert measured["field"] >= 40, measured
