@@ -387,7 +387,7 @@ class CoachApp:
         self.present_exercise(exercise_id, demo=True)
 
     def present_exercise(self, exercise_id: str, *, demo: bool = False) -> None:
-        """Exercises: "Present fullscreen". From this exercise through the rest of the list
+        """Exercises: "Present from here". From this exercise through the rest of the list
         shown, full screen on the chosen screen; a demonstration is not recorded. With
         `demo`, only this exercise, and the voice slower (`demo_speech`).
 

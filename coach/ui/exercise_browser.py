@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,11 @@ from coach.ui.widgets import (
     primary_button,
     select_by_id,
 )
+
+PRESENT_TIP = ("Full screen, for a class or a second screen: this exercise, then each one "
+               "after it in the list, at the usual pace. Nothing is recorded.")
+DEMO_TIP = ("Full screen: only this exercise, with every step read aloud slowly, to show a "
+            "patient how it is done. Nothing is recorded.")
 
 
 def _combo(name: str, values: list[tuple[str, object]]) -> QComboBox:
@@ -58,9 +64,16 @@ class ExerciseDetail(QWidget):
         self.steps = plain_label()
         self.cautions = plain_label()
         self.try_button = primary_button("&Try this exercise", "Try this exercise")
-        self.present_button = button("&Present fullscreen", "Present this exercise fullscreen")
-        self.demo_button = button("&Demo", "Demonstrate this exercise full screen, steps read "
-                                           "slowly")
+        # Both run full screen and record nothing; they differ in what they show and how fast
+        # it is read, so the labels, the tooltips and the icons say which is which.
+        self.present_button = button("&Present from here", "Present from this exercise on")
+        self.present_button.setToolTip(PRESENT_TIP)
+        self.present_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_FileDialogListView))
+        self.demo_button = button("&Demo this one slowly", "Demonstrate this exercise slowly")
+        self.demo_button.setToolTip(DEMO_TIP)
+        self.demo_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaVolume))
         self.add_button = button("&Add to routine", "Add this exercise to the routine being "
                                                     "edited")
         self.add_button.setVisible(False)

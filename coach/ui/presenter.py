@@ -3,7 +3,7 @@
 The same session view as a patient's, in a presenter style: full screen on the chosen screen,
 the high-contrast palette, extra large type, and only the exercise (its name, set/rep/side, the
 illustration, the big countdown and the current step); no buttons, no captions. It is started
-from the Exercises browser ("Present fullscreen") and runs from that exercise through the rest
+from the Exercises browser ("Present from here") and runs from that exercise through the rest
 of the list shown, so a clicker steps through them; every step is read aloud.
 
 Clicker keys: Page Down or Right = next exercise, Page Up or Left = back (restart the exercise,

@@ -19,7 +19,7 @@ _COLOURS: dict[Theme, dict[QPalette.ColorRole, str]] = {
         QPalette.ColorRole.ButtonText: "#1d2a30", QPalette.ColorRole.Highlight: "#2b6f8f",
         QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffff",
         QPalette.ColorRole.ToolTipText: "#1d2a30", QPalette.ColorRole.PlaceholderText: "#5d6b72",
-        QPalette.ColorRole.Link: "#1f5d7a",
+        QPalette.ColorRole.Link: "#1f5d7a", QPalette.ColorRole.Mid: "#8a979e",
     },
     Theme.DARK: {
         QPalette.ColorRole.Window: "#1b2226", QPalette.ColorRole.WindowText: "#e6ecef",
@@ -28,7 +28,7 @@ _COLOURS: dict[Theme, dict[QPalette.ColorRole, str]] = {
         QPalette.ColorRole.ButtonText: "#e6ecef", QPalette.ColorRole.Highlight: "#4b9cc2",
         QPalette.ColorRole.HighlightedText: "#0d1417", QPalette.ColorRole.ToolTipBase: "#2a343a",
         QPalette.ColorRole.ToolTipText: "#e6ecef", QPalette.ColorRole.PlaceholderText: "#9aa8af",
-        QPalette.ColorRole.Link: "#8cc8e6",
+        QPalette.ColorRole.Link: "#8cc8e6", QPalette.ColorRole.Mid: "#6b7b83",
     },
     Theme.HIGH_CONTRAST: {
         QPalette.ColorRole.Window: "#000000", QPalette.ColorRole.WindowText: "#ffffff",
@@ -37,7 +37,7 @@ _COLOURS: dict[Theme, dict[QPalette.ColorRole, str]] = {
         QPalette.ColorRole.ButtonText: "#ffff00", QPalette.ColorRole.Highlight: "#ffff00",
         QPalette.ColorRole.HighlightedText: "#000000", QPalette.ColorRole.ToolTipBase: "#000000",
         QPalette.ColorRole.ToolTipText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#d0d0d0",
-        QPalette.ColorRole.Link: "#00ffff",
+        QPalette.ColorRole.Link: "#00ffff", QPalette.ColorRole.Mid: "#ffffff",
     },
 }
 
@@ -72,9 +72,17 @@ def apply_theme(app: QApplication, theme: Theme, text_scale: float) -> None:
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * text_scale)
     app.setFont(font)
-    border = "#ffffff" if theme is Theme.HIGH_CONTRAST else "transparent"
+    # Every push button has a fill and a frame (a style sheet border alone would leave it
+    # looking like plain text); one that cannot be pressed looks it, the primary one too.
     app.setStyleSheet(
-        f"QPushButton {{ padding: 6px 14px; border-radius: 4px; border: 2px solid {border}; }}"
+        "QPushButton { background: palette(button); border: 2px solid palette(mid);"
+        " border-radius: 4px; padding: 6px 14px; }"
+        "QPushButton:pressed { background: palette(mid); }"
+        "QPushButton:disabled { color: palette(mid); }"
         f"QPushButton:focus {{ border: 2px solid {ACCENT}; }}"
-        f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold; }}"
+        f"QPushButton#primary {{ background: {ACCENT}; color: #ffffff; font-weight: bold;"
+        f" border-color: {ACCENT}; }}"
+        "QPushButton#primary:focus { border-color: palette(window-text); }"
+        "QPushButton#primary:disabled { background: palette(mid); color: palette(window);"
+        " border-color: palette(mid); }"
     )
