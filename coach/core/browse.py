@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,20 +32,39 @@ class ExerciseFilter:
                     return False
             elif self.equipment not in ex.equipment:
                 return False
-        words = self.text.casefold().split()
-        if words:
-            haystack = _haystack(ex)
-            return all(word in haystack for word in words)
-        return True
+        return text_matches(self.text, ex)
 
 
 NO_EQUIPMENT = "none"
 
+#: A word typed may be this much longer than the word in the text it matches ("sciatica"
+#: finds "sciatic", "stretches" finds "stretch"), when the word in the text is long enough
+#: for that to mean the same thing.
+_STEM_MIN = 5
+_WORD = re.compile(r"[^\W_]+")
+
+
+def text_matches(text: str, ex: Exercise) -> bool:
+    """Whether every word of `text` (any case) is found in the exercise: its name, summary,
+    steps, cautions and stop signs, category, position, equipment or id. A word matches inside
+    a word ("chest" in "knee-to-chest"), or a longer form of a word in the exercise
+    ("sciatica" matches "sciatic nerve"). Empty text matches every exercise."""
+    typed = text.casefold().split()
+    if not typed:
+        return True
+    haystack = _haystack(ex)
+    words = set(_WORD.findall(haystack))
+    return all(q in haystack or any(_same_stem(q, w) for w in words) for q in typed)
+
+
+def _same_stem(typed: str, word: str) -> bool:
+    return len(word) >= _STEM_MIN and typed.startswith(word) and len(typed) - len(word) <= 3
+
 
 def _haystack(ex: Exercise) -> str:
     return " ".join(
-        (ex.id, ex.name, ex.summary, ex.category.value, ex.position.value, *ex.equipment,
-         *ex.steps)
+        (ex.id, ex.name, ex.summary, label(ex.category.value), ex.category.value,
+         label(ex.position.value), *ex.equipment, *ex.steps, *ex.cautions, *ex.stop_if)
     ).casefold()
 
 

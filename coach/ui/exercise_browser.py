@@ -97,15 +97,19 @@ class ExerciseDetail(QWidget):
         layout.addWidget(self.steps)
         layout.addWidget(self.cautions)
         layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.scroll)
         self.show_exercise(None)
 
     def show_exercise(self, ex: Exercise | None) -> None:
+        """Show `ex` (None: no exercise matches) from its top: the title and picture first,
+        wherever the previous one was scrolled to."""
+        if (ex.id if ex else None) != self.exercise_id:
+            self.scroll.verticalScrollBar().setValue(0)
         self.exercise_id = ex.id if ex else None
         for b in (self.try_button, self.present_button, self.demo_button, self.add_button):
             b.setEnabled(ex is not None)

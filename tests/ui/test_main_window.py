@@ -205,3 +205,42 @@ def test_the_first_paint_builds_neither_the_qt_enum_namespace_nor_qstyle(tmp_pat
         text=True, cwd=ROOT, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "none"
+
+
+def test_searching_sciatica_finds_every_exercise_that_speaks_of_the_sciatic_nerve(qtbot):
+    catalogue = default_catalogue()
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    browser = window.exercises
+    qtbot.keyClicks(browser.search, "sciatica")
+    shown = browser.shown_ids()
+    assert {"sciatic-nerve-glide", "piriformis-stretch", "pigeon-pose"} <= set(shown)
+    assert "plank" not in shown
+    assert browser.count.text() == f"{len(shown)} of {len(catalogue.exercises)} exercises"
+
+
+def test_search_looks_in_the_cautions_and_the_category(qtbot):
+    window = MainWindow(default_catalogue())
+    qtbot.addWidget(window)
+    browser = window.exercises
+    qtbot.keyClicks(browser.search, "nerve glide")
+    assert "sciatic-nerve-glide" in browser.shown_ids()
+    browser.search.clear()
+    qtbot.keyClicks(browser.search, "sore knee")  # only in Knee to chest's cautions
+    assert browser.shown_ids() == ["knee-to-chest"]
+
+
+def test_another_exercise_is_shown_from_its_top(qtbot):
+    window = MainWindow(default_catalogue())
+    qtbot.addWidget(window)
+    window.resize(900, 500)
+    window.show()
+    window.tabs.setCurrentIndex(window.tabs.indexOf(window._exercises))
+    browser = window.exercises
+    browser.select("knee-to-chest")
+    bar = browser.detail.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5_000)
+    bar.setValue(bar.maximum())
+    browser.list.setCurrentRow(browser.shown_ids().index("bridge"))
+    assert browser.detail.title.text() == "Bridge"
+    assert bar.value() == 0
