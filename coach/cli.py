@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: A closed standard output (`coach history | head`): the status a shell shows for any command
+#: ended by SIGPIPE (128 + 13), so pipelines and `set -o pipefail` see what they see for `cat`.
+EXIT_BROKEN_PIPE = 141
 
 
 def _add_globals(p: argparse.ArgumentParser, *, top: bool) -> None:
@@ -30,7 +33,7 @@ def _add_globals(p: argparse.ArgumentParser, *, top: bool) -> None:
     # `coach list --data-dir D` both work. Subparsers use SUPPRESS so they do not reset them.
     default = None if top else argparse.SUPPRESS
     p.add_argument(
-        "--data-dir", type=Path, default=default, metavar="DIR",
+        "--data-dir", type=data_dir_arg, default=default, metavar="DIR",
         help="where history and your own catalogue live "
              "(default: $COACH_DATA_DIR, else the user data directory)",
     )
@@ -129,6 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def data_dir_arg(text: str) -> Path:
+    """--data-dir: a folder; an empty value is a usage error, not "the current folder".
+
+    An empty value nearly always comes from a variable that is not set (`--data-dir "$DIR"`);
+    quietly using the default instead would mix a test's or a portable copy's records into the
+    person's own history, so it is refused with a message (COACH_DATA_DIR="" still means unset,
+    as an empty environment variable conventionally does)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder (the value given was empty)")
+    return Path(text)
+
+
 def parse_time_scale(text: str) -> float:
     """--time-scale: engine seconds per real second, above 0 and at most 1000."""
     try:
@@ -155,17 +170,61 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             from coach.app import run_gui  # Qt is imported only when the window is wanted
 
             return run_gui(args)
-        return int(handler(args, out))
+        code = int(handler(args, out))
+        out.flush()  # a closed pipe shows here, not in the interpreter's flush at exit
+        return code
+    except BrokenPipeError:
+        if not _closed(out):
+            return _unexpected(args)
+        _discard_output(out)
+        return EXIT_BROKEN_PIPE
     except KnownError as e:
         print(f"coach: {e.message}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
     except Exception:  # a bug: log it with its traceback, tell the user one sentence
-        log_file = _log_unexpected()
-        print(f"coach: something went wrong inside Physio Coach; the details are in {log_file}",
-              file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _unexpected(args)
+
+
+def _unexpected(args: argparse.Namespace) -> int:
+    """Log the exception being handled (under the data folder when one is given) and say so."""
+    log_file = _log_unexpected(args)
+    print(f"coach: something went wrong inside Physio Coach; the details are in {log_file}",
+          file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _closed(out: TextIO) -> bool:
+    """True when `out` can no longer be written: the reader of its pipe has gone."""
+    try:
+        out.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):
+        return False
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(out.fileno(), select.POLLOUT)
+        return any(mask & select.POLLERR for _, mask in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # not a file (tests pass a StringIO)
+        return False
+
+
+def _discard_output(out: TextIO) -> None:
+    """Point the standard output at /dev/null, so the interpreter's flush at exit does not
+    report the closed pipe again (the Python documentation's note on SIGPIPE)."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 class _NotTheWindow(Exception):
@@ -226,10 +285,11 @@ def _file_as_option(argv: list[str]) -> list[str]:
     return [*argv[:i], "--open", argv[i], *argv[i + 1:]]
 
 
-def _log_unexpected() -> Path:
+def _log_unexpected(args: argparse.Namespace) -> Path:
     from coach.logs import log_exception
 
-    return log_exception("unexpected error in the coach command")
+    return log_exception("unexpected error in the coach command",
+                         log_file=paths_from(args).log_file)
 
 
 def paths_from(args: argparse.Namespace):  # -> AppPaths (kept lazy for start-up speed)

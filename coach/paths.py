@@ -64,7 +64,12 @@ class AppPaths:
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
-    """The paths for this run: `data_dir` beats `COACH_DATA_DIR` beats platformdirs."""
+    """The paths for this run: `data_dir` beats `COACH_DATA_DIR` beats platformdirs.
+
+    An empty `data_dir` is a ValueError (it would mean the current folder; the command line
+    refuses it as a usage error); an empty `COACH_DATA_DIR` counts as not set."""
+    if data_dir is not None and not os.fspath(data_dir).strip():
+        raise ValueError("data_dir is empty")
     override = data_dir if data_dir is not None else os.environ.get(ENV_DATA_DIR) or None
     if override is not None:
         root = Path(override).expanduser().absolute()

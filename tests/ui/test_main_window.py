@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from coach.core.browse import ExerciseFilter, filter_exercises
 from coach.core.catalogue import load_catalogue
@@ -238,7 +238,7 @@ def test_another_exercise_is_shown_from_its_top(qtbot):
     window.tabs.setCurrentIndex(window.tabs.indexOf(window._exercises))
     browser = window.exercises
     browser.select("knee-to-chest")
-    bar = browser.detail.scroll.verticalScrollBar()
+    bar = browser.detail.findChild(QScrollArea).verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5_000)
     bar.setValue(bar.maximum())
     browser.list.setCurrentRow(browser.shown_ids().index("bridge"))
