@@ -99,7 +99,8 @@ class SafetyPrompts(Protocol):
 
     def pain_before(self, parent: Any, session_name: str) -> PainBefore | None: ...
 
-    def pain_after(self, parent: Any, session_name: str) -> PainAfter | None: ...
+    def pain_after(self, parent: Any, session_name: str, *,
+                   compare: bool) -> PainAfter | None: ...
 
     def session_brief(self, parent: Any, decision: GateDecision, *, session_name: str,
                       suggested_name: str | None) -> BriefResult: ...
@@ -114,6 +115,9 @@ class SafetyPrompts(Protocol):
 
 class Answering(Protocol):
     """The part of `SessionRecorder` the flow uses after a session."""
+
+    @property
+    def session_id(self) -> int | None: ...
 
     def answer(self, *, pain_before: PainScore | None = None,
                pain_after: PainScore | None = None, felt: Felt | str | None = None,
@@ -289,11 +293,16 @@ class SafetyFlow:
 
     def after_session(self, parent: Any, recorder: Answering | None, *,
                       name: str) -> PainAfter | None:
-        """Ask the pain after (saved with the session), then advise if pain keeps rising."""
-        answers = self.prompts.pain_after(parent, name)
+        """Ask the pain after (saved with the session), then advise if pain keeps rising.
+        "Compared with last time" is asked only when there was a last time: a session before
+        this one in which something was done."""
+        store = self._store()
+        this = store.resolve(recorder.session_id) if store and recorder else None
+        compare = store is not None and any(
+            s.done for s in store.sessions() if s.id != this)
+        answers = self.prompts.pain_after(parent, name, compare=compare)
         if answers is not None and recorder is not None:
             recorder.answer(pain_after=answers.pain, felt=answers.felt, note=answers.note)
-        store = self._store()
         if store is not None:
             for advice in after_sessions(store.sessions(), self._rules()):
                 self.prompts.inform(parent, RISING_TITLE, advice.message)

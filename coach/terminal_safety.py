@@ -123,13 +123,14 @@ class TerminalPrompts:
             return None
         return PainBefore(PainScore(back, leg), spreading)
 
-    def pain_after(self, parent: Any, session_name: str) -> PainAfter | None:
+    def pain_after(self, parent: Any, session_name: str, *,
+                   compare: bool) -> PainAfter | None:
         self._say(f"After {session_name}: how is your pain now?")
         try:
             back = self._score("Back pain now")
             leg = self._score("Leg pain now")
             felt = None
-            while True:
+            while compare:
                 answer = self._ask("Compared with last time it felt: e easier, s the same, "
                                    "h harder (Enter to skip): ").lower()
                 if answer in ("", "e", "s", "h"):

@@ -55,7 +55,7 @@ class Script:
         self.asked.append("pain")
         return self.pain
 
-    def pain_after(self, parent, name):
+    def pain_after(self, parent, name, *, compare):
         self.asked.append("after")
         return None
 

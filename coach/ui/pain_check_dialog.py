@@ -217,23 +217,26 @@ class PainBeforeDialog(_PainCheck):
 
 
 class PainAfterDialog(_PainCheck):
-    """Asked when a session ends; "Save" accepts, "Skip" rejects (nothing is saved)."""
+    """Asked when a session ends; "Save" accepts, "Skip" rejects (nothing is saved).
+    "Compared with last time" is asked only with `compare` (there was a last time)."""
 
-    def __init__(self, session_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session_name: str, parent: QWidget | None = None, *,
+                 compare: bool = True) -> None:
         super().__init__(window_title="How is your pain now?", title="After your session",
                          intro=f"How do you feel after {session_name}?", when="now",
                          parent=parent)
         self.felt_group = QButtonGroup(self)
-        felt_row = QHBoxLayout()
         self.felt_buttons: dict[Felt, QRadioButton] = {}
-        for felt, text in FELT_LABELS.items():
-            radio = QRadioButton(text)
-            radio.setAccessibleName(f"Compared with last time: {text}")
-            self.felt_group.addButton(radio)
-            self.felt_buttons[felt] = radio
-            felt_row.addWidget(radio)
-        felt_row.addStretch()
-        self._ask("Compared with last time, this session felt", felt_row)
+        if compare:
+            felt_row = QHBoxLayout()
+            for felt, text in FELT_LABELS.items():
+                radio = QRadioButton(text)
+                radio.setAccessibleName(f"Compared with last time: {text}")
+                self.felt_group.addButton(radio)
+                self.felt_buttons[felt] = radio
+                felt_row.addWidget(radio)
+            felt_row.addStretch()
+            self._ask("Compared with last time, this session felt", felt_row)
         self.note = QLineEdit()
         self.note.setAccessibleName("A note for your history (optional)")
         self.note.setPlaceholderText("Anything you want to remember, or tell your physio")

@@ -109,11 +109,13 @@ class Prompts:
         dialog = PainBeforeDialog(session_name, parent)
         return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def pain_after(self, parent: QWidget | None, session_name: str) -> PainAfter | None:
-        """Back and leg pain, how it felt and a note after a session; None: skipped."""
+    def pain_after(self, parent: QWidget | None, session_name: str, *,
+                   compare: bool) -> PainAfter | None:
+        """Back and leg pain, how it felt (`compare`: against last time) and a note after a
+        session; None: skipped."""
         from coach.ui.pain_check_dialog import PainAfterDialog
 
-        dialog = PainAfterDialog(session_name, parent)
+        dialog = PainAfterDialog(session_name, parent, compare=compare)
         return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def session_brief(self, parent: QWidget | None, decision: GateDecision, *,

@@ -150,9 +150,7 @@ def test_in_a_terminal_the_red_flag_and_pain_questions_are_asked_and_saved(tmp_p
         term.send("3")
         term.expect("Leg pain now (0-10, Enter to skip): ")
         term.send("")
-        term.expect("h harder (Enter to skip): ")
-        term.send("e")
-        term.expect("(Enter for none): ")
+        term.expect("(Enter for none): ")  # the first session: nothing to compare with
         term.send("Loosened up")
         assert term.finish() == 0
     finally:
@@ -166,7 +164,7 @@ def test_in_a_terminal_the_red_flag_and_pain_questions_are_asked_and_saved(tmp_p
     assert session.pain_before == PainScore(4, 5)
     assert session.leg_pain_spreading is False
     assert session.pain_after == PainScore(3, None)
-    assert session.felt is Felt.EASIER
+    assert session.felt is None
     assert session.note == "Loosened up"
 
 
@@ -240,3 +238,15 @@ def test_without_a_terminal_dose_steps_still_apply_and_are_printed(cat, tmp_path
     assert out.getvalue().splitlines() == [SKIPPED_LINE, "Forearm plank today: 45 s, up from 30 s"]
     plank = next(i for i in prepared.target.items if i.exercise_id == "plank")
     assert plank.overrides["hold_seconds"] == 45
+
+
+def test_how_it_compared_with_last_time_is_asked_only_when_there_was_a_last_time():
+    p, out = prompts("3\n\nLoose\n")
+    first = p.pain_after(None, "Desk break", compare=False)
+    assert "last time" not in out.getvalue()
+    assert first.felt is None
+    assert first.note == "Loose"
+    p, out = prompts("3\n\ne\n\n")
+    second = p.pain_after(None, "Desk break", compare=True)
+    assert "Compared with last time" in out.getvalue()
+    assert second.felt is Felt.EASIER

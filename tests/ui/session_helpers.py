@@ -78,6 +78,7 @@ class FakePrompts:
     minutes_answer: int | None = None
     briefs: list = field(default_factory=list)
     informed: list[str] = field(default_factory=list)
+    compared: list[bool] = field(default_factory=list)
     problem_lists: list[list[str]] = field(default_factory=list)
 
     def confirm(self, parent, title: str, text: str, *, yes: str, no: str) -> bool:
@@ -105,8 +106,9 @@ class FakePrompts:
         self.asked.append(f"pain before {session_name}")
         return self.pain_before_answer
 
-    def pain_after(self, parent, session_name: str):
+    def pain_after(self, parent, session_name: str, *, compare: bool):
         self.asked.append(f"pain after {session_name}")
+        self.compared.append(compare)
         return self.pain_after_answer
 
     def session_brief(self, parent, decision, *, session_name: str, suggested_name):
