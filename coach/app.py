@@ -234,12 +234,10 @@ class CoachApp:
             self.prompts.inform(self.window, "Physio Coach", notice)
         self.notices.clear()
         if self.catalogue.problems:
-            count = len(self.catalogue.problems)
-            self.prompts.problems(
-                self.window, "Some exercises could not be loaded",
-                f"Physio Coach found {count} problem{'s' if count != 1 else ''} in its exercise "
-                "files. Everything else loaded normally; the items below were left out or "
-                "cannot be started until the file is fixed.", self.catalogue.problems)
+            from coach.core.catalogue import problems_summary
+
+            title, intro = problems_summary(self.catalogue.problems)
+            self.prompts.problems(self.window, title, intro, self.catalogue.problems)
 
     def open_settings(self) -> None:
         from PySide6.QtWidgets import QDialog

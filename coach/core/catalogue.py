@@ -34,6 +34,7 @@ from coach.core.models import (
     Sides,
     TempoPhase,
 )
+from coach.core.words import counted, joined
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     # ids of exercises that were defined but had problems: routines using them are unusable
     broken_exercise_ids: set[str] = field(default_factory=set)
+    # where each of those was defined, and its name if it had one
+    broken_exercises: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
 
 def load_catalogue(
@@ -117,14 +120,26 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
     broken: set[str] = set()
     where: dict[str, str] = {}
     for pf in parsed:
-        catalogue.problems.extend(pf.problems)
-        broken |= pf.broken_exercise_ids
+        # An exercise whose id an earlier file has is left out whatever else is wrong with
+        # it: the clash is what to report, not the fields it left to the other one.
+        clashes = {ident: at for ident, at in pf.broken_exercises.items()
+                   if ident in catalogue.exercises}
+        hidden = {f"exercise '{ident}'" for ident in clashes}
+        catalogue.problems.extend(p for p in pf.problems
+                                  if not (p.file == pf.name and p.subject in hidden))
+        broken |= pf.broken_exercise_ids - clashes.keys()
+        defined: list[tuple[int | None, str, str | None]] = [
+            (ex.line, ex.id, ex.name) for ex in pf.exercises]
+        defined += [(line, ident, name) for ident, (name, line) in clashes.items()]
+        for line, ident, name in sorted(defined, key=lambda d: d[0] or 0):
+            first = catalogue.exercises.get(ident)
+            if first is not None:
+                at = _at(first.origin, first.line)
+                catalogue.problems.append(
+                    _exercise_clash(pf.name, line, ident, name, f'"{first.name}" ({at})'))
+                pf.status = FileStatus.PROBLEMS
         for ex in pf.exercises:
-            if ex.id in catalogue.exercises:
-                catalogue.problems.append(_collision(pf, "exercise", ex.id, ex.line, where))
-                continue
-            catalogue.exercises[ex.id] = ex
-            where["exercise " + ex.id] = _at(pf.name, ex.line)
+            catalogue.exercises.setdefault(ex.id, ex)
     for pf in parsed:
         for routine, item_lines in pf.routines:
             if routine.id in catalogue.routines:
@@ -150,8 +165,50 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
     return catalogue
 
 
+def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
+    """The title and the opening words of the list of `problems` found at start-up. A file
+    that could not be read at all loaded nothing, and says so; only then does the rest of
+    the catalogue count as "loaded normally"."""
+    unread = list(dict.fromkeys(Path(p.file).name for p in problems if p.whole_file))
+    rest = [p for p in problems if not p.whole_file]
+    left_out = ("the items below were left out or cannot be started until the file is fixed")
+    if not unread:
+        return ("Some exercises could not be loaded",
+                f"Physio Coach found {counted(len(rest), 'problem')} in its exercise files. "
+                f"Everything else loaded normally; {left_out}.")
+    title = ("An exercise file could not be read" if len(unread) == 1
+             else "Exercise files could not be read")
+    intro = (f"Nothing from {joined(unread)} was loaded: the mistake shown below stops Physio "
+             "Coach reading the file. Fix it, then start Physio Coach again.")
+    if rest:
+        intro += (f" The other files have {counted(len(rest), 'problem')} too: {left_out}.")
+    return title, intro
+
+
+def start_blocked_reason(catalogue: Catalogue) -> str | None:
+    """Why no routine can be started (None when one can): what the Home page says."""
+    if catalogue.usable_routines():
+        return None
+    unread = next((p for p in catalogue.problems if p.whole_file), None)
+    if unread is None:
+        return ("No routine can be started: the catalogue has none that loaded without "
+                "problems.")
+    where = f" (a mistake at line {unread.line})" if unread.line is not None else ""
+    return (f"No routine can be started: {Path(unread.file).name} could not be read{where}, "
+            "so nothing from it loaded. Once it is fixed, start Physio Coach again.")
+
+
 def _at(name: str, line: int | None) -> str:
     return f"{name}:{line}" if line is not None else name
+
+
+def _exercise_clash(file: str, line: int | None, ident: str, name: str | None,
+                    first: str) -> Problem:
+    """An exercise whose id another one already has: it is left out until one is renamed."""
+    this = f'The exercise "{name}"' if name else "This exercise"
+    return Problem(file=file, line=line, subject=None, field="id",
+                   message=f"{this} uses the id '{ident}', which {first} already has; rename "
+                           "one (this one is left out until then)")
 
 
 def _collision(
@@ -271,8 +328,10 @@ def _parse(pf: ParsedFile, text: str, assets_dir: Path) -> ParsedFile:
 
 
 def _file_problem(pf: ParsedFile, message: str, line: int | None = None,
-                  column: int | None = None) -> None:
-    pf.problems.append(Problem(file=pf.name, line=line, column=column, message=message))
+                  column: int | None = None, *, whole_file: bool = False) -> None:
+    """A problem with the file itself; `whole_file`: it stopped the file loading at all."""
+    pf.problems.append(Problem(file=pf.name, line=line, column=column, message=message,
+                               whole_file=whole_file))
     pf.status = FileStatus.PROBLEMS
 
 
@@ -291,7 +350,7 @@ def _read_text(pf: ParsedFile) -> str | None:
     else:
         if len(raw) > MAX_FILE_BYTES:
             _file_problem(pf, "the file is larger than 1 MiB; catalogue files are small text "
-                              "files, so it was not loaded")
+                              "files, so it was not loaded", whole_file=True)
             return None
         try:
             return raw.decode("utf-8-sig")
@@ -299,9 +358,10 @@ def _read_text(pf: ParsedFile) -> str | None:
             line = raw[: e.start].count(b"\n") + 1
             column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             _file_problem(pf, f"the file is not UTF-8 text (a byte it cannot read at column "
-                              f"{column}); save it as UTF-8", line=line, column=column)
+                              f"{column}); save it as UTF-8", line=line, column=column,
+                          whole_file=True)
             return None
-    pf.problems.append(Problem(file=pf.name, message=reason))
+    pf.problems.append(Problem(file=pf.name, message=reason, whole_file=True))
     pf.status = FileStatus.UNREADABLE
     return None
 
@@ -325,12 +385,12 @@ def _parse_toml(pf: ParsedFile, text: str) -> dict[str, Any] | None:
             message = _TOML_END.sub("", message) + " at the end of the file"
         where = f" (column {column})" if column else ""
         _file_problem(pf, f"this is not valid TOML: {message[:1].lower()}{message[1:]}{where}",
-                      line=line, column=column)
+                      line=line, column=column, whole_file=True)
     except RecursionError:
         _file_problem(pf, "the file is nested too deeply to read (brackets inside brackets, "
-                          "thousands of levels); it is not a catalogue")
+                          "thousands of levels); it is not a catalogue", whole_file=True)
     except (ValueError, MemoryError) as e:
-        _file_problem(pf, f"this is not valid TOML ({e})")
+        _file_problem(pf, f"this is not valid TOML ({e})", whole_file=True)
     return None
 
 
@@ -340,11 +400,11 @@ def _validate_document(pf: ParsedFile, data: dict[str, Any],
     schema_line = lines.root.of("schema")
     if schema is None:
         _file_problem(pf, f"'schema = {SCHEMA_VERSION}' is missing at the top of the file",
-                      line=1)
+                      line=1, whole_file=True)
         return
     if type(schema) is not int or schema != SCHEMA_VERSION:
         _file_problem(pf, f"schema {schema!r} is not supported; this version of Physio Coach "
-                          f"reads schema {SCHEMA_VERSION}", line=schema_line)
+                          f"reads schema {SCHEMA_VERSION}", line=schema_line, whole_file=True)
         return
     for key in data:
         if key not in TOP_KEYS:
@@ -352,7 +412,7 @@ def _validate_document(pf: ParsedFile, data: dict[str, Any],
                           line=lines.root.of(key))
     exercises = _table_array(pf, data, "exercise", lines)
     routines = _table_array(pf, data, "routine", lines)
-    seen: dict[str, int | None] = {}
+    seen: dict[str, tuple[str | None, int | None]] = {}
     images = _Images(assets_dir)
     for index, table in enumerate(exercises):
         where = lines.exercises[index] if index < len(lines.exercises) else lines.root
@@ -704,7 +764,8 @@ def _subject(kind: str, table: Mapping[str, Any], n: int) -> str:
 
 
 def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.TableLines,
-                    images: _Images, seen: dict[str, int | None]) -> None:
+                    images: _Images,
+                    seen: dict[str, tuple[str | None, int | None]]) -> None:
     subject = _subject("exercise", table, len(seen) + 1)
     f = _Fields(pf, table, subject, lines)
     misspelt = f.unknown(EXERCISE_KEYS)
@@ -733,13 +794,20 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     image = images.resolve(image_fields)
     pf.problems.extend(image_fields.problems)
 
-    if ident is not None and not _claim(f, ident, seen):
-        pf.problems.extend(f.problems)
+    if ident is not None and ident in seen:
+        # Left out whatever else is wrong with it: the clash is what to report.
+        first_name, first_line = seen[ident]
+        first = f'"{first_name}" (line {first_line})' if first_name else f"line {first_line}"
+        pf.problems.append(_exercise_clash(pf.name, lines.of("id"), ident, name, first))
+        pf.status = FileStatus.PROBLEMS
         return
+    if ident is not None:
+        seen[ident] = (name, lines.line)
     pf.problems.extend(f.problems)
     if f.problems:
         if ident is not None:
             pf.broken_exercise_ids.add(ident)
+            pf.broken_exercises[ident] = (name, lines.line)
         return
     assert ident
     assert name

@@ -242,6 +242,8 @@ class Problem:
     column: int | None = None
     subject: str | None = None  # "exercise 'bridge'" or "routine 'desk-break'"
     field: str | None = None
+    #: Nothing from the file loaded (it could not be read, or is not valid TOML).
+    whole_file: bool = False
 
     @property
     def text(self) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from coach.core.catalogue import start_blocked_reason
 from coach.core.models import Catalogue
 from coach.ui.routine_text import routine_facts
-from coach.ui.widgets import heading, plain_label, primary_button
+from coach.ui.widgets import heading, plain_label, plain_tooltip, primary_button
 
 
 class HomePage(QWidget):
@@ -36,8 +37,7 @@ class HomePage(QWidget):
         self.start.setMinimumWidth(260)
         self.last_session = plain_label(selectable=False)
         self.week = plain_label(selectable=False)
-        self.empty = plain_label("No routine can be started: the catalogue has none that "
-                                 "loaded without problems.", selectable=False)
+        self.empty = plain_label(selectable=False)
         row = QHBoxLayout()
         row.addWidget(self.chooser, 1)
         layout = QVBoxLayout(self)
@@ -45,6 +45,7 @@ class HomePage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.facts)
         layout.addWidget(self.description)
+        layout.addWidget(self.empty)  # why nothing can start, right above Start
         layout.addSpacing(12)
         start_row = QHBoxLayout()  # Start keeps its own width, on the left
         start_row.addWidget(self.start)
@@ -53,7 +54,6 @@ class HomePage(QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.week)
         layout.addWidget(self.last_session)
-        layout.addWidget(self.empty)
         layout.addStretch()
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.start.clicked.connect(self._start)
@@ -91,8 +91,12 @@ class HomePage(QWidget):
 
     def _show(self, routine_id: str | None) -> None:
         routine = self.catalogue.routines.get(routine_id) if routine_id else None
+        reason = (start_blocked_reason(self.catalogue)
+                  or "Choose a routine to start.") if routine is None else ""
+        self.empty.setText(reason)
         self.empty.setVisible(routine is None)
         self.start.setEnabled(routine is not None)
+        self.start.setToolTip(plain_tooltip(reason) if reason else "")
         self.chooser.setVisible(routine is not None)
         self.facts.setText(routine_facts(self.catalogue, routine) if routine else "")
         self.description.setText(routine.description if routine else "")

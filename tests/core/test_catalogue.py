@@ -160,7 +160,9 @@ def test_a_duplicate_id_in_one_file_keeps_the_first_and_reports_the_second(tmp_p
     text = catalogue_text(exercises=("knee-to-chest", "knee-to-chest"))
     catalogue, _ = load_text(tmp_path, text)
     problem = only_problem(catalogue)
-    assert "already used at line 3" in problem.message
+    assert problem.message == (
+        'The exercise "Knee to chest" uses the id \'knee-to-chest\', which "Knee to chest" '
+        "(line 3) already has; rename one (this one is left out until then)")
     assert problem.line == 15
     assert list(catalogue.exercises) == ["knee-to-chest"]
 
@@ -359,8 +361,9 @@ def test_later_files_add_exercises_and_collisions_are_reported(tmp_path):
     routine_line = lambda path: path.read_text().splitlines().index("[[routine]]") + 1  # noqa: E731
     messages = [str(p) for p in catalogue.problems]
     assert messages == [
-        f"{second}:3: exercise 'knee-to-chest': this id is already used at {first}:3; this "
-        "definition is ignored (give it another id)",
+        f"{second}:3: The exercise \"Knee to chest\" uses the id 'knee-to-chest', which "
+        f"\"Knee to chest\" ({first}:3) already has; rename one (this one is left out until "
+        "then)",
         f"{second}:{routine_line(second)}: routine 'morning': this id is already used at "
         f"{first}:{routine_line(first)}; this definition is ignored (give it another id)",
     ]
@@ -425,3 +428,20 @@ def test_an_easier_version_with_problems_of_its_own_is_named_as_such(tmp_path):
         "exercise 'harder': easier names exercise 'gentle', which has problems of its own, so "
         "it is not offered until they are fixed",
     ]
+
+
+def test_an_exercise_reusing_an_earlier_files_id_is_reported_as_a_clash_not_by_its_fields(
+        tmp_path):
+    """A person's own catalogue that reuses a shipped id, with only the fields they meant to
+    change: the clash is the problem, not the dose it left out."""
+    first = tmp_path / "a.toml"
+    first.write_text(catalogue_text())
+    second = tmp_path / "b.toml"
+    second.write_text('schema = 1\n\n[[exercise]]\nid = "knee-to-chest"\nname = "My knee hug"\n'
+                      'reps = 15\n')
+    catalogue = load_catalogue([first, second], assets_dir=tmp_path)
+    assert [str(p) for p in catalogue.problems] == [
+        f"{second}:3: The exercise \"My knee hug\" uses the id 'knee-to-chest', which "
+        f"\"Knee to chest\" ({first}:3) already has; rename one (this one is left out until "
+        "then)"]
+    assert catalogue.exercise("knee-to-chest").origin == str(first)
