@@ -310,6 +310,7 @@ def catalogue_from(args: argparse.Namespace):  # -> Catalogue
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     """One line per problem, `FILE:LINE: message`. 0 valid, 1 problems, 2 unreadable."""
     from coach.core.catalogue import FileStatus, merge, parse_file
+    from coach.core.words import counted
     from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 
     given = [Path(f) for f in args.files]
@@ -329,7 +330,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         if not any(pr.file == pf.name for pr in problems):
             ex = sum(1 for e in catalogue.exercises.values() if e.origin == pf.name)
             rt = sum(1 for r in catalogue.routines.values() if r.origin == pf.name)
-            print(f"{pf.name}: ok ({ex} exercises, {rt} routines)", file=out)
+            print(f"{pf.name}: ok ({counted(ex, 'exercise')}, {counted(rt, 'routine')})",
+                  file=out)
     if any(pf.status is FileStatus.UNREADABLE for pf in checked):
         return EXIT_USAGE
     return EXIT_PROBLEMS if problems else EXIT_OK
@@ -419,9 +421,10 @@ def _exercise_row(ex) -> dict:
 
 def _routine_row(catalogue, routine) -> dict:
     from coach.core.models import format_duration
+    from coach.core.words import counted
 
     minutes = catalogue.active_seconds(routine) if routine.usable else None
-    detail = f"{len(routine.items)} exercises, {routine.sessions_per_week} per week"
+    detail = f"{counted(len(routine.items), 'exercise')}, {routine.sessions_per_week} per week"
     if minutes is not None:
         detail += f", about {format_duration(minutes)} of exercise"
     if not routine.usable:

@@ -85,6 +85,7 @@ from coach.core.events import (
 )
 from coach.core.models import Catalogue, Routine
 from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, plan_routine
+from coach.core.words import counted
 
 log = logging.getLogger(__name__)
 
@@ -574,7 +575,7 @@ class _TerminalView:
     # --- output -------------------------------------------------------------------------------
 
     def intro(self, *, with_keys: bool) -> None:
-        self.line(f"{self._plan.name}: {len(self._plan.items)} exercises, about "
+        self.line(f"{self._plan.name}: {counted(len(self._plan.items), 'exercise')}, about "
                   f"{_minutes(self._plan.total_seconds)}.")
         if with_keys:
             self.line(KEYS_HELP)

@@ -16,6 +16,7 @@ from typing import Any
 
 from coach.core.models import Exercise, format_duration
 from coach.core.records import PainScore
+from coach.core.words import counted
 
 SESSIONS_TO_STEP_UP = 3
 
@@ -67,9 +68,9 @@ def describe_step(step: Mapping[str, Any]) -> str:
         if key == "hold_seconds":
             parts.append(f"{value:g} s")
         elif key == "reps":
-            parts.append(f"{value} reps")
+            parts.append(counted(value, "rep"))
         elif key == "sets":
-            parts.append(f"{value} sets")
+            parts.append(counted(value, "set"))
         elif key == "duration_seconds":
             parts.append(format_duration(value))
     return ", ".join(parts)

@@ -34,6 +34,7 @@ from coach.core.stats import (
     weekly_stats,
     window_adherence,
 )
+from coach.core.words import counted
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class DoseStep:
 
     def achieved(self) -> str:
         """'12 of 12 sets in full; best hold 20 s'."""
-        text = f"{self.sets_complete} of {self.sets_done} sets in full"
+        text = f"{self.sets_complete} of {counted(self.sets_done, 'set')} in full"
         if self.best_hold:
             text += f"; best hold {format_seconds(round(self.best_hold, 1))}"
         elif self.most_reps:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from coach.core.browse import ExerciseFilter, equipment_choices, filter_exercises, label
 from coach.core.models import Catalogue, Category, Exercise, Position, Sides
+from coach.core.words import counted
 from coach.ui.illustration import IllustrationView
 from coach.ui.widgets import (
     button,
@@ -220,7 +221,7 @@ class ExerciseBrowser(QWidget):
             item.setToolTip(plain_tooltip(ex.summary))
             self.list.addItem(item)
         total = len(self.catalogue.exercises)
-        self.count.setText(f"{len(matches)} of {total} exercises")
+        self.count.setText(f"{len(matches)} of {counted(total, 'exercise')}")
         if not matches:
             self.detail.show_exercise(None)
         elif not select_by_id(self.list, previous):

@@ -138,10 +138,12 @@ class Prompts:
         """A number of minutes from `choices` (a heat or cold pack); None if cancelled."""
         from PySide6.QtWidgets import QComboBox
 
+        from coach.core.words import counted
+
         combo = QComboBox()
         combo.setAccessibleName("Minutes")
         for minutes in choices:
-            combo.addItem(f"{minutes} minutes", minutes)
+            combo.addItem(counted(minutes, "minute"), minutes)
         combo.setCurrentIndex(max(0, combo.findData(default)))
         return _ask(parent, title, text, combo, combo.currentData)
 

@@ -4,6 +4,7 @@ per line."""
 from __future__ import annotations
 
 from coach.core.models import Catalogue, Routine, format_duration
+from coach.core.words import counted
 
 
 def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
@@ -26,13 +27,13 @@ def _rounded(seconds: float) -> float:
 
 
 def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
-    facts = [f"{len(routine.items)} exercises",
-             f"goal: {routine.sessions_per_week} sessions a week"]
+    facts = [counted(len(routine.items), "exercise"),
+             f"goal: {counted(routine.sessions_per_week, 'session')} a week"]
     if routine.usable:
         active = _rounded(catalogue.active_seconds(routine))
         facts.insert(1, f"about {format_duration(active)} of exercise")
     if routine.weeks:
-        facts.append(f"for {routine.weeks} weeks")
+        facts.append(f"for {counted(routine.weeks, 'week')}")
     if routine.prescriber:
         who = routine.prescriber.name
         if routine.prescriber.contact:

@@ -66,7 +66,7 @@ def test_a_prescription_may_use_exercises_from_the_default_catalogue(tmp_path, c
                   'description = "From the clinic."\n[[routine.item]]\nexercise = "bridge"\n'
                   "reps = 8\n")
     assert main(["validate", str(rx)]) == 0
-    assert capsys.readouterr().out.strip() == f"{rx}: ok (0 exercises, 1 routines)"
+    assert capsys.readouterr().out.strip() == f"{rx}: ok (0 exercises, 1 routine)"
 
 
 def test_extra_catalogue_files_add_routines_to_the_list(tmp_path, capsys):

@@ -56,7 +56,7 @@ def test_sessions_in_a_row_with_the_same_dose_make_one_step():
     assert first.dose.describe() == "Hold 20 s · 3 reps · each side"
     assert (first.first, first.last, first.sessions) == (MONDAY, MONDAY + timedelta(days=2), 2)
     assert second.dose.describe() == "Hold 30 s · 3 reps · each side"
-    assert second.achieved() == "0 of 1 sets in full; best hold 30 s"
+    assert second.achieved() == "0 of 1 set in full; best hold 30 s"
 
 
 def test_a_timed_activity_reads_as_its_duration():

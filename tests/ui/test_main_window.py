@@ -244,3 +244,17 @@ def test_another_exercise_is_shown_from_its_top(qtbot):
     browser.list.setCurrentRow(browser.shown_ids().index("bridge"))
     assert browser.detail.title.text() == "Bridge"
     assert bar.value() == 0
+
+
+def test_a_routine_of_one_of_everything_reads_in_the_singular(qtbot, tmp_path):
+    text = catalogue_text(exercises=("knee-to-chest",), routine_items=("knee-to-chest",))
+    text = text.replace("sessions_per_week = 5", "sessions_per_week = 1\nweeks = 1")
+    catalogue, _ = load_text(tmp_path, text)
+    assert not catalogue.problems, catalogue.problems
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+    facts = window.home.facts.text()
+    assert facts.startswith("1 exercise · ")
+    assert "goal: 1 session a week" in facts
+    assert "for 1 week" in facts
+    assert window.exercises.count.text() == "1 of 1 exercise"
