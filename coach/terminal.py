@@ -219,7 +219,7 @@ def run_command(
     engine = SessionEngine(plan, clock_jump_seconds=CLOCK_JUMP_REAL_SECONDS * scale)
     interactive = _isatty(stdin)
     view = _TerminalView(plan, stdout, clock, events_file, speaker,
-                         live=_isatty(stdout), interactive=interactive)
+                         live=_isatty(stdout), interactive=interactive, catalogue=catalogue)
     if recorder is not None and not no_history:
         # First: a line in the events file then means the history already has that event.
         engine.add_listener(recorder)
@@ -447,8 +447,10 @@ class _TerminalView:
     """Prints what the engine says, shows cues when due, and writes the events file."""
 
     def __init__(self, plan: Plan, out: TextIO, clock: Clock, events_file: TextIO | None,
-                 speaker: Any, *, live: bool, interactive: bool) -> None:
+                 speaker: Any, *, live: bool, interactive: bool,
+                 catalogue: Catalogue | None = None) -> None:
         self._plan = plan
+        self._catalogue = catalogue  # the names of easier exercises, which may not be in the plan
         self._out = out
         self._clock = clock
         self._events = events_file
@@ -502,8 +504,10 @@ class _TerminalView:
             self.line(f"Skipped {self._name(event.item_index)}.")
         elif isinstance(event, ExerciseStoppedForPain):
             text = f"Stopped {self._name(event.item_index)} because it hurts."
-            if event.easier:
-                text += f" Ask your physiotherapist about '{event.easier}' instead."
+            easier = (self._catalogue.exercises.get(event.easier)
+                      if self._catalogue is not None and event.easier else None)
+            if easier is not None:
+                text += f" Ask your physiotherapist about {easier.name} instead."
             self.line(text)
         elif isinstance(event, SessionFinished):
             self.show_due(event.at)
