@@ -12,6 +12,8 @@ from coach import __version__
 from coach.core.safety import DISCLAIMER
 from coach.ui.widgets import heading, plain_label, primary_button
 
+#: What the dialog is: read before the first session (and again from Help).
+TITLE = "Before you start"
 STOP_NOTE = ("Stop any exercise that causes pain rather than a stretch, and press \"This "
              "hurts\" (H) so it is recorded. Use Help > Red-flag check at any time.")
 
@@ -19,7 +21,7 @@ STOP_NOTE = ("Stop any exercise that causes pain rather than a stretch, and pres
 class DisclaimerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About Physio Coach")
+        self.setWindowTitle(TITLE)
         self.setModal(True)
         self.setMinimumWidth(520)
         self.text = plain_label(DISCLAIMER)
@@ -33,8 +35,8 @@ class DisclaimerDialog(QDialog):
         row.addStretch()
         row.addWidget(self.ok)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Physio Coach", scale=1.6))
-        layout.addWidget(plain_label(f"Version {__version__}"))
+        layout.addWidget(heading(TITLE, scale=1.6))
+        layout.addWidget(plain_label(f"Physio Coach, version {__version__}"))
         layout.addSpacing(8)
         layout.addWidget(self.text)
         layout.addWidget(plain_label(STOP_NOTE))
