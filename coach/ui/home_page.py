@@ -78,6 +78,19 @@ class HomePage(QWidget):
         self.chooser.blockSignals(False)
         self._show(self.chooser.currentData())
 
+    def choose(self, routine_id: str) -> bool:
+        """Make `routine_id` today's routine, as if picked (`routine_chosen` is emitted, so it
+        is remembered); False when it is not one that can start."""
+        index = self.chooser.findData(routine_id)
+        if index < 0:
+            return False
+        self.chooser.blockSignals(True)
+        self.chooser.setCurrentIndex(index)
+        self.chooser.blockSignals(False)
+        self._show(routine_id)
+        self.routine_chosen.emit(routine_id)
+        return True
+
     def set_progress(self, week: str, last_session: str) -> None:
         """Show this week's count against the goal, and the last session (from history)."""
         self.week.setText(week)

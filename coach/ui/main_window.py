@@ -117,6 +117,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self._routines)
             self.routines.select(show_routine)
 
+    def make_todays_routine(self, routine_id: str) -> bool:
+        """Show `routine_id` on Home as today's routine (remembered, as if chosen there)."""
+        if not self.home.choose(routine_id):
+            return False
+        self.tabs.setCurrentWidget(self.home)
+        return True
+
     def set_editing(self, editing: bool) -> None:
         """A routine editor is open: the Exercises tab offers "Add to routine"."""
         self._editing = editing

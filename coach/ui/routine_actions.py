@@ -34,6 +34,7 @@ from coach.core.prescription import (
     save_routine,
     write_atomically,
 )
+from coach.core.words import joined
 from coach.ui.prompts import Prompts
 
 if TYPE_CHECKING:
@@ -262,12 +263,16 @@ class RoutineActions(QObject):
             return []
         if done.written:
             self.reload(show=done.routine_ids[0] if done.routine_ids else None)
-        added = [self.catalogue.routines[r].name for r in done.routine_ids
+        added = [self.catalogue.routines[r] for r in done.routine_ids
                  if r in self.catalogue.routines]
+        # The patient opened it to do it: the first routine it adds becomes today's.
+        today = next((r for r in added if self.window.make_todays_routine(r.id)), None)
         if added:
-            self.prompts.inform(parent, "Prescription added",
-                                "Added: " + ", ".join(added) + ". It is on the Routines tab "
-                                "and can be chosen on Home.")
+            names = joined([f'"{r.name}"' for r in added])
+            text = f"Added {names} to your routines."
+            if today is not None:
+                text += f' "{today.name}" is now today\'s routine: press Start on Home to begin.'
+            self.prompts.inform(parent, "Prescription added", text)
         return list(done.routine_ids)
 
     def print_routine(self, routine_id: str) -> Path | None:
