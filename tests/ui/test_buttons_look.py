@@ -4,6 +4,7 @@ from the page, in every theme; "Present" and "Demo" say what each does and look 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -75,3 +76,16 @@ def test_present_and_demo_say_what_each_does_and_look_different(coach_app, qtbot
     assert not demo.icon().isNull()
     assert present.icon().cacheKey() != demo.icon().cacheKey()
     assert present.icon().pixmap(24).toImage() != demo.icon().pixmap(24).toImage()
+
+
+def test_the_offer_of_an_easier_exercise_looks_like_a_button(coach_app, qtbot):
+    app = coach_app
+    app.try_exercise("cat-camel")
+    window = app.session_window
+    qtbot.mouseClick(window.buttons["hurts"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "pelvic-tilt" in window.easier_buttons, timeout=10_000)
+    offer = window.easier_buttons["pelvic-tilt"]
+    qtbot.waitUntil(offer.isVisible, timeout=10_000)  # on the finished page
+    assert offer.text() == "Try Pelvic tilt instead"
+    assert share_of_page_colour(window, offer) < 0.1
+    window.close()
