@@ -299,9 +299,16 @@ def paths_from(args: argparse.Namespace):  # -> AppPaths (kept lazy for start-up
 
 
 def catalogue_from(args: argparse.Namespace):  # -> Catalogue
+    """The catalogue the command works on. A file that loaded nothing at all (not valid TOML,
+    unreadable) is said on stderr at once, with its line: everything from it is missing."""
     from coach.catalogue_files import load_app_catalogue
 
-    return load_app_catalogue(paths_from(args), args.catalogue)
+    catalogue = load_app_catalogue(paths_from(args), args.catalogue)
+    for problem in catalogue.problems:
+        if problem.whole_file:
+            print(f"coach: nothing from {Path(problem.file).name} was loaded: {problem}",
+                  file=sys.stderr)
+    return catalogue
 
 
 # --- validate --------------------------------------------------------------------------------
@@ -385,9 +392,12 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.core.words import counted
+
     catalogue = catalogue_from(args)
-    if catalogue.problems:
-        print(f"coach: {len(catalogue.problems)} problem(s) in the catalogue; "
+    others = [p for p in catalogue.problems if not p.whole_file]
+    if others:
+        print(f"coach: {counted(len(others), 'problem')} in the catalogue; "
               "run 'coach validate FILE' for details", file=sys.stderr)
     if args.routines:
         rows = [_routine_row(catalogue, r) for r in catalogue.routines.values()]

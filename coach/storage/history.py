@@ -51,6 +51,7 @@ from coach.core.stats import (
     progress_report,
 )
 from coach.core.weeks import local_date, week_starts
+from coach.core.words import counted
 from coach.storage import database
 from coach.storage.database import WriteProblem, write_problem
 from coach.storage.errors import (
@@ -318,7 +319,7 @@ class HistoryStore:
                       json.dumps([w.data for w in self._pending], default=str))
             self._notify(
                 NoticeKind.UNSAVED_AT_CLOSE,
-                f"{len(whats)} record(s) of your session could not be saved "
+                f"{counted(len(whats), 'record')} of your session could not be saved "
                 f"({self._problem.reason if self._problem else 'unknown reason'}).",
                 self.path,
             )
