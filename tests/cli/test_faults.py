@@ -1,0 +1,110 @@
+"""The `coach` command under real faults, as a real process: a closed standard output, an empty
+`--data-dir`, and where the log of a failure goes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a child whose home and temp folder are under `tmp_path`, so a file
+    written anywhere but the data folder shows up there."""
+    home, temp = tmp_path / "home", tmp_path / "temp"
+    home.mkdir(exist_ok=True)
+    temp.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("XDG_") and k != "COACH_DATA_DIR"}
+    env.update(HOME=str(home), TMPDIR=str(temp), PYTHONPATH=str(ROOT))
+    return env
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def run_into_closed_pipe(argv: list[str], env: dict[str, str],
+                         cwd: Path) -> tuple[int, str]:
+    """Run `python -m coach ARGV` with its standard output a pipe nobody reads any more (as
+    `| head` leaves it once it has its lines); (exit code, standard error)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "coach", *argv], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, env=env, cwd=cwd, timeout=60)
+    finally:
+        os.close(write_end)
+    return done.returncode, done.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    ["history", "--json", "--weeks", "300"],
+    ["history", "--weeks", "300"],
+    ["export", "--csv", "-"],
+    ["list", "--json"],
+], ids=" ".join)
+def test_a_closed_standard_output_ends_the_command_quietly(tmp_path, argv):
+    data = tmp_path / "data"
+    code, err = run_into_closed_pipe([*argv, "--data-dir", str(data)], isolated_env(tmp_path),
+                                     ROOT)
+    assert err == ""
+    assert code == 141  # what a shell reports for `cat` and every other tool ended by SIGPIPE
+    logged = [p for p in files_under(tmp_path) if p.name.startswith(("coach.log",
+                                                                     "physio-coach"))]
+    assert all("Traceback" not in p.read_text() for p in logged)
+
+
+def test_a_closed_pipe_after_part_of_the_output_ends_quietly_too(tmp_path):
+    """`coach history --json | head -n 3`: the reader takes a few lines and goes."""
+    env = isolated_env(tmp_path)
+    done = subprocess.run(
+        f"'{sys.executable}' -m coach history --json --weeks 2000 --data-dir "
+        f"'{tmp_path / 'data'}' | head -n 3; echo \"status=${{PIPESTATUS[0]}}\"",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, env=env,
+        cwd=ROOT, timeout=60)
+    assert done.stderr == ""
+    assert done.stdout.splitlines()[:3] == ["{", '  "today": ' + done.stdout.split(
+        '"today": ')[1].splitlines()[0], '  "weeks": [']
+    assert done.stdout.splitlines()[-1] == "status=141"
+
+
+def test_an_unexpected_failure_is_logged_under_the_data_folder_given(tmp_path):
+    """A bug in a command (one is planted in `coach history`): the log with its traceback is
+    in DIR/logs, and nothing is written in the home folder or the temp folder."""
+    data = tmp_path / "data"
+    env = isolated_env(tmp_path)
+    plant = ("import sys, coach.history_cli as h\n"
+             "def broken(*a, **k): raise RuntimeError('planted bug')\n"
+             "h.history_command = broken\n"
+             "from coach.cli import main\n"
+             "sys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", plant, "history", "--data-dir", str(data)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    log_file = data / "logs" / "coach.log"
+    assert done.returncode == 1
+    assert done.stderr == ("coach: something went wrong inside Physio Coach; the details are "
+                           f"in {log_file}\n")
+    assert "RuntimeError: planted bug" in log_file.read_text()
+    assert files_under(tmp_path / "home") == []
+    assert files_under(tmp_path / "temp") == []
+
+
+@pytest.mark.parametrize("argv", [["--data-dir", ""], ["history", "--data-dir", ""],
+                                  ["--data-dir=", "run", "gentle-daily"]], ids=" ".join)
+def test_an_empty_data_dir_is_a_usage_error_and_writes_nothing(tmp_path, argv):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    env = isolated_env(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "coach", *argv], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=60)
+    assert done.returncode == 2
+    assert "--data-dir: needs a folder (the value given was empty)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert files_under(cwd) == []
+    assert files_under(tmp_path / "home") == []
