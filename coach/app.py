@@ -21,7 +21,7 @@ from coach import logs
 from coach import settings as settings_file
 from coach.catalogue_files import load_app_catalogue
 from coach.core.errors import KnownError
-from coach.paths import ASSETS_DIR, AppPaths, resolve
+from coach.paths import ASSETS_DIR, AppPaths, read_only_notice, resolve
 from coach.settings import Settings
 
 # isort: split
@@ -90,8 +90,7 @@ def _check_display() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window and run the Qt event loop until it closes. Returns the exit code."""
     _check_display()
-    paths = resolve(args.data_dir)
-    paths.ensure()
+    paths = resolve(args.data_dir).ensure()
     log_file = logs.setup(paths.log_file)
 
     app = QApplication.instance() or new_application(sys.argv)
@@ -134,6 +133,9 @@ class CoachApp:
         loaded = settings_file.load(paths.settings_file)
         self.settings = loaded.settings
         self.notices: list[str] = [loaded.notice] if loaded.notice else []
+        read_only = read_only_notice(paths)  # the one message: nothing is saved, nor asked
+        if read_only is not None:
+            self.notices.append(read_only)
         apply_theme(self.app, self.settings.theme, self.settings.text_scale)
         self.app.setWindowIcon(QIcon(str(ASSETS_DIR / "icon" / "physio-coach.svg")))
         self.catalogue = load_app_catalogue(paths, args.catalogue)
@@ -283,6 +285,8 @@ class CoachApp:
             self.session.apply_speech(new.speech)
         if self.reminders is not None and self.reminders.settings != new.reminders:
             self.reminders.apply(new.reminders)
+        if self.paths.read_only is not None:
+            return  # applied for this run; the start-up notice said nothing is kept
         try:
             settings_file.save(self.paths.settings_file, new)
         except KnownError as e:
@@ -291,7 +295,8 @@ class CoachApp:
     def _remember_routine(self, routine_id: str) -> None:
         self.settings = self.settings.replace(routine_id=routine_id)
         try:
-            settings_file.save(self.paths.settings_file, self.settings)
+            if self.paths.read_only is None:
+                settings_file.save(self.paths.settings_file, self.settings)
         except KnownError as e:
             log.warning("could not remember today's routine: %s", e.message)
         if self._history is not None:  # the goal shown is the chosen routine's
@@ -510,8 +515,9 @@ class CoachApp:
             from coach.storage.history import HistoryStore
 
             try:
-                self._history = HistoryStore.open(self.paths.history_db,
-                                                  on_notice=self._history_notice)
+                self._history = HistoryStore.open(
+                    self.paths.history_db, on_notice=self._history_notice,
+                    read_only=self.paths.read_only is not None)
             except KnownError as e:
                 self._history_failed = True
                 log.warning("history not available: %s", e.message)
@@ -717,6 +723,8 @@ class CoachApp:
         self.try_exercise(exercise_id, pain=pain)
 
     def _save_settings(self) -> None:
+        if self.paths.read_only is not None:
+            return
         try:
             settings_file.save(self.paths.settings_file, self.settings)
         except KnownError as e:

@@ -8,8 +8,10 @@ so a test or a portable install touches nothing else. Nothing is created at impo
 
 from __future__ import annotations
 
+import contextlib
 import os
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
@@ -29,6 +31,9 @@ class AppPaths:
     config_dir: Path
     cache_dir: Path
     log_dir: Path
+    read_only: Path | None = None
+    """Set by `ensure()` when the data (or settings) folder cannot be written: that folder.
+    The session still runs; nothing is saved (see `read_only_notice`)."""
 
     @property
     def history_db(self) -> Path:
@@ -57,10 +62,50 @@ class AppPaths:
     def speech_cache(self) -> Path:
         return self.cache_dir / "speech"
 
-    def ensure(self) -> None:
-        """Create the directories (called once at start-up, never at import)."""
-        for d in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True)
+    def ensure(self) -> AppPaths:
+        """Create the directories (called once at start-up, never at import); the paths to use.
+
+        Never fails on a folder that cannot be written (a read-only mount, no permission):
+        - the data or settings folder: `read_only` names it; what is there is read, nothing
+          is written;
+        - the cache (rendered speech): it moves to the user cache directory, else to a folder
+          of its own in the temp directory, so the voice still works;
+        - the log: `coach.logs.setup` falls back by itself.
+        """
+        read_only = next((d for d in (self.data_dir, self.config_dir) if not writable(d)),
+                         None)
+        cache = next((d for d in (self.cache_dir, *_cache_fallbacks()) if writable(d)),
+                     self.cache_dir)
+        with contextlib.suppress(OSError):
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+        return replace(self, read_only=read_only, cache_dir=cache)
+
+
+def writable(folder: Path) -> bool:
+    """Create `folder` if needed and check a file can be made in it (a read-only mount, a
+    missing permission or a file in the way all say no, for root too)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def _cache_fallbacks() -> tuple[Path, ...]:
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return (Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            Path(tempfile.gettempdir()) / f"physio-coach-{uid}-cache")
+
+
+def read_only_notice(paths: AppPaths) -> str | None:
+    """The one message for a data folder that cannot be written, or None when it can."""
+    if paths.read_only is None:
+        return None
+    return (f"Nothing can be saved in {paths.read_only}: the folder is read-only. Your "
+            "sessions work as usual and you can see your past sessions, but nothing you do "
+            "now is kept.")
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:

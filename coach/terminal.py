@@ -272,8 +272,13 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
     if paths is None or routine is None or not routine.usable:
         return run()
     from coach import settings as settings_file
+    from coach.paths import read_only_notice
 
     tell = Notices(kwargs.get("stderr") or sys.stderr)
+    paths = paths.ensure()
+    read_only = read_only_notice(paths)
+    if read_only is not None:
+        tell(read_only)
 
     loaded = settings_file.load(paths.settings_file)
     if loaded.notice:
@@ -286,8 +291,8 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
         from coach.recorder import SessionRecorder
         from coach.storage.history import HistoryStore
 
-        paths.ensure()
-        store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message))
+        store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message),
+                                  read_only=paths.read_only is not None)
         recorder = SessionRecorder(store, weekly_goal=routine.sessions_per_week)
     # The red-flag and pain questions, as in the window (skipped, saying so, without a
     # terminal to answer in).

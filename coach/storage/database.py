@@ -60,6 +60,34 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
                            timeout=BUSY_TIMEOUT_SECONDS)
 
 
+def snapshot(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the history at `path`, for reading where nothing can be written
+    (a read-only folder): opened `mode=ro`, else `immutable=1` (SQLite cannot open a WAL file
+    read-only without its shared-memory file, which a read-only folder cannot get). A missing
+    or empty file gives an empty database. The caller migrates the copy."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    if not path.exists() or path.stat().st_size == 0:
+        return copy
+    uri = path.absolute().as_uri()
+    try:
+        source = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+    except sqlite3.OperationalError as e:
+        log.info("reading %s as immutable (%s)", path, e)
+        if path.with_name(path.name + "-wal").exists():
+            log.warning("%s has a write-ahead log that cannot be read from a read-only "
+                        "folder; the latest records in it are not shown", path)
+        source = sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+    return copy
+
+
 def configure(conn: sqlite3.Connection) -> None:
     """WAL, FULL synchronous (see the module docstring) and enforced foreign keys."""
     conn.execute("PRAGMA journal_mode = WAL")

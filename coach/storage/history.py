@@ -12,6 +12,10 @@ Contract in brief (details on each method):
   memory, in order, and a `WRITES_PENDING` notice is given once; every later write, `flush()`
   and `close()` try again, and `WRITES_SAVED` follows when they are written. Nothing kept is
   dropped while the process lives. Reads see only what is on disk.
+- `HistoryStore.open(path, read_only=True)` (the app found the folder read-only): nothing is
+  ever written; reads see a copy of what is there; writes are kept in memory without a notice
+  (the caller says once that nothing can be saved). A store that finds out by itself that its
+  folder is read-only reads the same way.
 - Each notice is delivered once: to the `on_notice` callback given to `open()`, or, without
   one, queued for `take_notices()`. The window or the command line shows it as it is.
 
@@ -212,6 +216,9 @@ class HistoryStore:
         self._ids: dict[int, int] = {}
         self._next_provisional = -1
         self._problem: WriteProblem | None = None
+        self._pending_told = False  # WRITES_PENDING given for the current problem
+        self._read_only = False
+        self._snapshot: sqlite3.Connection | None = None
         self._notices: list[StorageNotice] = []
 
     # --- opening and closing -----------------------------------------------------------------
@@ -226,6 +233,7 @@ class HistoryStore:
         recover: bool = True,
         backup: bool = True,
         connect: database.Connect = database.connect,
+        read_only: bool = False,
     ) -> HistoryStore:
         """Open (or create) the history at `path`, ready to read and write.
 
@@ -236,6 +244,8 @@ class HistoryStore:
           a session another window is still running (they read it as ended early anyway).
         - `backup`: make today's copy in `backups/` if there is none, keeping five days.
         - `connect`: how to open a read-write connection (tests inject failures here).
+        - `read_only`: the folder is known to be read-only: never write (see the module
+          docstring); `recover` and `backup` are then ignored.
 
         Raises `NewerDatabaseError` (a `StorageError`) for a history from a newer app, leaving
         the file untouched. A damaged file is moved aside and a fresh history started
@@ -243,6 +253,11 @@ class HistoryStore:
         raise: the store opens without a connection, keeps writes in memory and says so.
         """
         store = cls(path, now=now, on_notice=on_notice, connect=connect)
+        if read_only:
+            store._read_only = store._pending_told = True
+            store._problem = WriteProblem.READ_ONLY
+            store._reader()  # a newer or unreadable history is refused now, as it would be
+            return store
         failed = store._try_prepare(backup=backup)
         if failed is not None:
             store._enter_problem(*failed)
@@ -313,7 +328,10 @@ class HistoryStore:
         `UNSAVED_AT_CLOSE` notice is given, and a later `flush()` may still save them.
         """
         saved = self.flush()
-        if not saved:
+        if not saved and self._read_only:
+            log.info("closing a read-only history; %d record(s) were not saved",
+                     len(self._pending))
+        elif not saved:
             whats = [w.what for w in self._pending]
             log.error("closing the history with %d unsaved records: %s", len(whats),
                       json.dumps([w.data for w in self._pending], default=str))
@@ -341,6 +359,9 @@ class HistoryStore:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
 
     # --- notices -----------------------------------------------------------------------------
 
@@ -371,20 +392,24 @@ class HistoryStore:
             self._disconnect()
         if self._problem is None:
             log.warning("history writes failing (%s): %s", problem.value, error)
+        self._problem = problem
+        if self._pending and not self._pending_told:  # told once something is kept
+            self._pending_told = True
             self._notify(
                 NoticeKind.WRITES_PENDING,
                 f"Your session is being kept in memory: {problem.reason}. "
                 f"It will be saved when {problem.when}.",
                 self.path,
             )
-        self._problem = problem
 
     def _leave_problem(self) -> None:
         if self._problem is not None:
             log.info("history writes succeed again")
+        if self._pending_told:
             self._notify(NoticeKind.WRITES_SAVED,
                          "Your session has now been saved to your history.", self.path)
         self._problem = None
+        self._pending_told = False
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -397,6 +422,8 @@ class HistoryStore:
         """
         if not self._pending:
             return True
+        if self._read_only:
+            return False
         if self._problem is not None and self._problem.needs_new_connection:
             self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
         if self._conn is None:
@@ -650,15 +677,32 @@ class HistoryStore:
     # --- reading -----------------------------------------------------------------------------
 
     def _reader(self) -> sqlite3.Connection:
-        if self._conn is None:
+        """The connection to read with: the open one; else one opened now; in a folder that
+        cannot be written, an in-memory copy of the file (`database.snapshot`)."""
+        if self._conn is None and not self._read_only:
             failed = self._try_prepare()
             if failed is not None:
                 problem, error = failed
-                raise StorageError(
-                    f"Your exercise history cannot be read right now: {problem.reason}."
-                ) from error
-        assert self._conn is not None
-        return self._conn
+                if problem is not WriteProblem.READ_ONLY:
+                    raise StorageError(
+                        f"Your exercise history cannot be read right now: {problem.reason}."
+                    ) from error
+        if self._conn is not None:
+            return self._conn
+        if self._snapshot is None:
+            self._snapshot = self._read_copy()
+        return self._snapshot
+
+    def _read_copy(self) -> sqlite3.Connection:
+        found = database.inspect(self.path, SCHEMA_VERSION)
+        if found.version is not None and found.version > SCHEMA_VERSION:
+            raise NewerDatabaseError(self.path, found.version, SCHEMA_VERSION)
+        try:
+            copy = database.snapshot(self.path)
+            migrate(copy, path=self.path)
+        except (sqlite3.Error, OSError) as e:
+            raise StorageError(f"Your exercise history cannot be read: {e}.") from e
+        return copy
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return self._reader().execute(sql, params).fetchall()

@@ -1,14 +1,21 @@
 """The `coach` command under real faults, as a real process: a closed standard output, an empty
-`--data-dir`, and where the log of a failure goes."""
+`--data-dir`, where the log of a failure goes, a read-only data folder (a read-only mount as
+root, see tests/helpers/faults.py) and a cache folder that cannot be made."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.faults import read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +115,96 @@ def test_an_empty_data_dir_is_a_usage_error_and_writes_nothing(tmp_path, argv):
     assert "Traceback" not in done.stderr
     assert files_under(cwd) == []
     assert files_under(tmp_path / "home") == []
+
+
+# --- a data folder that cannot be written, and a cache folder that cannot be made -----------
+
+
+def coach_run(argv: list[str], env: dict[str, str], cwd: Path = ROOT,
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coach", *argv], capture_output=True,
+                          text=True, env=env, cwd=cwd, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def notices(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("coach:")]
+
+
+def speech_files(home: Path) -> list[Path]:
+    return sorted((home / ".cache" / "physio-coach" / "speech").glob("*.wav"))
+
+
+VOICE = shutil.which("espeak-ng") is not None
+
+
+def test_a_read_only_data_folder_runs_the_session_with_the_voice_and_says_once_nothing_is_saved(
+        tmp_path):
+    data = tmp_path / "data"
+    env = isolated_env(tmp_path)
+    env["COACH_AUDIO_DEVICE"] = "null"
+    first = coach_run(["run", "desk-break", "--data-dir", str(data), "--time-scale", "1000",
+                       "--mute"], env)
+    assert first.returncode == 0, first.stderr
+    shutil.rmtree(data / "cache", ignore_errors=True)  # no cache folder in it either
+    before = (data / "history.db").read_bytes()
+
+    with read_only(data):
+        run = coach_run(["run", "desk-break", "--data-dir", str(data), "--time-scale",
+                         "1000"], env)
+        history = coach_run(["history", "--json", "--data-dir", str(data)], env)
+        export = coach_run(["export", "--csv", "-", "--data-dir", str(data)], env)
+
+    assert run.returncode == 0, run.stderr
+    assert "Session finished: 3 of 3 exercises completed" in run.stdout
+    told = [f"coach: Nothing can be saved in {data}: the folder is read-only. Your sessions "
+            "work as usual and you can see your past sessions, but nothing you do now is kept."]
+    if VOICE:
+        assert notices(run.stderr) == told
+        assert speech_files(tmp_path / "home"), "the voice had nowhere to keep its phrases"
+    else:
+        assert notices(run.stderr)[0] == told[0]
+    assert "Traceback" not in run.stderr
+    assert (data / "history.db").read_bytes() == before
+
+    assert history.returncode == 0, history.stderr
+    assert history.stderr == ""
+    assert sum(w["sessions"] for w in json.loads(history.stdout)["weeks"]) == 1
+    assert export.returncode == 0, export.stderr
+    assert export.stderr == ""
+    assert {row["routine_id"] for row in csv.DictReader(io.StringIO(export.stdout))} == {
+        "desk-break"}
+
+
+def test_an_empty_read_only_data_folder_still_runs_a_session(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    env = isolated_env(tmp_path)
+    with read_only(data):
+        run = coach_run(["run", "desk-break", "--data-dir", str(data), "--time-scale", "1000",
+                         "--mute"], env)
+        history = coach_run(["history", "--data-dir", str(data), "--weeks", "1"], env)
+    assert run.returncode == 0, run.stderr
+    assert notices(run.stderr) == [
+        f"coach: Nothing can be saved in {data}: the folder is read-only. Your sessions work "
+        "as usual and you can see your past sessions, but nothing you do now is kept."]
+    assert history.returncode == 0, history.stderr
+    assert "No sessions recorded yet" in history.stdout
+    assert list(data.iterdir()) == []
+
+
+def test_a_cache_folder_that_cannot_be_made_leaves_the_voice_on(tmp_path):
+    """Something else is where the speech cache goes (a file named `cache`): the phrases are
+    kept in the user cache folder instead, without a word to the person."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cache").write_text("not a folder")
+    env = isolated_env(tmp_path)
+    env["COACH_AUDIO_DEVICE"] = "null"
+    run = coach_run(["run", "desk-break", "--data-dir", str(data), "--time-scale", "1000"],
+                    env)
+    assert run.returncode == 0, run.stderr
+    assert "Session finished: 3 of 3 exercises completed" in run.stdout
+    if VOICE:
+        assert notices(run.stderr) == []
+        assert speech_files(tmp_path / "home")
+    assert "Traceback" not in run.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from coach.storage.database import WriteProblem, write_problem
-from coach.storage.errors import NoticeKind, StorageError
+from coach.storage.errors import NoticeKind
 from coach.storage.history import HistoryStore
 
 from .conftest import a_set, raw
@@ -118,8 +118,7 @@ def test_a_history_that_cannot_even_be_created_still_lets_the_session_carry_on(d
     sid = store.start_session("r", "R", now())
     store.record_set(sid, a_set(now.advance(seconds=20)))
     store.finish_session(sid, now.advance(minutes=1), "completed")
-    with pytest.raises(StorageError, match="cannot be read right now"):
-        store.sessions()
+    assert store.sessions() == []  # reads see what is in the folder: nothing yet
 
     connect.read_only = False
     assert store.flush() is True
