@@ -233,6 +233,7 @@ class CoachApp:
         """Settings that could not be read, then the catalogue's problems, each once and in
         turn (through the prompts seam), before any first-run question."""
         for notice in self.notices:
+            log.info("notice shown: %s", notice)
             self.prompts.inform(self.window, "Physio Coach", notice)
         self.notices.clear()
         if self.catalogue.problems:

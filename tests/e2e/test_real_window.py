@@ -32,6 +32,7 @@ from benchmarks.xvfb import env_with_display, xvfb
 from coach.core.records import Outcome, Screening
 from coach.core.safety import RED_FLAGS
 from coach.storage.history import HistoryStore
+from tests.helpers.faults import read_only
 
 pytestmark = pytest.mark.e2e
 
@@ -153,7 +154,9 @@ def desktop():
             desktop.close()
 
 
-def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
+def prepare_data(tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder with the settings and today's red-flag screen answered (all no), and the
+    quick routine's catalogue beside it: (data folder, catalogue)."""
     data = tmp_path / "data"
     (data / "config").mkdir(parents=True)
     (data / "config" / "settings.toml").write_text(SETTINGS)
@@ -162,54 +165,79 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
                                          {flag.id: False for flag in RED_FLAGS}))
     catalogue = tmp_path / "quick.toml"
     catalogue.write_text(CATALOGUE)
+    return data, catalogue
+
+
+def start_app(desktop: Desktop, data: Path, catalogue: Path,
+              home: Path | None = None) -> subprocess.Popen[bytes]:
+    """`coach` on the quick routine; with `home`, the user folders (cache, log) are there."""
     env = dict(desktop.env, COACH_AUDIO_DEVICE="null")
-    app = subprocess.Popen(
+    if home is not None:
+        env = {k: v for k, v in env.items() if not k.startswith("XDG_")}
+        env["HOME"] = str(home)
+    return subprocess.Popen(
         [sys.executable, "-m", "coach", "--data-dir", str(data), "--catalogue", str(catalogue),
          "--time-scale", "20"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    def titled(title: str) -> Callable[[], str | None]:
-        return lambda: desktop.window_titled(lambda t: t == title)
 
+
+def titled(desktop: Desktop, title: str) -> Callable[[], str | None]:
+    return lambda: desktop.window_titled(lambda t: t == title)
+
+
+def run_the_quick_routine(desktop: Desktop, app: subprocess.Popen[bytes], main: str,
+                          shot: Path) -> None:
+    """From the main window: Start, the session with a pause, the pain check after it, close
+    the session window and quit; the app must exit with 0."""
+    desktop.press(main, "alt+s")  # Home: Start today's routine
+    check = desktop.wait_for(titled(desktop, "How is your pain today?"), 10,
+                             "the pain check before the session")
+    desktop.press(check, "Return")  # Start, every question skipped
+    session = desktop.wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t),
+                               15, "the session window")
+    desktop.monitor_title(session)  # its title says paused and finished
+
+    desktop.press(session, "space")
+    desktop.wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
+    desktop.press(session, "space")
+    desktop.wait_for(lambda: not desktop.title(session).startswith("Paused"), 5,
+                     "the resume")
+
+    desktop.wait_for(lambda: desktop.title(session) == "Finished — Physio Coach", 25,
+                     "the end of the routine")
+    desktop.screenshot(shot)
+    assert shot.stat().st_size > 0
+    assert desktop.colours(shot) > 16, "the screenshot looks blank"
+
+    after = desktop.wait_for(titled(desktop, "How is your pain now?"), 10,
+                             "the pain check after the session")
+    desktop.press(after, "Return")  # Save, every question skipped
+    desktop.wait_for(lambda: after not in desktop.windows(), 5, "the pain check to close")
+    desktop.press(session, "Return")  # Close, focused on the summary
+    desktop.wait_for(lambda: session not in desktop.windows(), 5,
+                     "the session window to close")
+    desktop.press(main, "ctrl+q")
+    code = app.wait(timeout=15)
+    output = app.stdout.read().decode(errors="replace") if app.stdout else ""
+    assert code == 0, output
+
+
+def stop(app: subprocess.Popen[bytes]) -> None:
+    if app.poll() is None:
+        app.kill()
+        app.wait(timeout=5)
+    if app.stdout:
+        app.stdout.close()
+
+
+def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
+    data, catalogue = prepare_data(tmp_path)
+    app = start_app(desktop, data, catalogue)
     try:
-        main = desktop.wait_for(titled("Physio Coach"), 20, "the main window")
-        desktop.press(main, "alt+s")  # Home: Start today's routine
-        check = desktop.wait_for(titled("How is your pain today?"), 10,
-                                 "the pain check before the session")
-        desktop.press(check, "Return")  # Start, every question skipped
-        session = desktop.wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t),
-                                   15, "the session window")
-        desktop.monitor_title(session)  # its title says paused and finished
-
-        desktop.press(session, "space")
-        desktop.wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
-        desktop.press(session, "space")
-        desktop.wait_for(lambda: not desktop.title(session).startswith("Paused"), 5,
-                         "the resume")
-
-        desktop.wait_for(lambda: desktop.title(session) == "Finished — Physio Coach", 25,
-                         "the end of the routine")
-        shot = tmp_path / "finished.png"
-        desktop.screenshot(shot)
-        assert shot.stat().st_size > 0
-        assert desktop.colours(shot) > 16, "the screenshot looks blank"
-
-        after = desktop.wait_for(titled("How is your pain now?"), 10,
-                                 "the pain check after the session")
-        desktop.press(after, "Return")  # Save, every question skipped
-        desktop.wait_for(lambda: after not in desktop.windows(), 5, "the pain check to close")
-        desktop.press(session, "Return")  # Close, focused on the summary
-        desktop.wait_for(lambda: session not in desktop.windows(), 5,
-                         "the session window to close")
-        desktop.press(main, "ctrl+q")
-        code = app.wait(timeout=15)
-        output = app.stdout.read().decode(errors="replace") if app.stdout else ""
-        assert code == 0, output
+        main = desktop.wait_for(titled(desktop, "Physio Coach"), 20, "the main window")
+        run_the_quick_routine(desktop, app, main, tmp_path / "finished.png")
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait(timeout=5)
-        if app.stdout:
-            app.stdout.close()
+        stop(app)
 
     log = (data / "logs" / "coach.log").read_text()
     assert "session finished: 2 of 2 exercises completed" in log
@@ -220,3 +248,35 @@ def test_a_routine_runs_in_the_real_window_with_real_keys(desktop, tmp_path):
     finally:
         store.close()
     assert [(s.routine_id, s.outcome) for s in sessions] == [("e2e-quick", Outcome.COMPLETED)]
+
+
+def test_a_read_only_data_folder_opens_the_window_says_once_nothing_is_saved_and_runs(
+        desktop, tmp_path):
+    """The data folder is a read-only mount (as root; tests/helpers/faults.py): the window
+    opens with one notice, the session runs to its end, and the folder is left as it was."""
+    data, catalogue = prepare_data(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    with read_only(data):
+        app = start_app(desktop, data, catalogue, home)
+        try:
+            notice = desktop.wait_for(
+                lambda: len([t for t in desktop.windows().values() if t == "Physio Coach"]) == 2
+                and max(w for w, t in desktop.windows().items() if t == "Physio Coach"),
+                20, "the main window and the notice")
+            main = min(w for w, t in desktop.windows().items() if t == "Physio Coach")
+            desktop.screenshot(tmp_path / "notice.png")
+            desktop.press(notice, "Return")  # OK
+            desktop.wait_for(lambda: notice not in desktop.windows(), 5, "the notice to close")
+            run_the_quick_routine(desktop, app, main, tmp_path / "finished.png")
+        finally:
+            stop(app)
+    assert {p: p.read_bytes() for p in data.rglob("*") if p.is_file()} == before
+
+    (log_file,) = home.rglob("coach.log")  # the data folder's log cannot be written
+    log = log_file.read_text()
+    assert log.count("notice shown:") == 1
+    assert f"notice shown: Nothing can be saved in {data}: the folder is read-only." in log
+    assert "session finished: 2 of 2 exercises completed" in log
+    assert " ERROR " not in log
