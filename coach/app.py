@@ -222,6 +222,7 @@ class CoachApp:
         self.start_reminders()
         self.refresh_home()
         self._show_notices()
+        self._offer_restore()
         self.first_run()
         # `coach FILE.toml` (a prescription opened from the file manager), after the safety
         # questions of a first run.
@@ -241,6 +242,34 @@ class CoachApp:
 
             title, intro = problems_summary(self.catalogue.problems)
             self.prompts.problems(self.window, title, intro, self.catalogue.problems)
+
+    def _offer_restore(self) -> None:
+        """A history with no session but a backup that has some (the file was deleted or lost
+        while the app was closed): offer to bring the backup's sessions back, before anything
+        treats this start as a first run."""
+        store = self.history()
+        if store is None or self._closing:
+            return
+        try:
+            offer = store.restore_offer()
+        except KnownError as e:
+            log.warning("could not look for a backup to restore: %s", e.message)
+            return
+        if offer is None:
+            return
+        log.info("offering to restore %s", offer.backup)
+        if not self.prompts.confirm(
+                self.window, "Bring back your history?",
+                f"{offer.describe()}\n\nBring those sessions back into your history?",
+                yes="&Bring them back", no="Not now"):
+            return
+        try:
+            count = store.restore(offer.backup)
+        except KnownError as e:
+            self.prompts.warn(self.window, e.message)
+            return
+        log.info("%d session(s) brought back from %s", count, offer.backup)
+        self.refresh_home()
 
     def open_settings(self) -> None:
         from PySide6.QtWidgets import QDialog

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=int, default=12, metavar="N",
                    help="how many weeks to show, ending with this one (default 12)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--restore", action="store_true",
+                   help="bring back the sessions of the newest daily backup (in the data "
+                        "folder's backups/) that the history does not have, then print it")
     p.set_defaults(handler=_cmd_history)
 
     p = sub.add_parser("export", help="write every session and set to a CSV file")

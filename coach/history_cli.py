@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shlex
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -24,8 +25,9 @@ from coach.core.errors import KnownError
 from coach.core.records import SessionRecord
 from coach.core.stats import DEFAULT_WEEKLY_GOAL, ProgressReport, WeekStats
 from coach.core.weeks import weeks_between
+from coach.storage.database import backup_dir, backups
 from coach.storage.errors import StorageNotice
-from coach.storage.history import HistoryStore
+from coach.storage.history import HistoryStore, RestoreOffer
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -268,9 +270,33 @@ def _open_for_reading(args: argparse.Namespace) -> HistoryStore:
     return HistoryStore.open(paths.history_db, recover=False, on_notice=_tell)
 
 
+def restore_hint(offer: RestoreOffer, data_dir: Path | None) -> str:
+    """The offer to bring a history back from its backup, as a line for the terminal."""
+    option = f" --data-dir {shlex.quote(str(data_dir))}" if data_dir is not None else ""
+    return f"{offer.describe()}. To bring it back: coach history --restore{option}"
+
+
+def restore_command(store: HistoryStore, stdout: TextIO) -> None:
+    """`coach history --restore`: merge the newest backup into the history, saying what came
+    back. `KnownError` when there is no backup."""
+    newest = backups(store.path)
+    if not newest:
+        raise KnownError(f"There is no backup copy of your history in {backup_dir(store.path)}.")
+    count = store.restore(newest[0])
+    plural = "s" if count != 1 else ""
+    print(f"Brought back {count} session{plural} from {newest[0]}.", file=stdout)
+
+
 def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     with _open_for_reading(args) as store:
-        return history_command(store, args.weeks, args.json, out)
+        if getattr(args, "restore", False):
+            restore_command(store, out)
+        code = history_command(store, args.weeks, args.json, out)
+        offer = store.restore_offer()
+        if offer is not None:
+            out.flush()
+            sys.stderr.write(f"coach: {restore_hint(offer, args.data_dir)}\n")
+        return code
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:

@@ -293,6 +293,11 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
 
         store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message),
                                   read_only=paths.read_only is not None)
+        offer = store.restore_offer()
+        if offer is not None:
+            from coach.history_cli import restore_hint
+
+            tell(restore_hint(offer, args.data_dir))
         recorder = SessionRecorder(store, weekly_goal=routine.sessions_per_week)
     # The red-flag and pain questions, as in the window (skipped, saying so, without a
     # terminal to answer in).

@@ -276,6 +276,55 @@ def move_aside(path: Path, now: datetime) -> Path:
     return aside
 
 
+def move_orphans(path: Path, now: datetime) -> list[Path]:
+    """When `path` does not exist, move a WAL, shared-memory or journal file left beside it out
+    of the way (renamed `…-wal.orphan-<stamp>`), so SQLite never replays a deleted history's
+    log into a new one. The new names (usually none)."""
+    if path.exists():
+        return []
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    moved = []
+    for suffix in COMPANION_SUFFIXES:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            aside = companion.with_name(f"{companion.name}.orphan-{stamp}")
+            os.replace(companion, aside)
+            log.warning("moved %s, left without its database, to %s", companion, aside)
+            moved.append(aside)
+    return moved
+
+
+def copy_to(conn: sqlite3.Connection, target: Path) -> None:
+    """Write the database open on `conn` to `target` (through a temporary name renamed into
+    place), self-contained: no WAL beside it."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        copy = sqlite3.connect(partial, isolation_level=None)
+        try:
+            conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def session_count(path: Path) -> int:
+    """How many sessions the history at `path` holds, read without writing (0 if unreadable)."""
+    try:
+        conn = snapshot(path)
+    except (sqlite3.Error, OSError):
+        return 0
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
 # --- backups ---------------------------------------------------------------------------------
 
 
@@ -289,6 +338,12 @@ def backup_path(path: Path, day: date) -> Path:
 
 def _backup_pattern(path: Path) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(path.stem)}-\d{{4}}-\d{{2}}-\d{{2}}\.db")
+
+
+def backup_day(backup: Path) -> date | None:
+    """The day a daily backup was made, from its name (None for another file)."""
+    match = re.search(r"-(\d{4}-\d{2}-\d{2})\.db$", backup.name)
+    return date.fromisoformat(match.group(1)) if match else None
 
 
 def backups(path: Path) -> list[Path]:
@@ -315,18 +370,7 @@ def daily_backup(conn: sqlite3.Connection, path: Path, today: date,
     made: Path | None = None
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        try:
-            copy = sqlite3.connect(partial, isolation_level=None)
-            try:
-                conn.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                copy.close()
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+        copy_to(conn, target)
         made = target
         log.info("history backed up to %s", target)
     for old in backups(path)[keep:]:

@@ -45,6 +45,8 @@ class NoticeKind(StrEnum):
     """The store was closed while records were still kept in memory."""
     BACKUP_FAILED = "backup-failed"
     """Today's backup copy could not be made; the history itself is fine."""
+    FILE_RECREATED = "file-recreated"
+    """The history file was deleted while open; it was written again from the open copy."""
     SESSION_RECOVERED = "session-recovered"
     """A session that was never closed (crash, power cut) now reads as ended early."""
 

@@ -16,6 +16,10 @@ Contract in brief (details on each method):
   ever written; reads see a copy of what is there; writes are kept in memory without a notice
   (the caller says once that nothing can be saved). A store that finds out by itself that its
   folder is read-only reads the same way.
+- A history file deleted while the store has it open (the open connection still holds it) is
+  noticed before the next write or read and written again, whole, under its name
+  (`FILE_RECREATED` notice). `restorable_backup()` and `restore()` bring back the newest
+  daily backup's sessions into a history that has none.
 - Each notice is delivered once: to the `on_notice` callback given to `open()`, or, without
   one, queued for `take_notices()`. The window or the command line shows it as it is.
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -191,6 +196,22 @@ def _set_from_row(row: Sequence[Any]) -> StoredSet:
     )
 
 
+@dataclass(frozen=True)
+class RestoreOffer:
+    """A backup that can bring back a history that has no session (`HistoryStore.restore`)."""
+
+    backup: Path
+    sessions: int
+    day: date | None
+
+    def describe(self) -> str:
+        """One sentence for the person: what is missing and where the copy is."""
+        when = f" from {self.day:%A} {self.day.day} {self.day:%B}" if self.day else ""
+        plural = "s" if self.sessions != 1 else ""
+        return (f"Your exercise history has no sessions, but its backup copy{when} has "
+                f"{self.sessions} session{plural}: {self.backup}")
+
+
 #: The Monday on or before a 'YYYY-MM-DD' date, in SQL; agrees with `coach.core.weeks`.
 SQL_WEEK_START = "date({day}, '-6 days', 'weekday 1')"
 
@@ -295,6 +316,7 @@ class HistoryStore:
                 f"kept as {aside} and a new history has been started.{extra}",
                 aside,
             )
+        database.move_orphans(self.path, self._now())
         conn = self._connect(self.path)
         try:
             database.configure(conn)
@@ -426,6 +448,8 @@ class HistoryStore:
             return False
         if self._problem is not None and self._problem.needs_new_connection:
             self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
+        if self._conn is not None and self._file_gone() and not self._recreate():
+            return False
         if self._conn is None:
             failed = self._try_prepare()
             if failed is not None:
@@ -464,6 +488,99 @@ class HistoryStore:
         for notice in notices:
             self._notify(notice.kind, notice.message, notice.path)
         return True
+
+    def _file_gone(self) -> bool:
+        """True when the file this store has open is no longer at its path (deleted)."""
+        try:
+            os.stat(self.path)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return False
+
+    def _recreate(self) -> bool:
+        """The history file was deleted while open: the open connection still holds all of it
+        (the history as it was and this session), so write that to a new file under the same
+        name and carry on there. False when it cannot be written now (the problem is noted, the
+        open connection kept, and the next write tries again)."""
+        old = self._conn
+        assert old is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            saved = self.path.with_name(self.path.name + ".recreated")
+            database.copy_to(old, saved)
+            old.close()
+            self._conn = None
+            for suffix in database.COMPANION_SUFFIXES:  # the deleted file's, saved whole
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            os.replace(saved, self.path)
+            self._prepare()
+        except (sqlite3.Error, OSError) as e:
+            problem = write_problem(e)
+            if problem is None:
+                raise
+            if self._conn is None and old is not None:
+                log.error("the deleted history could not be written again: %s", e)
+            self._problem = problem
+            if self._pending and not self._pending_told:
+                self._pending_told = True
+                self._notify(NoticeKind.WRITES_PENDING,
+                             f"Your session is being kept in memory: {problem.reason}. "
+                             f"It will be saved when {problem.when}.", self.path)
+            return False
+        log.warning("history %s was deleted while open; written again", self.path)
+        self._notify(
+            NoticeKind.FILE_RECREATED,
+            f"Your exercise history file was deleted while Physio Coach was open. It has been "
+            f"saved again, with everything it held up to now: {self.path}",
+            self.path,
+        )
+        return True
+
+    def restore_offer(self) -> RestoreOffer | None:
+        """The newest daily backup, when this history has no session and that backup has some
+        (the file was deleted or lost while Physio Coach was closed); else None."""
+        if self._read_only or self.sessions():
+            return None
+        found = database.backups(self.path)
+        count = database.session_count(found[0]) if found else 0
+        if not count:
+            return None
+        return RestoreOffer(found[0], count, database.backup_day(found[0]))
+
+    def restore(self, backup: Path) -> int:
+        """Bring back from `backup` every session (with its sets and skipped or stopped
+        exercises) and every red-flag screening this history does not have; nothing here is
+        changed or removed. The number of sessions brought back. `StorageError` when the
+        history cannot be written now or the backup cannot be read."""
+        if self._read_only:
+            raise StorageError("Your exercise history cannot be changed: its folder is "
+                               "read-only.")
+        found = database.inspect(backup, SCHEMA_VERSION)
+        if found.version is not None and found.version > SCHEMA_VERSION:
+            raise NewerDatabaseError(backup, found.version, SCHEMA_VERSION)
+        try:
+            source = database.snapshot(backup)
+            migrate(source, path=backup)
+        except (sqlite3.Error, OSError) as e:
+            raise StorageError(f"The backup {backup} cannot be read: {e}.") from e
+        brought: list[int] = []
+
+        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+            brought.append(_merge(conn, source))
+            return []
+
+        try:
+            if not self._write(_Write(f"restore from {backup.name}", apply,
+                                      {"backup": str(backup)})):
+                self._pending = [w for w in self._pending if w.apply is not apply]
+                reason = self._problem.reason if self._problem else "it cannot be written"
+                raise StorageError(f"Your history cannot be restored now: {reason}.")
+        finally:
+            source.close()
+        log.info("%d session(s) restored from %s", brought[-1], backup)
+        return brought[-1]
 
     def _write(self, write: _Write) -> bool:
         self._pending.append(write)
@@ -687,6 +804,8 @@ class HistoryStore:
                     raise StorageError(
                         f"Your exercise history cannot be read right now: {problem.reason}."
                     ) from error
+        if self._conn is not None and self._file_gone():
+            self._recreate()  # when it cannot be, the open connection still reads it all
         if self._conn is not None:
             return self._conn
         if self._snapshot is None:
@@ -819,6 +938,45 @@ class HistoryStore:
     def integrity_check(self) -> list[str]:
         """`PRAGMA integrity_check` on the open file: ["ok"] when healthy."""
         return database.integrity_check(self._reader())
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _merge(conn: sqlite3.Connection, source: sqlite3.Connection) -> int:
+    """Copy into `conn` the sessions of `source` (same schema) it does not have (the same
+    start time and routine), with their sets and exercise events, and the screenings it does
+    not have (the same answer time). The number of sessions copied."""
+    have = set(conn.execute("SELECT started_at, routine_id FROM sessions"))
+    cols = [c for c in _columns(conn, "sessions") if c != "id"]
+    children = {table: [c for c in _columns(conn, table) if c not in ("id", "session_id")]
+                for table in ("sets", "exercise_events")}
+    copied = 0
+    for old_id, *values in source.execute(
+            f"SELECT id, {', '.join(cols)} FROM sessions ORDER BY id").fetchall():
+        row = dict(zip(cols, values, strict=True))
+        if (row["started_at"], row["routine_id"]) in have:
+            continue
+        new_id = conn.execute(
+            f"INSERT INTO sessions ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            values).lastrowid
+        for table, child in children.items():
+            for child_values in source.execute(
+                    f"SELECT {', '.join(child)} FROM {table} WHERE session_id = ? ORDER BY id",
+                    (old_id,)).fetchall():
+                conn.execute(
+                    f"INSERT INTO {table} (session_id, {', '.join(child)})"
+                    f" VALUES (?, {', '.join('?' * len(child))})", (new_id, *child_values))
+        copied += 1
+    answered = {at for (at,) in conn.execute("SELECT answered_at FROM red_flag_screenings")}
+    screening = [c for c in _columns(conn, "red_flag_screenings") if c != "id"]
+    for values in source.execute(
+            f"SELECT {', '.join(screening)} FROM red_flag_screenings ORDER BY id").fetchall():
+        if dict(zip(screening, values, strict=True))["answered_at"] not in answered:
+            conn.execute(f"INSERT INTO red_flag_screenings ({', '.join(screening)})"
+                         f" VALUES ({', '.join('?' * len(screening))})", values)
+    return copied
 
 
 def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:

@@ -208,3 +208,122 @@ def test_a_cache_folder_that_cannot_be_made_leaves_the_voice_on(tmp_path):
         assert notices(run.stderr) == []
         assert speech_files(tmp_path / "home")
     assert "Traceback" not in run.stderr
+
+
+# --- the history deleted while a session runs, and a start with only a backup left -----------
+
+
+def history_on_disk(data: Path) -> tuple[list[tuple], list[tuple]]:
+    """(sessions, sets) as a fresh connection reads them from the data folder's file."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{data / 'history.db'}?mode=ro", uri=True)
+    try:
+        return (
+            conn.execute("SELECT routine_id, outcome FROM sessions ORDER BY id").fetchall(),
+            conn.execute("SELECT session_id, exercise_id, side, set_number FROM sets"
+                         " ORDER BY id").fetchall())
+    finally:
+        conn.close()
+
+
+QUICK = """\
+schema = 1
+
+[[routine]]
+id = "quick"
+name = "Quick"
+description = "Two short exercises, a few seconds apart."
+rest_between_seconds = 4
+
+[[routine.item]]
+exercise = "pelvic-tilt"
+hold_seconds = 5
+reps = 2
+sets = 2
+
+[[routine.item]]
+exercise = "knee-to-chest"
+hold_seconds = 5
+reps = 1
+"""
+
+
+def test_every_set_of_a_session_during_which_the_history_is_deleted_ends_up_in_the_new_file(
+        tmp_path):
+    """`coach run` writes each completed set to the history, then a `set-completed` line to
+    its events file (a FIFO read here as it comes); after the first one the history file and
+    its companions are deleted, as `rm history.db*` would."""
+    data = tmp_path / "data"
+    (data / "config").mkdir(parents=True)
+    (data / "config" / "settings.toml").write_text("prepare_seconds = 3\n")
+    catalogue = tmp_path / "quick.toml"
+    catalogue.write_text(QUICK)
+    env = isolated_env(tmp_path)
+    run = ["run", "quick", "--data-dir", str(data), "--catalogue", str(catalogue), "--mute"]
+    earlier = coach_run([*run, "--time-scale", "1000"], env)
+    assert earlier.returncode == 0, earlier.stderr
+    events = tmp_path / "events"
+    os.mkfifo(events)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "coach", *run, "--time-scale", "20", "--events", str(events)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, env=env, cwd=ROOT)
+    completed = []
+    try:
+        with events.open() as lines:  # blocks until the run opens it for writing
+            for line in lines:
+                event = json.loads(line)
+                if event["type"] == "set-completed":
+                    completed.append((event["exercise_id"], event["side"],
+                                      event["set_number"]))
+                    if len(completed) == 1:
+                        for name in ("history.db", "history.db-wal", "history.db-shm"):
+                            (data / name).unlink(missing_ok=True)
+        err = run.stderr.read() if run.stderr else ""
+        assert run.wait(timeout=60) == 0, err
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+        if run.stderr:
+            run.stderr.close()
+
+    assert len(completed) >= 3
+    assert notices(err) == [
+        "coach: Your exercise history file was deleted while Physio Coach was open. It has "
+        f"been saved again, with everything it held up to now: {data / 'history.db'}"]
+    sessions, sets = history_on_disk(data)
+    assert sessions == [("quick", "completed"), ("quick", "completed")]
+    assert [(ex, side, n) for sid, ex, side, n in sets if sid == 2] == completed
+
+
+def test_a_start_with_no_history_but_a_backup_says_where_it_is_and_restore_brings_it_back(
+        tmp_path):
+    data = tmp_path / "data"
+    env = isolated_env(tmp_path)
+    run = ["run", "desk-break", "--data-dir", str(data), "--time-scale", "1000", "--mute"]
+    for _ in range(2):  # the second start makes today's backup, with the first session
+        assert coach_run(run, env).returncode == 0
+    (backup,) = (data / "backups").glob("history-*.db")
+    for name in ("history.db", "history.db-wal", "history.db-shm"):
+        (data / name).unlink(missing_ok=True)
+
+    history = coach_run(["history", "--data-dir", str(data)], env)
+    again = coach_run(run, env)
+    restore = coach_run(["history", "--restore", "--data-dir", str(data)], env)
+
+    hint = (f"has 1 session: {backup}. To bring it back: coach history --restore "
+            f"--data-dir {data}")
+    assert history.returncode == 0
+    assert "No sessions recorded yet" in history.stdout
+    assert len(notices(history.stderr)) == 1
+    assert notices(history.stderr)[0].startswith(
+        "coach: Your exercise history has no sessions, but its backup copy from ")
+    assert notices(history.stderr)[0].endswith(hint)
+    assert again.returncode == 0
+    assert [line for line in notices(again.stderr) if line.endswith(hint)]
+    assert restore.returncode == 0, restore.stderr
+    assert restore.stdout.startswith(f"Brought back 1 session from {backup}.\n")
+    assert restore.stderr == ""
+    assert history_on_disk(data)[0] == [("desk-break", "completed")] * 2

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -280,3 +280,34 @@ def test_a_read_only_data_folder_opens_the_window_says_once_nothing_is_saved_and
     assert f"notice shown: Nothing can be saved in {data}: the folder is read-only." in log
     assert "session finished: 2 of 2 exercises completed" in log
     assert " ERROR " not in log
+
+
+def test_a_start_with_no_history_but_a_backup_offers_it_and_brings_it_back(desktop, tmp_path):
+    """history.db was deleted while the app was closed; today's backup has a session. The
+    window asks, through the real prompt, before anything else; Alt+B brings it back."""
+    data, catalogue = prepare_data(tmp_path)
+    today = datetime.now().astimezone()
+    with HistoryStore.open(data / "history.db", now=lambda: today - timedelta(days=1)) as store:
+        sid = store.start_session("e2e-quick", "Quick check", today - timedelta(hours=1))
+        store.finish_session(sid, today, Outcome.COMPLETED)
+    HistoryStore.open(data / "history.db").close()  # today's backup, with that session
+    for name in ("history.db", "history.db-wal", "history.db-shm"):
+        (data / name).unlink(missing_ok=True)
+
+    app = start_app(desktop, data, catalogue)
+    try:
+        offer = desktop.wait_for(titled(desktop, "Bring back your history?"), 20,
+                                 "the offer to restore the backup")
+        desktop.screenshot(tmp_path / "offer.png")
+        desktop.press(offer, "alt+b")
+        desktop.wait_for(lambda: offer not in desktop.windows(), 5, "the offer to close")
+        main = desktop.wait_for(titled(desktop, "Physio Coach"), 5, "the main window")
+        assert list(desktop.windows().values()) == ["Physio Coach"]  # no first-run questions
+        desktop.press(main, "ctrl+q")
+        code = app.wait(timeout=15)
+        assert code == 0
+    finally:
+        stop(app)
+    with HistoryStore.open(data / "history.db", recover=False, backup=False) as store:
+        assert [(s.routine_id, s.outcome) for s in store.sessions()] == [
+            ("e2e-quick", Outcome.COMPLETED)]
