@@ -1,8 +1,10 @@
 """The `coach` command: argument parsing and the text-mode subcommands.
 
 With no subcommand it opens the window. Every subcommand prints plain lines and returns an exit
-code; expected failures print one sentence, unexpected ones are logged with their traceback and
-summarised in one sentence that names the log file. No traceback reaches the user.
+code; expected failures print one sentence, unexpected ones are logged with their traceback
+(under `--data-dir DIR` when given) and summarised in one sentence that names the log file. No
+traceback reaches the user. Output into a pipe whose reader has gone (`| head`) ends the command
+quietly with `EXIT_BROKEN_PIPE`.
 """
 
 from __future__ import annotations
