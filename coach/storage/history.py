@@ -240,6 +240,7 @@ class HistoryStore:
         self._pending_told = False  # WRITES_PENDING given for the current problem
         self._read_only = False
         self._snapshot: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file open
         self._notices: list[StorageNotice] = []
 
     # --- opening and closing -----------------------------------------------------------------
@@ -324,10 +325,12 @@ class HistoryStore:
             if backup and version > 0:
                 self._backup(conn)
             migrate(conn, path=self.path)
+            st = os.stat(self.path)
         except BaseException:
             conn.close()
             raise
         self._conn = conn
+        self._identity = (st.st_dev, st.st_ino)
 
     def _backup(self, conn: sqlite3.Connection) -> None:
         try:
@@ -490,13 +493,22 @@ class HistoryStore:
         return True
 
     def _file_gone(self) -> bool:
-        """True when the file this store has open is no longer at its path (deleted)."""
+        """True when the file this store has open is no longer at its path: deleted, or in
+        its place a new one with no session (another `coach` started one after the deletion).
+        A replacement that has sessions (a backup copied back by hand) is left alone."""
         try:
-            os.stat(self.path)
+            st = os.stat(self.path)
         except FileNotFoundError:
             return True
         except OSError:
             return False
+        if self._identity is None or (st.st_dev, st.st_ino) == self._identity:
+            return False
+        if database.session_count(self.path) == 0:
+            return True
+        log.warning("%s was replaced by another history while open; this store keeps "
+                    "writing to the one it opened", self.path)
+        self._identity = (st.st_dev, st.st_ino)  # said once
         return False
 
     def _recreate(self) -> bool:

@@ -130,3 +130,17 @@ def test_no_backup_no_offer(db_path, now):
     with HistoryStore.open(db_path, now=now) as store:
         assert store.restore_offer() is None
     assert not os.path.exists(db_path.parent / "backups")
+
+
+def test_a_new_empty_history_made_after_the_deletion_is_replaced_by_the_whole_one(db_path, now):
+    """Deleted while the window is open, then `coach history` starts a new, empty file in its
+    place: the window's next write still saves everything it held."""
+    store = HistoryStore.open(db_path, now=now)
+    a_finished_session(store, now)
+    remove(db_path, companions=True)
+    HistoryStore.open(db_path, now=now, recover=False).close()  # another coach, meanwhile
+    assert on_disk(db_path)[0] == []
+
+    a_finished_session(store, now, routine="after")
+    assert on_disk(db_path)[0] == [("earlier", "completed"), ("after", "completed")]
+    store.close()
