@@ -150,6 +150,7 @@ class CoachApp:
         self.recorder: SessionRecorder | None = None
         self._history: HistoryStore | None = None
         self._history_failed = False
+        self._held_notices: list[str] = []  # history notices given during a session
         self._voices: list[VoiceInfo] = []  # listed when the settings first open
         self._voices_later: VoicesLater | None = None
         self.window.start_routine.connect(self.start_routine)
@@ -575,6 +576,12 @@ class CoachApp:
         self.window.home.set_progress(*home_summary(sessions, today=today, goal=goal))
 
     def _history_notice(self, notice: Any) -> None:
+        """A notice from the history, shown at once; during a session it waits until the
+        session window closes, so nothing covers the countdown of someone on the mat."""
+        if self.session_window is not None:
+            log.info("history notice held until the session closes: %s", notice.message)
+            self._held_notices.append(notice.message)
+            return
         self.prompts.warn(self._dialog_parent(), notice.message)
 
     def _session_closed(self) -> None:
@@ -588,6 +595,9 @@ class CoachApp:
             self.reminders.session_running(False)
         self.refresh_home()
         self.window.activateWindow()
+        held, self._held_notices = self._held_notices, []
+        for message in dict.fromkeys(held):
+            self.prompts.warn(self.window, message)
 
     # --- safety, reminders and tips (issue 7) --------------------------------------------------
 

@@ -186,9 +186,11 @@ def titled(desktop: Desktop, title: str) -> Callable[[], str | None]:
 
 
 def run_the_quick_routine(desktop: Desktop, app: subprocess.Popen[bytes], main: str,
-                          shot: Path) -> None:
+                          shot: Path, *, once_started: Callable[[], None] | None = None,
+                          ) -> None:
     """From the main window: Start, the session with a pause, the pain check after it, close
-    the session window and quit; the app must exit with 0."""
+    the session window and quit; the app must exit with 0. `once_started` is called when the
+    session window is up."""
     desktop.press(main, "alt+s")  # Home: Start today's routine
     check = desktop.wait_for(titled(desktop, "How is your pain today?"), 10,
                              "the pain check before the session")
@@ -196,6 +198,8 @@ def run_the_quick_routine(desktop: Desktop, app: subprocess.Popen[bytes], main: 
     session = desktop.wait_for(lambda: desktop.window_titled(lambda t: "Quick check" in t),
                                15, "the session window")
     desktop.monitor_title(session)  # its title says paused and finished
+    if once_started is not None:
+        once_started()
 
     desktop.press(session, "space")
     desktop.wait_for(lambda: desktop.title(session).startswith("Paused"), 5, "the pause")
@@ -311,3 +315,32 @@ def test_a_start_with_no_history_but_a_backup_offers_it_and_brings_it_back(deskt
     with HistoryStore.open(data / "history.db", recover=False, backup=False) as store:
         assert [(s.routine_id, s.outcome) for s in store.sessions()] == [
             ("e2e-quick", Outcome.COMPLETED)]
+
+
+def test_a_history_deleted_while_the_window_runs_a_session_is_written_again_with_it(
+        desktop, tmp_path):
+    """history.db and its companions are deleted once the session window is up: the session
+    still ends up in the history, with every set, beside what was there before."""
+    data, catalogue = prepare_data(tmp_path)
+
+    def delete_history() -> None:
+        for name in ("history.db", "history.db-wal", "history.db-shm"):
+            (data / name).unlink(missing_ok=True)
+
+    app = start_app(desktop, data, catalogue)
+    try:
+        main = desktop.wait_for(titled(desktop, "Physio Coach"), 20, "the main window")
+        run_the_quick_routine(desktop, app, main, tmp_path / "finished.png",
+                              once_started=delete_history)
+    finally:
+        stop(app)
+
+    log = (data / "logs" / "coach.log").read_text()
+    assert "was deleted while open; written again" in log
+    assert " ERROR " not in log
+    with HistoryStore.open(data / "history.db", recover=False, backup=False) as store:
+        (session,) = store.sessions()
+        assert (session.routine_id, session.outcome) == ("e2e-quick", Outcome.COMPLETED)
+        assert [s.record.exercise_id for s in store.sets(session.id)] == [
+            "pelvic-tilt", "knee-to-chest", "knee-to-chest"]
+        assert len(store.screenings()) == 1  # from before the deletion

@@ -214,3 +214,25 @@ def test_catalogue_problems_are_shown_once_before_the_first_run_questions(qtbot,
             "(did you mean 'stretch'?)"]]
     finally:
         app.shutdown()
+
+
+def test_a_history_deleted_during_a_session_is_saved_again_and_said_once_the_window_closes(
+        tmp_path, qtbot):
+    app, _ = make_app(tmp_path, time_scale=None)  # real time: nothing finishes by itself
+    qtbot.addWidget(app.window)
+    try:
+        app.start_routine("desk-break")
+        db = app.paths.history_db
+        for name in ("history.db", "history.db-wal", "history.db-shm"):
+            db.with_name(name).unlink(missing_ok=True)
+        assert app.session.skip()  # recorded as skipped: the next write
+        assert db.exists()
+        assert app.prompts.warnings == []  # nothing over the countdown
+        app.session_window.close()
+        assert app.prompts.warnings == [
+            "Your exercise history file was deleted while Physio Coach was open. It has been "
+            f"saved again, with everything it held up to now: {db}"]
+        (session,) = app.history().sessions()
+        assert session.routine_id == "desk-break"
+    finally:
+        app.shutdown()
