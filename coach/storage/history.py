@@ -413,8 +413,8 @@ class HistoryStore:
         return self._problem
 
     def _enter_problem(self, problem: WriteProblem, error: BaseException) -> None:
-        if problem.needs_new_connection:
-            self._disconnect()
+        if problem.needs_new_connection and not (self._conn is not None and self._file_gone()):
+            self._disconnect()  # (a deleted file's open connection is all there is of it)
         if self._problem is None:
             log.warning("history writes failing (%s): %s", problem.value, error)
         self._problem = problem
@@ -449,10 +449,11 @@ class HistoryStore:
             return True
         if self._read_only:
             return False
-        if self._problem is not None and self._problem.needs_new_connection:
-            self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
+        # First: a deleted file lives on only in the open connection, never to be dropped.
         if self._conn is not None and self._file_gone() and not self._recreate():
             return False
+        if self._problem is not None and self._problem.needs_new_connection:
+            self._disconnect()  # a connection opened read-only (e.g. by a read) stays so
         if self._conn is None:
             failed = self._try_prepare()
             if failed is not None:
@@ -522,18 +523,17 @@ class HistoryStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             saved = self.path.with_name(self.path.name + ".recreated")
             database.copy_to(old, saved)
-            old.close()
-            self._conn = None
             for suffix in database.COMPANION_SUFFIXES:  # the deleted file's, saved whole
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
             os.replace(saved, self.path)
+            old.close()  # only now: until the copy is in place, `old` is the only one
+            self._conn = None
             self._prepare()
         except (sqlite3.Error, OSError) as e:
             problem = write_problem(e)
             if problem is None:
                 raise
-            if self._conn is None and old is not None:
-                log.error("the deleted history could not be written again: %s", e)
+            log.error("the deleted history could not be written again: %s", e)
             self._problem = problem
             if self._pending and not self._pending_told:
                 self._pending_told = True

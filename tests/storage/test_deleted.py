@@ -144,3 +144,25 @@ def test_a_new_empty_history_made_after_the_deletion_is_replaced_by_the_whole_on
     a_finished_session(store, now, routine="after")
     assert on_disk(db_path)[0] == [("earlier", "completed"), ("after", "completed")]
     store.close()
+
+
+def test_a_deleted_history_that_cannot_be_written_again_yet_loses_nothing(db_path, now):
+    """Deleted, and its folder read-only by the next write (a read-only mount as root): the
+    records wait; once the folder can be written, the whole history is saved again."""
+    from tests.helpers.faults import read_only
+
+    told = []
+    store = HistoryStore.open(db_path, now=now, on_notice=told.append)
+    a_finished_session(store, now)
+    remove(db_path, companions=True)
+    with read_only(db_path.parent):
+        assert store.start_session("later", "Later", now()) < 0  # kept in memory
+        assert store.sessions()[0].routine_id == "earlier"  # still read from the open file
+    assert [n.kind for n in told] == [NoticeKind.WRITES_PENDING]
+    assert not db_path.exists()
+
+    assert store.flush() is True
+    assert [n.kind for n in told] == [NoticeKind.WRITES_PENDING, NoticeKind.FILE_RECREATED,
+                                      NoticeKind.WRITES_SAVED]
+    assert on_disk(db_path)[0] == [("earlier", "completed"), ("later", None)]
+    store.close()
