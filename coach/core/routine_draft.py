@@ -4,7 +4,12 @@ The editor window renders a `RoutineDraft` and forwards what the user does to it
 holds no Qt and no rules of its own. Fields are kept exactly as typed (so "3o" stays "3o" until
 corrected), and `check()` validates them by writing the draft as a catalogue routine and reading
 it back with the catalogue loader (`parse_text` + `merge` against the catalogue in use): the same
-rules, the same messages, and a clash with an existing routine id reported the loader's way.
+rules as a file the patient opens. The messages are put in a physiotherapist's words ("Give the
+routine a name", not the file's field names), and `shown()` holds a field's message back until
+the person has typed in it or asked to save: a new routine opens with no message at all.
+
+The id is never typed: it is made from the name (unique among the routines there are) until
+the routine is first saved, and then stays, so its history keeps following it.
 
 Every change is one undo step; typing in one field is merged into a single step until another
 kind of change (as in a text editor).
@@ -23,7 +28,15 @@ from typing import Any
 
 import tomli_w
 
-from coach.core.catalogue import DOSE_KEYS, SCHEMA_VERSION, ParsedFile, merge, parse_text
+from coach.core.catalogue import (
+    DOSE_KEYS,
+    INTEGER_KEYS,
+    RANGES,
+    SCHEMA_VERSION,
+    ParsedFile,
+    merge,
+    parse_text,
+)
 from coach.core.models import Catalogue, Exercise, Problem, Routine, TempoPhase
 from coach.core.prescription import dose_value, slug, unique_id
 
@@ -54,6 +67,8 @@ class DraftItem:
     #: The tempo parts' names and cues (from the item's override or the exercise).
     tempo_parts: list[tuple[str, str | None]] = field(default_factory=list)
     note: str = ""
+    #: Fields the person has typed in (their messages are shown); not part of undo.
+    touched: set[str] = field(default_factory=set, compare=False)
 
 
 @dataclass
@@ -89,20 +104,76 @@ class Check:
         return [message for i, k, message in self.located() if i == item and k == key]
 
     def located(self) -> list[tuple[int | None, str, str]]:
-        """(item index or None, field, message without the "item N:" prefix) per problem."""
+        """(item index or None, field, message in clinical words) per problem. Problems with
+        the id are the name's: the id is made from it."""
         out = []
         for p in self.problems:
             match = _ITEM.match(p.message)
             if match and p.field not in ("id", "name", "description"):
                 index: int | None = int(match.group(1)) - 1
                 key = p.field or "item"
-                message = p.message[match.end():] if p.field != "item" else p.message
+                message = p.message[match.end():]
             else:
-                index, key, message = None, p.field or "id", p.message
+                index, key, message = None, p.field or "name", p.message
                 if key == "prescriber":
                     key = "prescriber_contact" if "contact" in message else "prescriber_name"
-            out.append((index, key, message))
+                elif key == "id":
+                    key = "name"
+            out.append((index, key, clinical(index, key, message)))
         return out
+
+
+#: How a number field is counted in a message ("Use 1 to 100 reps.").
+_UNITS = {
+    "sessions_per_week": "sessions a week", "weeks": "weeks", "reps": "reps", "sets": "sets",
+}
+#: What a text field is called in a message about its length.
+_TEXT_NAMES = {
+    "name": "the name", "description": "the description", "note": "the note",
+    "prescriber_name": "the physiotherapist's name", "prescriber_contact": "the contact",
+}
+_AT_MOST = re.compile(r"at most (\d+)")
+
+
+def clinical(index: int | None, key: str, message: str) -> str:
+    """A loader message about a routine field (`index` None) or an item's field, in the words
+    of the editor's form: one short sentence, no file syntax."""
+    if "do not apply to a timed activity" in message:
+        return "Reps and sets do not apply to a timed exercise: leave them empty."
+    if "one way of timing" in message:
+        return "Give a hold or a tempo, not both."
+    if key in RANGES or key == "tempo":
+        lo, hi = RANGES["tempo.seconds" if key == "tempo" else key]
+        if key == "weeks":
+            return f"Use {lo:g} to {hi:g} weeks, or leave it empty if it goes on."
+        if key == "tempo":
+            return f"Use {lo:g} to {hi:g} seconds for each part."
+        whole = "a whole number: " if key in INTEGER_KEYS and "whole" in message else ""
+        return f"Use {whole}{lo:g} to {hi:g} {_UNITS.get(key, 'seconds')}."
+    at_most = _AT_MOST.search(message)
+    if at_most and "too long" in message and key in _TEXT_NAMES:
+        return f"Keep {_TEXT_NAMES[key]} to {at_most.group(1)} characters or fewer."
+    if index is None and key == "name":
+        if "must be lowercase" in message:
+            return "Use at least one letter or number in the name."
+        if "already used" in message:
+            return "Another routine has this name: choose another."
+        return "Give the routine a name."
+    if key == "description":
+        return "Say in a sentence what the routine is for."
+    if key == "prescriber_name":
+        return "Add the physiotherapist's name, or clear the contact."
+    if key == "first_side":
+        return "A first side only applies when each side is done in turn."
+    if index is None and key == "item":
+        if at_most:
+            return f"A routine can have at most {at_most.group(1)} exercises."
+        return "Add at least one exercise."
+    if key == "item" and "does not exist" in message:
+        return "This exercise is not in the catalogue any more: remove it."
+    # Anything else (a combination the form does not offer): the loader's words, as a sentence.
+    text = message.split(": ", 1)[-1] if message.startswith("item ") else message
+    return text[:1].upper() + text[1:].rstrip(".") + "."
 
 
 class RoutineDraft:
@@ -119,6 +190,10 @@ class RoutineDraft:
         self.fields["rest_between_seconds"] = "15"
         self.items: list[DraftItem] = []
         self.id_follows_name = True
+        #: Routine fields the person has typed in ("item": an exercise was removed).
+        self.touched: set[str] = set()
+        #: Every message is shown (asked to save with problems left).
+        self.revealed = False
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._merging = False
@@ -151,7 +226,7 @@ class RoutineDraft:
             f["prescriber_name"] = routine.prescriber.name
             f["prescriber_contact"] = routine.prescriber.contact
         f["id"] = routine.id if in_place else draft._free_id(routine.id)
-        draft.id_follows_name = False
+        draft.id_follows_name = not in_place  # a copy is named anew; a saved one keeps its id
         for item in routine.items:
             d = draft._new_item(item.exercise_id)
             for key, value in item.overrides.items():
@@ -182,6 +257,22 @@ class RoutineDraft:
     def exercise(self, index: int) -> Exercise | None:
         return self.catalogue.exercises.get(self.items[index].exercise_id)
 
+    def shown(self, index: int | None, key: str) -> list[str]:
+        """The messages of one field that are to be shown: once the person has typed in it
+        (or removed an exercise, for the routine's "item"), or after `reveal()`."""
+        if not self.revealed:
+            touched = self.touched if index is None else self.items[index].touched
+            # An item's own problem (a combination of its fields) shows once any is typed in.
+            if key not in touched and not (index is not None and key == "item" and touched):
+                return []
+        return self.check().messages(index, key)
+
+    def reveal(self) -> None:
+        """Show every message from now on (the person asked to save)."""
+        if not self.revealed:
+            self.revealed = True
+            self._changed()
+
     def item_value(self, index: int, key: str) -> str:
         """A field of an item as typed ("" when the exercise's own value is used)."""
         item = self.items[index]
@@ -204,6 +295,7 @@ class RoutineDraft:
     def remove(self, index: int) -> None:
         self._begin(f"Remove {self._item_name(index)}")
         del self.items[index]
+        self.touched.add("item")
         self._changed()
 
     def move(self, index: int, to: int) -> int:
@@ -230,6 +322,7 @@ class RoutineDraft:
             return
         self._begin(f"Edit {key.replace('_', ' ')}", merge_key=(None, key))
         self.fields[key] = text
+        self.touched.add(key)
         if key == "id":
             self.id_follows_name = False
         elif key == "name" and self.id_follows_name:
@@ -245,6 +338,7 @@ class RoutineDraft:
             return
         self._begin(f"Edit {key.replace('_', ' ')} of {self._item_name(index)}",
                     merge_key=(index, key))
+        item.touched.add(key)
         if key == "note":
             item.note = value
         elif value == "":
@@ -260,6 +354,7 @@ class RoutineDraft:
         if current == text:
             return
         self._begin(f"Edit tempo of {self._item_name(index)}", merge_key=(index, f"tempo{part}"))
+        item.touched.add("tempo")
         if item.tempo is None:
             item.tempo = [""] * len(item.tempo_parts)
         item.tempo[part] = text
@@ -292,6 +387,14 @@ class RoutineDraft:
 
     def mark_saved(self) -> None:
         self._saved = self._state()
+
+    def saved_as(self, routine_id: str) -> None:
+        """The routine was saved under `routine_id`: later saves replace it, and the id no
+        longer follows the name (the history of the routine is kept under it)."""
+        self.replaces = routine_id
+        self.fields["id"] = routine_id
+        self.id_follows_name = False
+        self.mark_saved()
 
     def undo(self) -> None:
         if not self._undo:

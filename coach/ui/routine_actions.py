@@ -337,9 +337,8 @@ class RoutineActions(QObject):
         return path
 
     def _offer_to_open(self, parent: QWidget, path: Path, text: str) -> None:
-        answer = self.prompts.choose(parent, "Saved", text,
-                                     [("open", "Open it to print"), ("close", "Close")])
-        if answer == "open":
+        """Say where the PDF went; one button opens it (to print), the other closes."""
+        if self.prompts.confirm(parent, "Saved", text, yes="Open it to print", no="Close"):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 

@@ -1,9 +1,11 @@
 """The routine editor: a physiotherapist builds or changes a routine for a patient.
 
 It renders a `RoutineDraft` (coach.core.routine_draft) and forwards every edit to it; the draft
-keeps the text as typed, the undo history and the checks (the catalogue loader's own rules, so
-a message here is the message the patient's copy would give). Saving, exporting and printing
-are asked for with signals carrying the checked routine; `coach.ui.routine_actions` does them.
+keeps the text as typed, the undo history and the checks (the catalogue loader's rules, in
+clinical words). A field's message shows once the person has typed in it, or when they ask to
+save: a new routine opens clean. Each field keeps a line for its message, so fields never move
+while messages come and go. Saving, exporting and printing are asked for with signals carrying
+the checked routine; `coach.ui.routine_actions` does them.
 
 Keys: Alt+Up / Alt+Down (or Ctrl+Up / Ctrl+Down) move the selected exercise, Delete removes
 it, Ctrl+Z / Ctrl+Shift+Z undo and redo (in the text fields too: the draft's undo, not the
@@ -12,7 +14,7 @@ field's own), Ctrl+S saves. Exercises can also be dragged into a new order.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +45,6 @@ from coach.ui.widgets import button, heading, plain_label, plain_tooltip
 ERROR_STYLE = f"color: {WARNING};"
 ROUTINE_LABELS = {
     "name": "&Name",
-    "id": "&Id",
     "description": "&Description",
     "sessions_per_week": "&Weekly goal (sessions)",
     "weeks": "Programme &length (weeks)",
@@ -60,10 +61,27 @@ ITEM_LABELS = {
 }
 
 
+class _Message(QLabel):
+    """A field's message line: always there, at least one line tall even when empty, so the
+    fields below never move when a message comes or goes."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().lineSpacing()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().lineSpacing()))
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return max(super().heightForWidth(width), self.fontMetrics().lineSpacing())
+
+
 def _message_label() -> QLabel:
-    label = plain_label(selectable=False)
+    label = _Message()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
     label.setStyleSheet(ERROR_STYLE)
-    label.setVisible(False)
     return label
 
 
@@ -122,6 +140,11 @@ class ItemList(QListWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # A line too long for the column wraps: nothing hides behind a scrollbar.
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.model().rowsMoved.connect(self._rows_moved)
         self.rendering = False
 
@@ -199,8 +222,6 @@ class RoutineEditor(QMainWindow):
         self.fields["weeks"].setPlaceholderText("ongoing")
         self.fields["sessions_per_week"].setPlaceholderText("3")
         self.fields["rest_between_seconds"].setPlaceholderText("15")
-        self.messages["item"] = _message_label()
-        form.addRow(self.messages["item"])
 
         # The routine's exercises, and the picker to add more.
         self.list = ItemList()
@@ -230,6 +251,8 @@ class RoutineEditor(QMainWindow):
         middle = QWidget()
         m = QVBoxLayout(middle)
         m.addWidget(heading("Exercises", scale=1.1))
+        self.messages["item"] = _message_label()
+        m.addWidget(self.messages["item"])
         m.addWidget(self.list, 3)
         m.addLayout(moves)
         m.addWidget(self.search)
@@ -292,7 +315,7 @@ class RoutineEditor(QMainWindow):
         r.addStretch()
         self.item_panel = right
 
-        self.status = plain_label()
+        self.status = _message_label()
         self.status.setAccessibleName("Problems in this routine")
         left = QWidget()
         left_column = QVBoxLayout(left)
@@ -351,8 +374,8 @@ class RoutineEditor(QMainWindow):
         check = draft.check()
         for key, widget in self.fields.items():
             _set_text(widget, draft.fields[key])
-            self._show_messages(self.messages[key], check.messages(None, key))
-        self._show_messages(self.messages["item"], check.messages(None, "item"))
+            self._show_messages(self.messages[key], draft.shown(None, key))
+        self._show_messages(self.messages["item"], draft.shown(None, "item"))
         self._render_list(check.routine)
         self._current = min(self._current, len(draft.items) - 1)
         if self._current < 0 and draft.items:
@@ -368,27 +391,25 @@ class RoutineEditor(QMainWindow):
                                                   else "Undo"))
         self.redo_action.setToolTip(plain_tooltip(f"Redo {draft.redo_label}" if draft.can_redo
                                                   else "Redo"))
-        for a in (self.save_action, self.export_action, self.print_action):
-            a.setEnabled(check.ok)
-        count = len(check.problems)
-        self.status.setStyleSheet("" if check.ok else ERROR_STYLE)
+        shown = sum(len(draft.shown(i, key)) for i, key, _message in check.located())
+        self.status.setStyleSheet(ERROR_STYLE if shown else "")
         self.status.setText(
-            "No problems: ready to save, export or print." if check.ok else
-            f"{count} problem{'s' if count != 1 else ''} to fix before saving:\n"
-            + "\n".join(p.text for p in check.problems))
+            "Ready to save, export or print." if check.ok else
+            f"Fix what is marked in red, then save ({shown} to fix)." if shown else
+            "Name the routine, say what it is for and add exercises, then save.")
         title = draft.fields["name"].strip() or "New routine"
         self.setWindowTitle(f"{'*' if draft.modified else ''}{title} — Routine editor")
 
     @staticmethod
     def _show_messages(label: QLabel, messages: list[str]) -> None:
-        label.setText("\n".join(messages))
-        label.setVisible(bool(messages))
+        label.setText(" ".join(dict.fromkeys(messages)))
 
     def _render_list(self, routine: Routine | None) -> None:
         self.list.rendering = True
         self.list.blockSignals(True)
         self.list.clear()
-        troubled = {i for i, _key, _message in self.draft.check().located() if i is not None}
+        troubled = {i for i, key, _message in self.draft.check().located()
+                    if i is not None and self.draft.shown(i, key)}
         for n, item in enumerate(self.draft.items):
             ex = self.catalogue.exercises.get(item.exercise_id)
             text = f"{n + 1}. {ex.name if ex else item.exercise_id}"
@@ -412,8 +433,10 @@ class RoutineEditor(QMainWindow):
         if not has:
             self.item_title.setText("No exercise selected")
             self.item_dose.setText("Add an exercise, then choose it to set its dose.")
+            for label in self.item_messages.values():
+                label.clear()
             return
-        check = self.draft.check()
+        messages = self.draft.shown
         ex = self.draft.exercise(index)
         self.item_title.setText(ex.name if ex else self.draft.items[index].exercise_id)
         own = ex.dose if ex else None
@@ -433,16 +456,15 @@ class RoutineEditor(QMainWindow):
             default = getattr(own, key, None) if own else None
             edit.setPlaceholderText("" if default is None else f"{default:g}")
             self._set_row_visible(edit, shown[key])
-            self._show_messages(self.item_messages[key], check.messages(index, key))
+            self._show_messages(self.item_messages[key], messages(index, key))
         self._select_data(self.sides, self.draft.item_value(index, "sides"))
         self._select_data(self.first_side, self.draft.item_value(index, "first_side"))
         for key in ("sides", "first_side"):
-            self._show_messages(self.item_messages[key], check.messages(index, key))
+            self._show_messages(self.item_messages[key], messages(index, key))
         self._render_tempo(index)
         _set_text(self.note, self.draft.item_value(index, "note"))
-        self._show_messages(self.item_messages["note"], check.messages(index, "note"))
-        self._show_messages(self.item_messages["tempo"], check.messages(index, "tempo"))
-        self._show_messages(self.item_messages["item"], check.messages(index, "item"))
+        for key in ("note", "tempo", "item"):
+            self._show_messages(self.item_messages[key], messages(index, key))
 
     def _set_row_visible(self, widget: QWidget, visible: bool) -> None:
         holder = widget.parentWidget()
@@ -534,12 +556,31 @@ class RoutineEditor(QMainWindow):
         self.draft.redo()
 
     def _checked(self) -> Routine | None:
+        """The routine, or None after showing every message and going to the first one."""
         check = self.draft.check()
-        if check.routine is None:
-            self.prompts.warn(self, "This routine has problems to fix first:\n"
-                              + "\n".join(p.text for p in check.problems))
-            return None
-        return check.routine
+        if check.routine is not None:
+            return check.routine
+        self.draft.reveal()
+        order = [*self.fields, "item"]
+        located = sorted(((i, key) for i, key, _m in check.located()),
+                         key=lambda p: (-1, order.index(p[1])) if p[0] is None and p[1] in order
+                         else (p[0] if p[0] is not None else len(order), 0))
+        if located:
+            self._go_to(*located[0])
+        return None
+
+    def _go_to(self, index: int | None, key: str) -> None:
+        """Put the cursor in the field a message is about."""
+        widget: QWidget | None
+        if index is None:
+            widget = self.fields.get(key) or (self.search if key == "item" else None)
+        else:
+            self.select(index)
+            widget = {"sides": self.sides, "first_side": self.first_side, "note": self.note,
+                      "tempo": self.tempo_fields[0] if self.tempo_fields else None,
+                      }.get(key) or self.item_fields.get(key) or self.list
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> None:
         routine = self._checked()
@@ -548,8 +589,7 @@ class RoutineEditor(QMainWindow):
 
     def saved(self, routine_id: str) -> None:
         """The routine was saved under `routine_id`: further saves replace it."""
-        self.draft.replaces = routine_id
-        self.draft.mark_saved()
+        self.draft.saved_as(routine_id)
         self.render()
 
     def export(self) -> None:

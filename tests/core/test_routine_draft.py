@@ -79,13 +79,15 @@ def test_typing_in_one_field_is_one_undo_step(catalogue):
     assert draft.item_value(1, "rest_seconds") == ""
 
 
-def test_the_id_follows_the_name_until_it_is_typed_and_never_takes_a_used_one(catalogue):
+def test_the_id_is_made_from_the_name_never_takes_a_used_one_and_stays_once_saved(catalogue):
     draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
     draft.set_field("name", "Core and Glutes!")
     assert draft.fields["id"] == "core-and-glutes-2"  # core-and-glutes is taken
-    draft.set_field("id", "my-core")
-    draft.set_field("name", "Something else")
-    assert draft.fields["id"] == "my-core"
+    draft.set_field("name", "Back care")
+    assert draft.fields["id"] == "back-care"
+    draft.saved_as("back-care")
+    draft.set_field("name", "Back care, week 2")
+    assert draft.fields["id"] == "back-care"
 
 
 def test_a_valid_draft_checks_clean_and_makes_the_routine(catalogue):
@@ -110,17 +112,19 @@ def test_a_valid_draft_checks_clean_and_makes_the_routine(catalogue):
     assert bridge.note == "Slowly"
 
 
-def test_a_bad_dose_gets_the_loaders_own_message_on_its_field(catalogue, tmp_path):
+def test_a_bad_dose_is_checked_by_the_loaders_rules_and_told_in_the_forms_words(
+        catalogue, tmp_path):
     draft = filled(catalogue)
     draft.set_item_field(0, "hold_seconds", "0")
     draft.set_item_field(1, "sets", "two")
     draft.set_field("weeks", "60")
     check = draft.check()
     assert check.routine is None
-    assert check.messages(0, "hold_seconds") == ["hold_seconds must be between 1 and 3600, got 0"]
-    assert check.messages(1, "sets") == ['sets must be a whole number, got text "two"']
-    assert check.messages(None, "weeks") == ["weeks must be between 1 and 52, got 60"]
-    # The very sentence the loader writes for the same value in a file.
+    assert check.messages(0, "hold_seconds") == ["Use 1 to 3600 seconds."]
+    assert check.messages(1, "sets") == ["Use a whole number: 1 to 20 sets."]
+    assert check.messages(None, "weeks") == [
+        "Use 1 to 52 weeks, or leave it empty if it goes on."]
+    # The loader finds the same problem in the same value in a file.
     loaded, _ = load_text(tmp_path, draft.text())
     assert {p.message for p in loaded.problems} >= {
         "item 1: hold_seconds must be between 1 and 3600, got 0"}
@@ -132,24 +136,55 @@ def test_a_number_with_hundreds_or_thousands_of_digits_gets_a_message_not_a_cras
     draft.set_item_field(2, "duration_seconds", "9" * 5000)
     check = draft.check()
     assert check.routine is None
-    assert check.messages(1, "reps") == [
-        "reps must be between 1 and 100, got 99999999999999999... (400 digits)"]
-    assert check.messages(2, "duration_seconds") == [
-        'duration_seconds must be a number, got text "' + "9" * 37 + '..."']
+    assert check.messages(1, "reps") == ["Use 1 to 100 reps."]
+    assert check.messages(2, "duration_seconds") == ["Use 1 to 7200 seconds."]
 
 
 def test_a_dose_the_exercise_cannot_take_is_reported_on_the_item(catalogue):
     draft = filled(catalogue)
     draft.set_item_field(2, "reps", "3")  # walking is timed by duration
     (message,) = draft.check().messages(2, "item")
-    assert message == "item 3 ('walking'): reps and sets do not apply to a timed activity"
+    assert message == "Reps and sets do not apply to a timed exercise: leave them empty."
 
 
-def test_an_id_used_by_another_routine_is_reported(catalogue):
+def test_an_id_used_by_another_routine_is_reported_on_the_name(catalogue):
     draft = filled(catalogue)
     draft.set_field("id", "desk-break")
-    (message,) = draft.check().messages(None, "id")
-    assert message.startswith("this id is already used at ")
+    assert draft.check().messages(None, "name") == [
+        "Another routine has this name: choose another."]
+
+
+def test_a_new_routine_shows_no_message_until_a_field_is_typed_in_or_save_is_asked(
+        catalogue):
+    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    check = draft.check()
+    assert not check.ok
+    assert {key for _i, key, _m in check.located()} == {"name", "description", "item"}
+    assert [draft.shown(None, key) for key in ("name", "description", "item")] == [[], [], []]
+    draft.set_field("name", "B")
+    draft.set_field("name", "")
+    assert draft.shown(None, "name") == ["Give the routine a name."]
+    assert draft.shown(None, "item") == []
+    draft.reveal()
+    assert draft.shown(None, "description") == ["Say in a sentence what the routine is for."]
+    assert draft.shown(None, "item") == ["Add at least one exercise."]
+
+
+def test_messages_are_plain_sentences_without_the_files_words(catalogue):
+    draft = filled(catalogue)
+    draft.set_field("name", "x" * 81)
+    draft.set_field("description", "")
+    draft.set_field("sessions_per_week", "often")
+    draft.set_field("prescriber_contact", "clinic@example.org")
+    draft.set_item_field(0, "note", "n" * 501)
+    messages = [m for _i, _k, m in draft.check().located()]
+    assert sorted(messages) == sorted([
+        "Keep the name to 80 characters or fewer.",
+        "Say in a sentence what the routine is for.",
+        "Use a whole number: 1 to 14 sessions a week.",
+        "Add the physiotherapist's name, or clear the contact.",
+        "Keep the note to 500 characters or fewer.",
+    ])
 
 
 def test_an_existing_routine_opens_unchanged_in_place_or_as_a_copy(catalogue):

@@ -100,7 +100,7 @@ def test_the_progress_tab_has_the_visit_report_button(coach_app, tmp_path):
     assert view.report is not None
     assert any(w.sessions for w in view.report.weeks)
     editor_prompts.save_to = tmp_path / "visit.pdf"
-    editor_prompts.choices = ["close"]
+    editor_prompts.confirm_answer = False  # "Saved": Close, not open it
     view.report_button.click()
     assert editor_prompts.save_to.read_bytes().startswith(b"%PDF")
     assert library(app.paths).folder == app.paths.prescriptions_dir

@@ -10,12 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from coach.core.prescription import Library, open_prescription, same_routine
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 from coach.ui.main_window import MainWindow
+from coach.ui.prompts import Prompts
 from coach.ui.routine_actions import RoutineActions
 from coach.ui.routine_editor import RoutineEditor
 from tests.ui.test_main_window import rendered
@@ -122,8 +123,7 @@ def test_exercises_are_added_from_the_search_after_the_selected_one(qtbot, physi
     editor.list.setCurrentRow(0)
     add(qtbot, editor, "plank")
     assert names(editor) == ["pelvic-tilt", "plank", "bridge", "walking"]
-    assert editor.draft.fields["id"] == "back-care"
-    assert editor.fields["id"].text() == "back-care"
+    assert editor.draft.fields["id"] == "back-care"  # made from the name, never typed
 
 
 def test_alt_and_ctrl_arrows_move_the_selected_exercise(qtbot, physio):
@@ -154,8 +154,7 @@ def test_a_drop_in_the_list_is_a_move_the_draft_can_undo(qtbot, physio):
     assert names(editor) == ["pelvic-tilt", "bridge", "walking"]
 
 
-def test_a_bad_dose_shows_the_loaders_message_as_you_type_and_undo_takes_it_back(
-        qtbot, physio):
+def test_a_bad_dose_shows_its_message_as_you_type_and_undo_takes_it_back(qtbot, physio):
     actions, _ = physio
     editor = new_editor(qtbot, actions)
     fill(qtbot, editor)
@@ -163,18 +162,17 @@ def test_a_bad_dose_shows_the_loaders_message_as_you_type_and_undo_takes_it_back
     assert editor.item_title.text() == "Bridge"
     reps = editor.item_fields["reps"]
     message = editor.item_messages["reps"]
-    assert message.isHidden()
-    assert editor.save_action.isEnabled()
+    assert message.text() == ""
+    assert editor.draft.check().ok
     qtbot.keyClicks(reps, "0")
-    assert not message.isHidden()
-    assert message.text() == "reps must be between 1 and 100, got 0"
+    assert message.text() == "Use 1 to 100 reps."
     assert message.textFormat() == Qt.TextFormat.PlainText
-    assert not editor.save_action.isEnabled()
-    assert "item 2: reps must be between 1 and 100, got 0" in editor.status.text()
+    assert not editor.draft.check().ok
+    assert editor.status.text() == "Fix what is marked in red, then save (1 to fix)."
     assert editor.list.item(1).text().endswith("(check the dose)")
     qtbot.keyClicks(reps, "5")  # "05" is five
-    assert message.isHidden()
-    assert editor.save_action.isEnabled()
+    assert message.text() == ""
+    assert editor.draft.check().ok
     reps.setFocus()
     qtbot.keyClick(reps, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert reps.text() == ""  # typing "05" was one step
@@ -214,12 +212,13 @@ def test_save_puts_the_routine_on_the_routines_tab_and_into_the_prescriptions_fo
     window = actions.window
     assert window.routines.detail.routine_id == "back-care"
     assert window.home.chooser.findData("back-care") >= 0
-    # A later save replaces the same file, even under a new name.
-    editor.fields["id"].clear()
-    qtbot.keyClicks(editor.fields["id"], "back-care-week-2")
+    # A later save replaces the same routine, even under a new name: its id (and so its
+    # history) stays.
+    editor.fields["name"].clear()
+    qtbot.keyClicks(editor.fields["name"], "Back care, week 2")
     editor.save_action.trigger()
-    assert [p.name for p in actions.library.folder_files()] == ["back-care-week-2.toml"]
-    assert "back-care" not in actions.catalogue.routines
+    assert [p.name for p in actions.library.folder_files()] == ["back-care.toml"]
+    assert actions.catalogue.routine("back-care").name == "Back care, week 2"
 
 
 def test_editing_a_default_routine_makes_a_copy_and_never_touches_the_original(
@@ -307,7 +306,8 @@ def test_print_writes_the_handout_pdf_and_demo_is_forwarded(qtbot, physio, tmp_p
     editor = new_editor(qtbot, actions)
     fill(qtbot, editor)
     prompts.save_to = tmp_path / "handout.pdf"
-    prompts.choices = ["letter", "close"]
+    prompts.choices = ["letter"]
+    prompts.confirm_answer = False  # "Saved": Close, not open it
     editor.print_action.trigger()
     assert prompts.save_to.read_bytes().startswith(b"%PDF")
     editor.list.setCurrentRow(1)
@@ -386,3 +386,183 @@ def test_names_from_the_catalogue_show_literally_in_labels_and_tooltips(qtbot, t
         assert label.textFormat() == Qt.TextFormat.PlainText, label.text()
     editor.draft.mark_saved()
     editor.close()
+
+
+# --- as a physiotherapist sees it: messages, a layout that stays put, the real dialogs -------
+
+
+def active_editor(qtbot, actions) -> RoutineEditor:
+    """A new routine's editor, shown and active (so keys and clicks reach it as a user's)."""
+    editor = new_editor(qtbot, actions)
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow, timeout=2000)
+    return editor
+
+
+def field_labels(editor: RoutineEditor) -> list[str]:
+    return [label.text() for label in editor.findChildren(QLabel)]
+
+
+def test_a_new_routine_opens_with_no_message_and_no_id_to_type(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    assert [m.text() for m in editor.messages.values()] == [""] * len(editor.messages)
+    assert editor.status.text() == ("Name the routine, say what it is for and add exercises, "
+                                    "then save.")
+    assert "id" not in editor.fields
+    assert not [w for w in editor.findChildren(QWidget) if w.accessibleName() == "Id"]
+    assert not any(text.replace("&", "") == "Id" for text in field_labels(editor))
+
+
+def test_save_with_problems_shows_them_in_clinical_words_at_their_fields(
+        qtbot, physio, tmp_path):
+    actions, prompts = physio
+    editor = active_editor(qtbot, actions)
+    qtbot.keyClicks(editor.fields["prescriber_contact"], "clinic@example.org")
+    assert editor.messages["prescriber_name"].text() == ""  # not typed in yet
+    qtbot.keyClick(editor.fields["name"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert {key: m.text() for key, m in editor.messages.items() if m.text()} == {
+        "name": "Give the routine a name.",
+        "description": "Say in a sentence what the routine is for.",
+        "prescriber_name": "Add the physiotherapist's name, or clear the contact.",
+        "item": "Add at least one exercise.",
+    }
+    assert editor.status.text() == "Fix what is marked in red, then save (4 to fix)."
+    assert QApplication.focusWidget() is editor.fields["name"]
+    assert prompts.warnings == []  # no pop-up: the form says it
+    assert not actions.library.folder.exists() or not actions.library.folder_files()
+    jargon = ("[[", "required", "field", "'item'", "routine.", "_")
+    for text in field_labels(editor):
+        assert not any(word in text for word in jargon), text
+
+
+def test_fields_stay_put_while_messages_come_and_go_and_all_that_is_typed_is_saved(
+        qtbot, physio):
+    """Clicks land where each field was first seen, while messages appear and disappear
+    around it, and every value typed reaches the saved file."""
+    import tomllib
+
+    actions, _ = physio
+    editor = active_editor(qtbot, actions)
+    add(qtbot, editor, "pelvic tilt")
+    add(qtbot, editor, "bridge")  # selected: its dose fields are on the right
+    fields = {**editor.fields, "reps": editor.item_fields["reps"]}
+    seen = {key: w.mapTo(editor, w.rect().center()) for key, w in fields.items()}
+
+    def type_at(key: str, text: str) -> None:
+        """Click where the field was first seen, select what is there, type."""
+        point = seen[key]
+        target = editor.childAt(point)
+        assert target is not None, key
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(editor, point))
+        focus = QApplication.focusWidget()
+        assert focus is fields[key] or focus.parent() is fields[key], (key, focus)
+        qtbot.keyClick(focus, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(focus, text)
+
+    editor.save_action.trigger()  # every message shows: name, description
+    type_at("reps", "0")  # a message comes on the right
+    type_at("name", "Back care")  # the name's message goes
+    type_at("weeks", "lots")  # a message comes under the weeks
+    type_at("description", "Two gentle exercises.")  # the description's message goes
+    type_at("weeks", "6")  # the weeks' message goes
+    type_at("sessions_per_week", "0")  # a message comes
+    type_at("prescriber_contact", "clinic@example.org")  # and the name's message comes
+    type_at("prescriber_name", "Sam Physio")  # lands in the field, not in empty space
+    type_at("sessions_per_week", "4")
+    type_at("rest_between_seconds", "20")
+    type_at("reps", "12")
+    assert [m.text() for m in editor.messages.values()] == [""] * len(editor.messages)
+    qtbot.keyClick(editor.list, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = tomllib.loads((actions.library.folder / "back-care.toml").read_text("utf-8"))
+    (routine,) = saved["routine"]
+    assert routine["name"] == "Back care"
+    assert routine["description"] == "Two gentle exercises."
+    assert (routine["sessions_per_week"], routine["weeks"], routine["rest_between_seconds"]) \
+        == (4, 6, 20)
+    assert routine["prescriber"] == {"name": "Sam Physio", "contact": "clinic@example.org"}
+    assert [item["exercise"] for item in routine["item"]] == ["pelvic-tilt", "bridge"]
+    assert routine["item"][1]["reps"] == 12
+
+
+def test_every_exercise_line_shows_in_full_without_a_sideways_scrollbar(qtbot, physio):
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    editor.resize(800, 600)
+    qtbot.waitExposed(editor)
+    fill(qtbot, editor)
+    for search in ("knee to chest", "hamstring stretch"):
+        add(qtbot, editor, search)
+    assert editor.draft.check().ok  # so each line has its dose
+    assert " — " in editor.list.item(0).text()
+    qtbot.waitUntil(lambda: editor.list.visualItemRect(editor.list.item(0)).width() > 0,
+                    timeout=1000)
+    listed = editor.list
+    assert not listed.horizontalScrollBar().isVisible()
+    width = listed.viewport().width()
+    metrics = listed.fontMetrics()
+    for row in range(listed.count()):
+        item = listed.item(row)
+        rect = listed.visualItemRect(item)
+        assert rect.right() <= width, item.text()
+        needed = metrics.boundingRect(0, 0, rect.width() - 8, 10_000,
+                                      int(Qt.TextFlag.TextWordWrap), item.text())
+        assert needed.height() <= rect.height(), (item.text(), needed, rect)
+
+
+def answer_modals(qtbot, *answers):
+    """Answer the next modal dialogs as they open, in order: each answer gets the dialog.
+    Returns the list of dialogs seen (checked when the test has run)."""
+    pending = list(answers)
+    seen: list[QWidget] = []
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def look() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal not in seen and pending:
+            seen.append(modal)
+            pending.pop(0)(modal)
+        if not pending:
+            timer.stop()
+
+    timer.timeout.connect(look)
+    timer.start()
+    return seen, timer
+
+
+def click_button(text: str):
+    def answer(dialog: QWidget) -> None:
+        (button,) = [b for b in dialog.findChildren(QAbstractButton) if b.text() == text]
+        button.click()
+    return answer
+
+
+def test_print_says_saved_with_a_button_to_open_it_and_one_to_close(qtbot, tmp_path):
+    library = make_library(tmp_path / "physio")
+    catalogue = library.load()
+    window = MainWindow(catalogue)
+    qtbot.addWidget(window)
+
+    class RealDialogs(Prompts):  # the real dialogs; the file dialog answers with a path
+        def save_file(self, parent, title, suggested, filters):
+            return tmp_path / "handout.pdf"
+
+    prompts = RealDialogs()
+    actions = RoutineActions(catalogue, library, window=window, prompts=lambda: prompts,
+                             history=lambda: None, today=lambda: date(2024, 6, 5),
+                             documents=tmp_path)
+    buttons: list[list[str]] = []
+
+    def close_saved(box: QWidget) -> None:
+        buttons.append([b.text() for b in box.buttons()])
+        click_button("Close")(box)
+
+    seen, timer = answer_modals(qtbot, click_button("A4"), close_saved)
+    try:
+        assert actions.print_routine("desk-break") == tmp_path / "handout.pdf"
+    finally:
+        timer.stop()
+    assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
+    assert [d.windowTitle() for d in seen] == ["Print / Save PDF", "Saved"]
+    assert sorted(buttons[0]) == ["Close", "Open it to print"]  # no Cancel beside Close
