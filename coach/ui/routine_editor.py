@@ -15,9 +15,10 @@ field's own), Ctrl+S saves. Exercises can also be dragged into a new order.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -201,6 +201,7 @@ class RoutineEditor(QMainWindow):
         routine_box = QGroupBox("Routine")
         form = QFormLayout(routine_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.messages: dict[str, QLabel] = {}
         for key, label in ROUTINE_LABELS.items():
@@ -265,6 +266,7 @@ class RoutineEditor(QMainWindow):
         self.item_fields: dict[str, QLineEdit] = {}
         self.item_messages: dict[str, QLabel] = {}
         self.item_form = QFormLayout()
+        self.item_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         for key, label in ITEM_LABELS.items():
             edit = QLineEdit()
             edit.setAccessibleName(label.replace("&", ""))
@@ -319,22 +321,30 @@ class RoutineEditor(QMainWindow):
         self.status.setAccessibleName("Problems in this routine")
         left = QWidget()
         left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(routine_box)
         left_column.addStretch()
-        left_scroll = QScrollArea()
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setWidget(left)
-        right_scroll = QScrollArea()
-        right_scroll.setWidgetResizable(True)
-        right_scroll.setWidget(right)
-        splitter = QSplitter()
-        splitter.addWidget(left_scroll)
-        splitter.addWidget(middle)
-        splitter.addWidget(right_scroll)
-        splitter.setChildrenCollapsible(False)
+        for panel in (left, middle, right):
+            panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.list.setMinimumHeight(self.list.fontMetrics().lineSpacing() * 5)
+        self.picker.setMinimumHeight(self.picker.fontMetrics().lineSpacing() * 5)
+        # Three columns side by side when they fit the window, else one under another; the
+        # page scrolls up and down, never sideways.
+        self.panels = (left, middle, right)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        for panel, stretch in zip(self.panels, (2, 3, 2), strict=True):
+            self.columns.addWidget(panel, stretch)
+        page = QWidget()
+        page.setLayout(self.columns)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.page_scroll = scroll
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         self.setCentralWidget(central)
         self._filter_picker("")
@@ -605,6 +615,24 @@ class RoutineEditor(QMainWindow):
     def _demo(self) -> None:
         if 0 <= self._current < len(self.draft.items):
             self.demo_requested.emit(self.draft.items[self._current].exercise_id)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._arrange()
+
+    def _arrange(self) -> None:
+        """Columns side by side when their natural widths fit, else stacked."""
+        spacing = self.columns.spacing() * 2 + 40  # gaps, margins and a vertical scrollbar
+        wanted = sum(panel.sizeHint().width() for panel in self.panels) + spacing
+        direction = (QBoxLayout.Direction.LeftToRight if wanted <= self.width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.draft.modified and not self.prompts.confirm(

@@ -444,6 +444,7 @@ def test_fields_stay_put_while_messages_come_and_go_and_all_that_is_typed_is_sav
 
     actions, _ = physio
     editor = active_editor(qtbot, actions)
+    editor.resize(1600, 1000)  # every field in view at once
     add(qtbot, editor, "pelvic tilt")
     add(qtbot, editor, "bridge")  # selected: its dose fields are on the right
     fields = {**editor.fields, "reps": editor.item_fields["reps"]}
