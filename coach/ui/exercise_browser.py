@@ -8,11 +8,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,7 @@ from coach.core.models import Catalogue, Category, Exercise, Position, Sides
 from coach.core.words import counted
 from coach.ui.illustration import IllustrationView
 from coach.ui.widgets import (
+    FlowLayout,
     button,
     heading,
     list_and_detail,
@@ -30,6 +29,7 @@ from coach.ui.widgets import (
     plain_tooltip,
     primary_button,
     select_by_id,
+    vertical_scroll,
 )
 
 PRESENT_TIP = ("Full screen, for a class or a second screen: this exercise, then each one "
@@ -82,12 +82,11 @@ class ExerciseDetail(QWidget):
         self.present_button.clicked.connect(lambda: self._forward(self.present_requested))
         self.demo_button.clicked.connect(lambda: self._forward(self.demo_requested))
         self.add_button.clicked.connect(lambda: self._forward(self.add_requested))
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps at a large text size
         actions.addWidget(self.try_button)
         actions.addWidget(self.present_button)
         actions.addWidget(self.demo_button)
         actions.addWidget(self.add_button)
-        actions.addStretch()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
@@ -98,9 +97,7 @@ class ExerciseDetail(QWidget):
         layout.addWidget(self.steps)
         layout.addWidget(self.cautions)
         layout.addStretch()
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(body)
+        self.scroll = vertical_scroll(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from coach.core.catalogue import start_blocked_reason
 from coach.core.models import Catalogue
 from coach.ui.routine_text import routine_facts
-from coach.ui.widgets import heading, plain_label, plain_tooltip, primary_button
+from coach.ui.widgets import heading, plain_label, plain_tooltip, primary_button, vertical_scroll
 
 
 class HomePage(QWidget):
@@ -40,7 +40,8 @@ class HomePage(QWidget):
         self.empty = plain_label(selectable=False)
         row = QHBoxLayout()
         row.addWidget(self.chooser, 1)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.greeting)
         layout.addLayout(row)
         layout.addWidget(self.facts)
@@ -55,6 +56,9 @@ class HomePage(QWidget):
         layout.addWidget(self.week)
         layout.addWidget(self.last_session)
         layout.addStretch()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(vertical_scroll(body))
         self.chooser.currentIndexChanged.connect(self._chosen)
         self.start.clicked.connect(self._start)
         if routine_id is not None:

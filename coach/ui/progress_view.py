@@ -18,8 +18,8 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -72,8 +72,12 @@ def _chart(title: str) -> tuple[QChart, QChartView]:
 class CalendarView(QWidget):
     """The last weeks as a grid: a column per week, a row per weekday (Monday on top)."""
 
-    CELL = 18
     GAP = 4
+
+    @property
+    def CELL(self) -> int:  # noqa: N802 (the name it always had)
+        """A day's square: at least 18 px, and as tall as a line of text."""
+        return max(18, self.fontMetrics().height())
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,25 +92,33 @@ class CalendarView(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         step = self.CELL + self.GAP
-        return QSize(40 + step * max(1, len(self.weeks)), 20 + step * 7)
+        label = self.fontMetrics().height() + 4
+        return QSize(self._left() + step * max(1, len(self.weeks)), label + step * 7)
+
+    def _left(self) -> int:
+        return self.fontMetrics().horizontalAdvance("W") + 12
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        step = self.CELL + self.GAP
+        cell = self.CELL
+        step = cell + self.GAP
+        top = self.fontMetrics().height() + 4
+        left = self._left()
         text = self.palette().windowText().color()
         painter.setPen(text)
         for row, name in enumerate("MTWTFSS"):
-            painter.drawText(QRectF(0, 20 + row * step, 30, self.CELL),
+            painter.drawText(QRectF(0, top + row * step, left - 6, cell),
                              Qt.AlignmentFlag.AlignCenter, name)
         for col, week in enumerate(self.weeks):
-            x = 40 + col * step
+            x = left + col * step
             if col % 4 == 0:
                 painter.setPen(text)
-                painter.drawText(QRectF(x - 10, 0, 60, 16), Qt.AlignmentFlag.AlignLeft,
-                                 short_date(week.week_start))
+                label = short_date(week.week_start)
+                painter.drawText(QRectF(x, 0, self.fontMetrics().horizontalAdvance(label) + 4,
+                                        top), Qt.AlignmentFlag.AlignLeft, label)
             for row, day in enumerate(week.days):
-                rect = QRectF(x, 20 + row * step, self.CELL, self.CELL)
+                rect = QRectF(x, top + row * step, cell, cell)
                 if day.future:
                     painter.setPen(QPen(EMPTY, 1, Qt.PenStyle.DotLine))
                     painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -157,6 +169,7 @@ class ProgressView(QWidget):
         self.empty = plain_label("No sessions yet. Your progress shows here, week by week, "
                                  "once you have done a routine.")
         self.exercise.currentIndexChanged.connect(self._show_exercise)
+        self._chart_fonts()
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -237,6 +250,25 @@ class ProgressView(QWidget):
         for one in series:
             one.attachAxis(x)
             one.attachAxis(y)
+        self._chart_fonts()
+
+    def _chart_fonts(self) -> None:
+        """Chart titles, legends and axis labels at the text size of the rest of the page."""
+        body = QFont(self.font())
+        title = QFont(body)
+        title.setBold(True)
+        for chart in (self.sessions_chart, self.pain_chart, self.active_chart,
+                      self.exercise_chart):
+            chart.setTitleFont(title)
+            chart.legend().setFont(body)
+            for axis in chart.axes():
+                axis.setLabelsFont(body)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a new text size
+            self._chart_fonts()
+            self.calendar.updateGeometry()
 
     def _sessions(self, report: ProgressReport, labels: list[str]) -> None:
         chart = self.sessions_chart

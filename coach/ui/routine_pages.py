@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -15,12 +14,14 @@ from coach.core.models import Catalogue, Routine
 from coach.ui.routine_text import routine_facts, routine_lines
 from coach.ui.theme import WARNING
 from coach.ui.widgets import (
+    FlowLayout,
     button,
     heading,
     list_and_detail,
     plain_label,
     primary_button,
     select_by_id,
+    vertical_scroll,
 )
 
 
@@ -48,12 +49,12 @@ class RoutineDetail(QWidget):
         self.edit_button.clicked.connect(lambda: self._forward(self.edit_requested))
         self.export_button.clicked.connect(lambda: self._forward(self.export_requested))
         self.print_button.clicked.connect(lambda: self._forward(self.print_requested))
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps at a large text size
         actions.addWidget(self.start)
         for b in (self.edit_button, self.export_button, self.print_button):
             actions.addWidget(b)
-        actions.addStretch()
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.facts)
         layout.addWidget(self.description)
@@ -61,6 +62,9 @@ class RoutineDetail(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.items)
         layout.addStretch()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(vertical_scroll(body))
 
     def show_routine(self, routine: Routine | None) -> None:
         self.routine_id = routine.id if routine else None

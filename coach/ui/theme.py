@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 from coach.settings import Theme
+from coach.ui.widgets import FONT_SCALE, rescale_font
 
 ACCENT = "#e0662b"
 #: Problems and warnings (a routine that cannot start, the urgent advice, "This hurts").
@@ -74,7 +75,11 @@ def apply_theme(app: QApplication, theme: Theme, text_scale: float) -> None:
     app.setFont(font)
     # Every push button has a fill and a frame (a style sheet border alone would leave it
     # looking like plain text); one that cannot be pressed looks it, the primary one too.
+    # Check boxes and radio buttons grow with the text (the style's are a fixed 14 px).
+    indicator = max(14, round(QFontMetrics(font).height() * 0.8))
     app.setStyleSheet(
+        f"QCheckBox::indicator, QRadioButton::indicator {{ width: {indicator}px; "
+        f"height: {indicator}px; }}"
         "QPushButton { background: palette(button); border: 2px solid palette(mid);"
         " border-radius: 4px; padding: 6px 14px; }"
         "QPushButton:pressed { background: palette(mid); }"
@@ -86,3 +91,8 @@ def apply_theme(app: QApplication, theme: Theme, text_scale: float) -> None:
         "QPushButton#primary:disabled { background: palette(mid); color: palette(window);"
         " border-color: palette(mid); }"
     )
+    # Headings and the Start button keep their size relative to the new body text (after the
+    # style sheet: applying one puts back the fonts widgets had when it was last applied).
+    for widget in app.allWidgets():
+        if widget.property(FONT_SCALE):
+            rescale_font(widget, font.pointSizeF())

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from coach.core.models import Exercise
 from coach.core.thermal import minutes_range
 from coach.core.tips import TIPS, TOPIC_TITLES, Tip, tips_by_topic
-from coach.ui.widgets import button, heading, plain_label
+from coach.ui.widgets import FlowLayout, button, heading, plain_label
 
 CARD_STYLE = ("QFrame#card { border: 1px solid palette(mid); border-radius: 6px;"
               " background: palette(base); }")
@@ -52,7 +51,7 @@ class TipsPage(QWidget):
         self.timer_buttons: dict[str, QPushButton] = {}
         if timers:
             outer.addWidget(heading("Heat and cold", scale=1.25))
-            row = QHBoxLayout()
+            row = FlowLayout()  # wraps at a large text size
             for exercise in timers:
                 span = minutes_range(exercise)
                 extra = f" ({span[0]}-{span[1]} min)" if span else ""
@@ -62,7 +61,6 @@ class TipsPage(QWidget):
                 b.clicked.connect(lambda _=False, eid=exercise.id: self.timer_requested.emit(eid))
                 self.timer_buttons[exercise.id] = b
                 row.addWidget(b)
-            row.addStretch()
             outer.addLayout(row)
             outer.addWidget(plain_label(
                 "Always keep a towel between a heat or cold pack and your skin. The timer "
@@ -82,6 +80,7 @@ class TipsPage(QWidget):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 if TYPE_CHECKING:  # made into Python types by PySide only when first used (~2 ms)
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget
@@ -52,13 +61,33 @@ def plain_tooltip(text: str) -> str:
     return f'<p style="white-space: pre-wrap">{html.escape(text, quote=False)}</p>'
 
 
+#: The dynamic property holding a widget's text size relative to body text (see `scaled_font`).
+FONT_SCALE = "coachFontScale"
+
+
+def scaled_font(widget: QWidget, scale: float, *, bold: bool = False) -> None:
+    """Make `widget`'s text `scale` times the body text, now and after every change of the text
+    size (`coach.ui.theme.apply_theme` sizes it again from the property it is given here)."""
+    widget.setProperty(FONT_SCALE, scale)
+    font = QFont(widget.font())
+    font.setBold(bold or font.bold())
+    widget.setFont(font)
+    rescale_font(widget, QApplication.font().pointSizeF())
+
+
+def rescale_font(widget: QWidget, body_points: float) -> None:
+    """Size the text of a widget made with `scaled_font` for body text of `body_points`."""
+    scale = widget.property(FONT_SCALE)
+    if scale:
+        font = QFont(widget.font())
+        font.setPointSizeF(body_points * float(scale))
+        widget.setFont(font)
+
+
 def heading(text: str = "", *, scale: float = 1.6, selectable: bool = True) -> QLabel:
-    """A bold, larger plain-text label for titles."""
+    """A bold, larger plain-text label for titles (larger whatever the text size)."""
     label = plain_label(text, selectable=selectable)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * scale)
-    font.setBold(True)
-    label.setFont(font)
+    scaled_font(label, scale, bold=True)
     return label
 
 
@@ -68,9 +97,7 @@ def primary_button(text: str, accessible: str | None = None) -> QPushButton:
     button.setObjectName("primary")
     button.setAccessibleName(accessible or text.replace("&", ""))
     button.setMinimumHeight(48)
-    font = QFont(button.font())
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    button.setFont(font)
+    scaled_font(button, 1.3)
     return button
 
 
@@ -83,6 +110,11 @@ def button(text: str, accessible: str | None = None) -> QPushButton:
 def list_and_detail(left: QWidget, detail: QWidget) -> QSplitter:
     """A list (with whatever goes with it) on the left, the chosen item in full on the right,
     taking two thirds of the width; neither side can be collapsed away."""
+    from PySide6.QtWidgets import QListWidget
+
+    for items in left.findChildren(QListWidget):
+        items.setWordWrap(True)
+        _set_enum_property(items, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
     splitter = QSplitter()
     splitter.addWidget(left)
     splitter.addWidget(detail)
@@ -112,3 +144,77 @@ def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def vertical_scroll(content: QWidget) -> QWidget:
+    """`content` in a frameless area that scrolls up and down when the window is short, and
+    never sideways: the content is laid out to the width there is (text wraps)."""
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    _set_enum_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+    scroll.setWidget(content)
+    return scroll
+
+
+class FlowLayout(QLayout):
+    """Widgets in a row that wraps onto the next line when the width runs out (a row of
+    buttons at a large text size), like words in a paragraph."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self):  # noqa: N802 (Qt API)
+        from PySide6.QtCore import Qt
+
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return self._place(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        super().setGeometry(rect)
+        self._place(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _place(self, rect: QRect, *, move: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x > rect.x() and x + hint.width() > rect.right() + 1:
+                x, y, line = rect.x(), y + line + self._gap, 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._gap
+            line = max(line, hint.height())
+        return y + line - rect.y()
