@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -26,7 +25,14 @@ from coach.core.models import Catalogue
 from coach.core.reminders import format_time, parse_times
 from coach.core.safety import StopRules
 from coach.settings import Settings
-from coach.ui.widgets import button, ok_cancel, plain_label
+from coach.ui.widgets import (
+    WrappingCheckBox,
+    button,
+    dialog_layout,
+    narrow_form,
+    ok_cancel,
+    plain_label,
+)
 
 
 def _spin(name: str, lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
@@ -67,13 +73,13 @@ class CareSettingsDialog(QDialog):
         time_row.addWidget(self.remove_time)
         time_row.addStretch()
         self.snooze = _spin("Snooze minutes", 1, 240, reminders.snooze_minutes, " min")
-        self.sitting = QCheckBox("Remind me to get up after sitting for a long time")
+        self.sitting = WrappingCheckBox("Remind me to get up after sitting for a long time")
         self.sitting.setChecked(reminders.sitting)
         self.sitting_minutes = _spin("Minutes of sitting before the reminder", 10, 240,
                                      reminders.sitting_minutes, " min")
         self.sitting_minutes.setEnabled(reminders.sitting)
         self.sitting.toggled.connect(self.sitting_minutes.setEnabled)
-        r_form = QFormLayout()
+        r_form = narrow_form(QFormLayout())
         r_form.addRow(plain_label("Reminders are off until you add a time. They appear while "
                                   "Physio Coach is running (minimised is fine)."))
         r_form.addRow("Daily &times", self.times)
@@ -87,13 +93,14 @@ class CareSettingsDialog(QDialog):
         # Stop rules
         self.high_pain = _spin("Pain at or above which the gentler routine is suggested",
                                1, 10, rules.high_pain, " out of 10")
-        self.spreading = QCheckBox("Advise stopping when leg pain spreads further down the leg")
+        self.spreading = WrappingCheckBox(
+            "Advise stopping when leg pain spreads further down the leg")
         self.spreading.setChecked(rules.spreading_stops)
         self.rising_by = _spin("Rise in pain after a session that counts", 1, 10,
                                rules.rising_by, " points")
         self.rising_sessions = _spin("Sessions in a row with that rise", 1, 10,
                                      rules.rising_sessions, " sessions")
-        s_form = QFormLayout()
+        s_form = narrow_form(QFormLayout())
         s_form.addRow("Suggest the flare-up routine from &pain", self.high_pain)
         s_form.addRow("", self.spreading)
         s_form.addRow("Call the physio when pain rises &by", self.rising_by)
@@ -123,11 +130,11 @@ class CareSettingsDialog(QDialog):
         l_box = QGroupBox("Locked doses")
         l_box.setLayout(l_layout)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()
         layout.addWidget(r_box)
         layout.addWidget(s_box)
         layout.addWidget(l_box)
-        layout.addWidget(ok_cancel(self))
+        dialog_layout(self, layout, ok_cancel(self))
 
     @staticmethod
     def _wrap(inner: QHBoxLayout) -> QWidget:

@@ -162,6 +162,11 @@ class ExerciseBrowser(QWidget):
         self.sides = _combo("Sides", [("One side at a time", Sides.EACH),
                                       ("Both sides together", Sides.NONE)])
         filters = QFormLayout()
+        filters.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for combo in (self.category, self.position, self.equipment, self.sides):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         filters.addRow("&Search", self.search)
         filters.addRow("&Category", self.category)
         filters.addRow("P&osition", self.position)

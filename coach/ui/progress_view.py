@@ -19,11 +19,11 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QComboBox,
-    QGridLayout,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -89,6 +89,9 @@ class CalendarView(QWidget):
         self.weeks = weeks
         self.updateGeometry()
         self.update()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.sizeHint()  # every week shown, never squeezed
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         step = self.CELL + self.GAP
@@ -173,15 +176,16 @@ class ProgressView(QWidget):
 
         body = QWidget()
         column = QVBoxLayout(body)
-        top = QGridLayout()
+        # The summary beside the calendar, or above it when the window is narrow for both.
+        self.top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         summary = self._block(self.headline, self.adherence, self.streaks, self.empty,
                               self.report_button)
         summary.layout().setAlignment(self.report_button, Qt.AlignmentFlag.AlignLeft)
-        top.addWidget(summary, 0, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self._block(heading("Calendar", scale=1.1), self.calendar,
-                                  self.calendar_summary), 0, 1, Qt.AlignmentFlag.AlignTop)
-        top.setColumnStretch(0, 1)
-        column.addLayout(top)
+        self.calendar_block = self._block(heading("Calendar", scale=1.1), self.calendar,
+                                          self.calendar_summary)
+        self.top.addWidget(summary, 1, Qt.AlignmentFlag.AlignTop)
+        self.top.addWidget(self.calendar_block, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(self.top)
         column.addWidget(self._block(self.sessions_view, self.sessions_summary))
         column.addWidget(self._block(self.pain_view, self.back_summary, self.leg_summary))
         column.addWidget(self._block(self.active_view, self.active_summary))
@@ -189,6 +193,7 @@ class ProgressView(QWidget):
         column.addStretch()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -269,6 +274,21 @@ class ProgressView(QWidget):
         if event.type() == QEvent.Type.FontChange:  # a new text size
             self._chart_fonts()
             self.calendar.updateGeometry()
+            self._arrange()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The calendar beside the summary when both fit (the summary at least ~30
+        characters wide), else under it."""
+        wanted = (self.calendar_block.sizeHint().width()
+                  + self.fontMetrics().horizontalAdvance("x" * 30) + 60)
+        direction = (QBoxLayout.Direction.LeftToRight if wanted <= self.width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.top.direction() != direction:
+            self.top.setDirection(direction)
 
     def _sessions(self, report: ProgressReport, labels: list[str]) -> None:
         chart = self.sessions_chart

@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QSlider,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +27,7 @@ from coach.core.cues import Verbosity
 from coach.settings import Settings, Theme
 from coach.speech.settings import RATE_MAX, RATE_MIN
 from coach.speech.voices import VoiceInfo
-from coach.ui.widgets import ok_cancel
+from coach.ui.widgets import WrappingCheckBox, dialog_layout, narrow_form, ok_cancel
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -80,9 +78,9 @@ class SettingsDialog(QDialog):
         self.volume.setAccessibleName("Volume")
         self.volume.setRange(0, 100)
         self.volume.setValue(round(speech.volume * 100))
-        self.mute = QCheckBox("Mute the voice (captions still show)")
+        self.mute = WrappingCheckBox("Mute the voice (captions still show)")
         self.mute.setChecked(speech.mute)
-        self.beeps = QCheckBox("Beep in the last three seconds and at the end of each part")
+        self.beeps = WrappingCheckBox("Beep in the last three seconds and at the end of each part")
         self.beeps.setChecked(speech.beeps)
         self.verbosity = QComboBox()
         self.verbosity.setAccessibleName("How much the coach says")
@@ -125,9 +123,7 @@ class SettingsDialog(QDialog):
         form.addRow("Rest &between exercises", self.rest)
         form.addRow("&Theme", self.theme)
         form.addRow("Te&xt size", self.text_size)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(ok_cancel(self))
+        dialog_layout(self, narrow_form(form), ok_cancel(self))
 
     def set_voices(self, voices: Sequence[VoiceInfo], *, chosen: str | None = None) -> None:
         """Offer `voices` (the default voice first), keeping the voice chosen so far (or

@@ -78,7 +78,8 @@ def apply_theme(app: QApplication, theme: Theme, text_scale: float) -> None:
     # Check boxes and radio buttons grow with the text (the style's are a fixed 14 px).
     indicator = max(14, round(QFontMetrics(font).height() * 0.8))
     app.setStyleSheet(
-        f"QCheckBox::indicator, QRadioButton::indicator {{ width: {indicator}px; "
+        f"QCheckBox::indicator, QRadioButton::indicator, QAbstractItemView::indicator "
+        f"{{ width: {indicator}px; "
         f"height: {indicator}px; }}"
         "QPushButton { background: palette(button); border: 2px solid palette(mid);"
         " border-radius: 4px; padding: 6px 14px; }"

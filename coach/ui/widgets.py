@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # made into Python types by PySide only when first used (~2 ms)
-    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QListWidget
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -107,16 +108,38 @@ def button(text: str, accessible: str | None = None) -> QPushButton:
     return b
 
 
+class _Proportional(QSplitter):
+    """Keeps its panes at `shares` of its width (within their minimum widths) until the user
+    drags the handle."""
+
+    def __init__(self, shares: tuple[int, ...]) -> None:
+        super().__init__()
+        self.shares = shares
+        self.dragged = False
+        self.splitterMoved.connect(self._dragged)
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        self.dragged = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if not self.dragged and self.width() > 0:
+            total = sum(self.shares)
+            self.setSizes([self.width() * share // total for share in self.shares])
+
+
 def list_and_detail(left: QWidget, detail: QWidget) -> QSplitter:
     """A list (with whatever goes with it) on the left, the chosen item in full on the right,
-    taking two thirds of the width; neither side can be collapsed away."""
+    taking two thirds of the width; neither side can be collapsed away. Lists wrap long names
+    rather than scroll sideways."""
     from PySide6.QtWidgets import QListWidget
 
     for items in left.findChildren(QListWidget):
         items.setWordWrap(True)
         _set_enum_property(items, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
-    splitter = QSplitter()
-    splitter.addWidget(left)
+        items.setMinimumHeight(items.fontMetrics().lineSpacing() * 5)
+    splitter = _Proportional((1, 2))
+    splitter.addWidget(vertical_scroll(left))  # a short window: the filters scroll too
     splitter.addWidget(detail)
     splitter.setStretchFactor(1, 2)
     splitter.setChildrenCollapsible(False)
@@ -148,10 +171,19 @@ def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
 
 def vertical_scroll(content: QWidget) -> QWidget:
     """`content` in a frameless area that scrolls up and down when the window is short, and
-    never sideways: the content is laid out to the width there is (text wraps)."""
+    never sideways: the content is laid out to the width there is (text wraps), and the area
+    asks for at least the content's narrowest width, so nothing is cut off at the side."""
     from PySide6.QtWidgets import QFrame, QScrollArea
 
-    scroll = QScrollArea()
+    class VerticalScroll(QScrollArea):
+        def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+            hint = super().minimumSizeHint()
+            inner = self.widget().minimumSizeHint().width() if self.widget() else 0
+            bar = self.verticalScrollBar().sizeHint().width()
+            return QSize(max(hint.width(), inner + bar + 2 * self.frameWidth()),
+                         hint.height())
+
+    scroll = VerticalScroll()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     _set_enum_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
@@ -218,3 +250,100 @@ class FlowLayout(QLayout):
             x += hint.width() + self._gap
             line = max(line, hint.height())
         return y + line - rect.y()
+
+
+def dialog_layout(dialog: QDialog, content: QLayout, buttons: QWidget) -> None:
+    """Lay out a settings-like dialog: `content` scrolls up and down when the window is short
+    for the text size, `buttons` stay in view below it; the dialog opens no larger than the
+    window it belongs to (or the screen), so it fits the smallest window at any text size."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    body = QWidget()
+    body.setLayout(content)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(vertical_scroll(body), 1)
+    layout.addWidget(buttons)
+    parent = dialog.parentWidget()
+    if parent is not None:
+        limit = parent.window().size()
+    else:
+        screen = dialog.screen()
+        limit = screen.availableSize() if screen is not None else QSize(800, 600)
+    hint = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
+    dialog.resize(min(hint.width(), limit.width()), min(hint.height(), limit.height()))
+
+
+def narrow_form(form: QFormLayout) -> QFormLayout:
+    """A form whose label goes above its field when the row is too narrow for both, and whose
+    lists of choices do not insist on the width of their longest entry."""
+    from PySide6.QtWidgets import QComboBox, QFormLayout
+
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        combo = item.widget() if item is not None else None
+        if isinstance(combo, QComboBox):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+    return form
+
+
+class WrappingCheckBox(QCheckBox):
+    """A check box whose sentence wraps onto more lines when the width runs out (a plain
+    QCheckBox keeps it on one line, wider than a small window at a large text size). The
+    whole box, sentence included, toggles it; its accessible name is the sentence."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QHBoxLayout
+
+        super().__init__(parent)
+        self._label = plain_label(text, selectable=False)
+        _set_enum_property(self._label, "alignment", "AlignVCenter")
+        self._label.setAttribute(_transparent_for_mouse(), True)
+        self._row = QHBoxLayout(self)
+        self._row.addWidget(self._label)
+        self.setAccessibleName(text)
+        sizing = self.sizePolicy()
+        sizing.setHeightForWidth(True)
+        self.setSizePolicy(sizing)
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def _indent(self) -> int:
+        from PySide6.QtWidgets import QStyle
+
+        style = self.style()
+        return (style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self)
+                + style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self) + 4)
+
+    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802 (Qt API)
+        return self.rect().contains(pos)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return max(super().sizeHint().height(),
+                   self._label.heightForWidth(max(1, width - self._indent())))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = self._label.sizeHint()
+        return QSize(self._indent() + hint.width(),
+                     max(super().sizeHint().height(), hint.height()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        words = max((self._label.fontMetrics().horizontalAdvance(w)
+                     for w in self._label.text().split()), default=0)
+        return QSize(self._indent() + words, super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._row.setContentsMargins(self._indent(), 0, 0, 0)
+        super().resizeEvent(event)
+
+
+def _transparent_for_mouse():
+    from PySide6.QtCore import Qt
+
+    return Qt.WidgetAttribute.WA_TransparentForMouseEvents
