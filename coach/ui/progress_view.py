@@ -6,6 +6,7 @@ here counts, averages or decides. Charts use QtCharts; the calendar is painted d
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from datetime import date
 
@@ -19,7 +20,15 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -43,6 +52,36 @@ LEG = QColor(ACCENT)
 PAIN_TOP = 10
 
 
+#: A chart's title as plain text; the chart shows it escaped, on more lines when it is wide.
+PLAIN_TITLE = "coachPlainTitle"
+
+
+def wrapped_title(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` as a chart title (rich text, escaped) broken into lines at most `width` px
+    wide: a chart elides a title that is too wide for it."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def fit_title(view: QChartView) -> None:
+    """Show the chart's title in lines that fit the view's width."""
+    chart = view.chart()
+    text = str(chart.property(PLAIN_TITLE) or "")
+    chart.setTitle(wrapped_title(text, QFontMetrics(chart.titleFont()),
+                                 max(100, view.width() - 100)))
+
+
+class _ChartView(QChartView):
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        fit_title(self)
+        super().resizeEvent(event)
+
+
 def short_date(day: date) -> str:
     """'2 Mar' (not strftime's %-d, which Windows refuses)."""
     return f"{day.day} {day:%b}"
@@ -55,13 +94,14 @@ def week_label(report: ProgressReport, index: int) -> str:
 
 def _chart(title: str) -> tuple[QChart, QChartView]:
     chart = QChart()
-    chart.setTitle(title)
+    chart.setProperty(PLAIN_TITLE, title)
+    chart.setTitle(html.escape(title))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundRoundness(4)
     if QApplication.palette().window().color().lightness() < 128:
         chart.setTheme(QChart.ChartTheme.ChartThemeDark)
-    view = QChartView(chart)
+    view = _ChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(300)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -262,12 +302,20 @@ class ProgressView(QWidget):
         body = QFont(self.font())
         title = QFont(body)
         title.setBold(True)
-        for chart in (self.sessions_chart, self.pain_chart, self.active_chart,
-                      self.exercise_chart):
+        # Room for the title, the legend, the week labels on end and a plot area of its own.
+        height = max(300, self.fontMetrics().lineSpacing() * 14 + 60)
+        for view in (self.sessions_view, self.pain_view, self.active_view, self.exercise_view):
+            chart = view.chart()
+            view.setMinimumHeight(height)
             chart.setTitleFont(title)
+            self._fit_title(view)
             chart.legend().setFont(body)
             for axis in chart.axes():
                 axis.setLabelsFont(body)
+
+    @staticmethod
+    def _fit_title(view: QChartView) -> None:
+        fit_title(view)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
@@ -365,7 +413,8 @@ class ProgressView(QWidget):
             if value is not None:
                 line.append(i, value)
         chart.addSeries(line)
-        chart.setTitle(self.exercise_names.get(exercise_id, exercise_id))
+        chart.setProperty(PLAIN_TITLE, self.exercise_names.get(exercise_id, exercise_id))
+        self._fit_title(self.exercise_view)
         labels = [week_label(report, i) for i in range(len(report.weeks))]
         top = max([v for v in values if v is not None] + [1]) * 1.2
         self._axes(chart, labels, top, [line])

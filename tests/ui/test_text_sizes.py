@@ -106,6 +106,10 @@ def problems_in(where: str, root: QWidget) -> list[str]:
         chart = view.chart()
         fonts = [("title", chart.titleFont()), ("legend", chart.legend().font())]
         fonts += [("axis", axis.labelsFont()) for axis in chart.axes()]
+        plot, line = chart.plotArea().height(), view.fontMetrics().height()
+        if plot < 5 * line:
+            found.append(f"{where}: chart {chart.title()!r} has {plot:.0f} px to draw in, "
+                         f"less than five lines of text ({line} px each)")
         for part, font in fonts:
             if font.pointSizeF() < 0.85 * body:
                 found.append(f"{where}: chart {chart.title()!r} {part} is "
