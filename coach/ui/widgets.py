@@ -77,9 +77,10 @@ def scaled_font(widget: QWidget, scale: float, *, bold: bool = False) -> None:
 
 
 def rescale_font(widget: QWidget, body_points: float) -> None:
-    """Size the text of a widget made with `scaled_font` for body text of `body_points`."""
+    """Size the text of a widget made with `scaled_font` for body text of `body_points`
+    (unless its own style sheet sizes it: the session window sizes its large type itself)."""
     scale = widget.property(FONT_SCALE)
-    if scale:
+    if scale and "font-size" not in widget.styleSheet():
         font = QFont(widget.font())
         font.setPointSizeF(body_points * float(scale))
         widget.setFont(font)
