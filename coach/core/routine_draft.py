@@ -139,13 +139,13 @@ def clinical(index: int | None, key: str, message: str) -> str:
     """A loader message about a routine field (`index` None) or an item's field, in the words
     of the editor's form: one short sentence, no file syntax."""
     if "do not apply to a timed activity" in message:
-        return "Reps and sets do not apply to a timed exercise: leave them empty."
+        return "A timed exercise has no reps or sets."
     if "one way of timing" in message:
         return "Give a hold or a tempo, not both."
     if key in RANGES or key == "tempo":
         lo, hi = RANGES["tempo.seconds" if key == "tempo" else key]
         if key == "weeks":
-            return f"Use {lo:g} to {hi:g} weeks, or leave it empty if it goes on."
+            return f"Use {lo:g} to {hi:g} weeks, or leave it empty."
         if key == "tempo":
             return f"Use {lo:g} to {hi:g} seconds for each part."
         whole = "a whole number: " if key in INTEGER_KEYS and "whole" in message else ""
@@ -157,20 +157,20 @@ def clinical(index: int | None, key: str, message: str) -> str:
         if "must be lowercase" in message:
             return "Use at least one letter or number in the name."
         if "already used" in message:
-            return "Another routine has this name: choose another."
+            return "Another routine has this name."
         return "Give the routine a name."
     if key == "description":
-        return "Say in a sentence what the routine is for."
+        return "Describe the routine in a sentence."
     if key == "prescriber_name":
-        return "Add the physiotherapist's name, or clear the contact."
+        return "Add the physiotherapist's name."
     if key == "first_side":
-        return "A first side only applies when each side is done in turn."
+        return "Choose each side in turn first."
     if index is None and key == "item":
         if at_most:
             return f"A routine can have at most {at_most.group(1)} exercises."
         return "Add at least one exercise."
     if key == "item" and "does not exist" in message:
-        return "This exercise is not in the catalogue any more: remove it."
+        return "No longer in the catalogue: remove it."
     # Anything else (a combination the form does not offer): the loader's words, as a sentence.
     text = message.split(": ", 1)[-1] if message.startswith("item ") else message
     return text[:1].upper() + text[1:].rstrip(".") + "."

@@ -109,7 +109,6 @@ def _with_message(widget: QWidget, message: QLabel) -> QWidget:
     column.addWidget(widget)
     column.addWidget(message)
     holder.setFocusProxy(widget)
-    holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     return holder
 
 
@@ -199,7 +198,7 @@ class RoutineEditor(QMainWindow):
     def _build(self) -> None:
         self._build_actions()
         routine_box = QGroupBox("Routine")
-        form = QFormLayout(routine_box)
+        form = self.routine_form = QFormLayout(routine_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
@@ -332,7 +331,7 @@ class RoutineEditor(QMainWindow):
         # page scrolls up and down, never sideways.
         self.panels = (left, middle, right)
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        for panel, stretch in zip(self.panels, (2, 3, 2), strict=True):
+        for panel, stretch in zip(self.panels, (3, 3, 2), strict=True):
             self.columns.addWidget(panel, stretch)
         page = QWidget()
         page.setLayout(self.columns)
@@ -626,13 +625,20 @@ class RoutineEditor(QMainWindow):
             self._arrange()
 
     def _arrange(self) -> None:
-        """Columns side by side when their natural widths fit, else stacked."""
+        """Columns side by side when each has at least its narrowest width, else stacked."""
         spacing = self.columns.spacing() * 2 + 40  # gaps, margins and a vertical scrollbar
-        wanted = sum(panel.sizeHint().width() for panel in self.panels) + spacing
+        wanted = sum(panel.minimumSizeHint().width() for panel in self.panels) + spacing
         direction = (QBoxLayout.Direction.LeftToRight if wanted <= self.width()
                      else QBoxLayout.Direction.TopToBottom)
         if self.columns.direction() != direction:
             self.columns.setDirection(direction)
+            # One under another, a field has the whole width under its label: its message
+            # fits on the line kept for it.
+            rows = (QFormLayout.RowWrapPolicy.DontWrapRows
+                    if direction is QBoxLayout.Direction.LeftToRight
+                    else QFormLayout.RowWrapPolicy.WrapAllRows)
+            for form in (self.routine_form, self.item_form):
+                form.setRowWrapPolicy(rows)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.draft.modified and not self.prompts.confirm(

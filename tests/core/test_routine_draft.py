@@ -123,7 +123,7 @@ def test_a_bad_dose_is_checked_by_the_loaders_rules_and_told_in_the_forms_words(
     assert check.messages(0, "hold_seconds") == ["Use 1 to 3600 seconds."]
     assert check.messages(1, "sets") == ["Use a whole number: 1 to 20 sets."]
     assert check.messages(None, "weeks") == [
-        "Use 1 to 52 weeks, or leave it empty if it goes on."]
+        "Use 1 to 52 weeks, or leave it empty."]
     # The loader finds the same problem in the same value in a file.
     loaded, _ = load_text(tmp_path, draft.text())
     assert {p.message for p in loaded.problems} >= {
@@ -144,14 +144,14 @@ def test_a_dose_the_exercise_cannot_take_is_reported_on_the_item(catalogue):
     draft = filled(catalogue)
     draft.set_item_field(2, "reps", "3")  # walking is timed by duration
     (message,) = draft.check().messages(2, "item")
-    assert message == "Reps and sets do not apply to a timed exercise: leave them empty."
+    assert message == "A timed exercise has no reps or sets."
 
 
 def test_an_id_used_by_another_routine_is_reported_on_the_name(catalogue):
     draft = filled(catalogue)
     draft.set_field("id", "desk-break")
     assert draft.check().messages(None, "name") == [
-        "Another routine has this name: choose another."]
+        "Another routine has this name."]
 
 
 def test_a_new_routine_shows_no_message_until_a_field_is_typed_in_or_save_is_asked(
@@ -166,7 +166,7 @@ def test_a_new_routine_shows_no_message_until_a_field_is_typed_in_or_save_is_ask
     assert draft.shown(None, "name") == ["Give the routine a name."]
     assert draft.shown(None, "item") == []
     draft.reveal()
-    assert draft.shown(None, "description") == ["Say in a sentence what the routine is for."]
+    assert draft.shown(None, "description") == ["Describe the routine in a sentence."]
     assert draft.shown(None, "item") == ["Add at least one exercise."]
 
 
@@ -180,9 +180,9 @@ def test_messages_are_plain_sentences_without_the_files_words(catalogue):
     messages = [m for _i, _k, m in draft.check().located()]
     assert sorted(messages) == sorted([
         "Keep the name to 80 characters or fewer.",
-        "Say in a sentence what the routine is for.",
+        "Describe the routine in a sentence.",
         "Use a whole number: 1 to 14 sessions a week.",
-        "Add the physiotherapist's name, or clear the contact.",
+        "Add the physiotherapist's name.",
         "Keep the note to 500 characters or fewer.",
     ])
 

@@ -423,8 +423,8 @@ def test_save_with_problems_shows_them_in_clinical_words_at_their_fields(
     qtbot.keyClick(editor.fields["name"], Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert {key: m.text() for key, m in editor.messages.items() if m.text()} == {
         "name": "Give the routine a name.",
-        "description": "Say in a sentence what the routine is for.",
-        "prescriber_name": "Add the physiotherapist's name, or clear the contact.",
+        "description": "Describe the routine in a sentence.",
+        "prescriber_name": "Add the physiotherapist's name.",
         "item": "Add at least one exercise.",
     }
     assert editor.status.text() == "Fix what is marked in red, then save (4 to fix)."
