@@ -109,6 +109,8 @@ def _with_message(widget: QWidget, message: QLabel) -> QWidget:
     column.addWidget(widget)
     column.addWidget(message)
     holder.setFocusProxy(widget)
+    # The label's Alt+letter focuses its buddy (this holder) only if the holder takes focus.
+    holder.setFocusPolicy(widget.focusPolicy())
     return holder
 
 

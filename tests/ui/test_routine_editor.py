@@ -567,3 +567,24 @@ def test_print_says_saved_with_a_button_to_open_it_and_one_to_close(qtbot, tmp_p
     assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
     assert [d.windowTitle() for d in seen] == ["Print / Save PDF", "Saved"]
     assert sorted(buttons[0]) == ["Close", "Open it to print"]  # no Cancel beside Close
+
+
+def test_a_fields_alt_letter_puts_the_cursor_in_that_field(qtbot, physio):
+    """The form's labels promise an Alt+letter (Alt+N for Name, Alt+P for Physiotherapist,
+    Alt+H for Hold); each one takes the typing to its field."""
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    add(qtbot, editor, "pelvic tilt")
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: editor.isActiveWindow(), timeout=2000)
+    for key, field_widget in ((Qt.Key.Key_N, editor.fields["name"]),
+                              (Qt.Key.Key_P, editor.fields["prescriber_name"]),
+                              (Qt.Key.Key_D, editor.fields["description"]),
+                              (Qt.Key.Key_H, editor.item_fields["hold_seconds"])):
+        qtbot.keyClick(editor.search, key, Qt.KeyboardModifier.AltModifier)
+        assert editor.focusWidget() is field_widget, key
+    editor.fields["name"].setFocus()
+    qtbot.keyClick(editor.fields["name"], Qt.Key.Key_Tab)
+    after_name = editor.focusWidget()
+    assert after_name is not editor.fields["name"]
+    assert after_name in [*editor.fields.values(), *editor.item_fields.values()]
