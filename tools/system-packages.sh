@@ -1,9 +1,9 @@
 #!/bin/sh
 # Make sure the Debian packages Physio Coach needs are installed.
 #   tools/system-packages.sh run    Qt's X/GL libraries and espeak-ng (what `make run` needs)
-#   tools/system-packages.sh test   the same plus Xvfb, xdotool, xev/xprop, ImageMagick, sox, poppler
-#                                   and desktop-file-validate
-#                                   (what `make test` needs)
+#   tools/system-packages.sh test   the same plus Xvfb, xdotool, xev/xprop, ImageMagick, sox, poppler,
+#                                   desktop-file-validate and tesseract (the end-to-end tests read the
+#                                   screen with OCR): what `make test` needs
 # As root with apt-get, missing packages are installed. Otherwise the exact command to run is
 # printed and we carry on: the libraries may be present by other means.
 set -u
@@ -11,7 +11,7 @@ set -u
 RUN_PKGS="libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 \
 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 libxcb-xkb1 libdbus-1-3 espeak-ng alsa-utils"
-TEST_PKGS="xvfb xauth xdotool x11-utils imagemagick sox poppler-utils desktop-file-utils"
+TEST_PKGS="xvfb xauth xdotool x11-utils imagemagick sox poppler-utils desktop-file-utils tesseract-ocr"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;
