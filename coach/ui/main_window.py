@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from coach.core.models import Catalogue
 from coach.ui.home_page import HomePage
@@ -156,11 +156,19 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.settings_requested)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
+        file_menu.addAction(self.quit_action)
         self.help_menu = menu.addMenu("&Help")
+
+    def quit(self) -> None:
+        """File > Quit: close the app's other windows (a routine editor, a session), each of
+        which may ask first, then this one; stop at the first that stays open."""
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and widget.isVisible() and not widget.close():
+                return
+        self.close()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if not self._painted and event.type() == QEvent.Type.Paint:

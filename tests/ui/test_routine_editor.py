@@ -588,3 +588,25 @@ def test_a_fields_alt_letter_puts_the_cursor_in_that_field(qtbot, physio):
     after_name = editor.focusWidget()
     assert after_name is not editor.fields["name"]
     assert after_name in [*editor.fields.values(), *editor.item_fields.values()]
+
+
+def test_file_quit_closes_an_open_editor_too_and_asks_first_when_it_has_changes(
+        qtbot, physio):
+    """Quit with the editor open ends the app: the editor closes with the main window (they
+    used to stay open, and the process with them); with unsaved changes it asks first, and
+    "Keep editing" keeps both windows open."""
+    actions, prompts = physio
+    window = actions.window
+    window.show()
+    editor = actions.new_routine()  # not handed to qtbot: it is deleted once closed
+    add(qtbot, editor, "bridge")
+    [quit_action] = [a for a in window.file_menu.actions() if a.text() == "&Quit"]
+    prompts.confirm_answer = False  # Keep editing
+    quit_action.trigger()
+    assert prompts.asked[-1] == "Close the routine editor?"
+    assert editor.isVisible()
+    assert window.isVisible()
+    editor.draft.mark_saved()
+    quit_action.trigger()
+    assert not editor.isVisible()
+    assert not window.isVisible()
