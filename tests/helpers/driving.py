@@ -161,12 +161,12 @@ class Desktop:
     def title(self, wid: str) -> str:
         return self.run("xdotool", "getwindowname", wid)
 
-    def menu_open(self) -> bool:
-        """A drop-down menu is showing."""
+    def open_menu(self) -> str | None:
+        """The drop-down menu showing, if there is one."""
         for wid in self.run("xdotool", "search", "--onlyvisible", "--class", ".").split():
             if "POPUP_MENU" in self.run("xprop", "-id", wid, "_NET_WM_WINDOW_TYPE"):
-                return True
-        return False
+                return wid
+        return None
 
     # --- hands ------------------------------------------------------------------------------
 
@@ -191,10 +191,14 @@ class Desktop:
         self.run("xdotool", "mousemove", "--window", wid, str(x), str(y))
         self.run("xdotool", "click", "--repeat", str(times), str(button))
 
-    def menu(self, wid: str, menu_key: str, item_key: str) -> None:
-        """Open a menu by its Alt+letter, wait until it shows, then choose an item's letter."""
+    def menu(self, wid: str, menu_key: str, item_key: str, *, item: str | None = None) -> None:
+        """Open a menu by its Alt+letter, wait until it shows, then choose an item by its
+        letter. With `item`, first wait until the menu reads that (entries added after the
+        window opened)."""
         self.press(wid, menu_key)
-        self.wait_for(self.menu_open, 5, f"the menu {menu_key}")
+        popup = self.wait_for(self.open_menu, 5, f"the menu {menu_key}")
+        if item is not None:
+            self.read_until(popup, loose(item), 10, f"{item!r} in the menu")
         self.run("xdotool", "key", "--clearmodifiers", item_key)
 
     # --- eyes -------------------------------------------------------------------------------
@@ -266,6 +270,11 @@ class Desktop:
                 raise AssertionError(f"{phrase!r} is not on the screen; it reads:\n"
                                      f"{self.read(wid)}")
         self.click(wid, *box.centre)
+
+
+def loose(text: str) -> str:
+    """A regex for `text` as OCR reads it: any run of spaces may be any whitespace."""
+    return r"\s+".join(re.escape(part) for part in text.split())
 
 
 def lines_of(words: list[Word]) -> str:
