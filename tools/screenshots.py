@@ -4,14 +4,25 @@
 
 Headless (QT_QPA_PLATFORM=offscreen unless a platform is set; set QT_SCALE_FACTOR=2 to check
 200% scaling). The session is driven by a fake clock with a recording speaker, so every run
-draws the same moment:
+draws the same moment. Each screen is drawn twice, at the smallest text size (NAME.png) and at
+the largest (NAME-largest-text.png), each time as the app starts at that size, at the default
+window size (1100x760):
 
-- home.png            the Home page with today's routine
-- exercises.png       the Exercises browser with the bridge selected
-- session.png         the session window in the middle of a hold
-- presenter.png       presenter mode (1280x720), knee to chest in the middle of a hold
-- session-800x600.png and session-800x600-largest-text.png: the smallest window, at the normal
-                      and the largest text size (nothing may be cut off)
+- home                  the Home page with today's routine and the demo history's week
+- session-get-ready     "Get into position" before the first exercise
+- session-hold          knee to chest in the middle of a hold (second rep)
+- session-tempo         the bridge in the middle of a tempo part ("lift", "hold", "lower")
+- session-rest          the rest between two exercises
+- session-end           the end page of a routine done in full
+- editor                the routine editor on a built-in routine, its first exercise chosen
+- progress              the Progress tab over ten weeks of a demo history (1100x1300)
+
+and once, at the smallest text size:
+
+- exercises.png         the Exercises browser with the bridge selected
+- presenter.png         presenter mode (1280x720), knee to chest in the middle of a hold
+- session-800x600.png and session-800x600-largest-text.png: the smallest window, at the
+                        smallest and the largest text size (nothing may be cut off)
 """
 
 from __future__ import annotations
@@ -38,6 +49,8 @@ from coach.core.engine import SessionEngine  # noqa: E402
 from coach.core.models import Catalogue, Routine, RoutineItem  # noqa: E402
 from coach.core.plan import Phase, PhaseKind, PlanSettings, plan_routine  # noqa: E402
 from coach.core.records import Outcome, PainScore, SetRecord  # noqa: E402
+from coach.core.routine_draft import RoutineDraft  # noqa: E402
+from coach.core.stats import home_summary  # noqa: E402
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE  # noqa: E402
 from coach.settings import Theme  # noqa: E402
 from coach.speech.fake import FakeSpeaker  # noqa: E402
@@ -46,7 +59,9 @@ from coach.storage.history import HistoryStore  # noqa: E402
 from coach.ui.main_window import MainWindow  # noqa: E402
 from coach.ui.presenter import PresenterWindow  # noqa: E402
 from coach.ui.progress_view import ProgressView  # noqa: E402
+from coach.ui.prompts import Prompts  # noqa: E402
 from coach.ui.qt_compat import protect_singletons  # noqa: E402
+from coach.ui.routine_editor import RoutineEditor  # noqa: E402
 from coach.ui.session_controller import SessionController  # noqa: E402
 from coach.ui.session_window import SessionWindow  # noqa: E402
 from coach.ui.theme import apply_theme, new_application  # noqa: E402
@@ -65,8 +80,9 @@ def save(widget: QWidget, path: Path) -> None:
 
 
 def session(catalogue: Catalogue, routine: Routine | str, *, presenter: bool = False,
-            stop: Callable[[Phase], bool]) -> SessionController:
-    """A session driven on a fake clock until `stop(phase)` holds 40% into that phase."""
+            stop: Callable[[Phase], bool] | None) -> SessionController:
+    """A session driven on a fake clock until `stop(phase)` holds 40% into that phase, or
+    (`stop` None) to its end, every open-ended phase ended after 10 s."""
     plan = plan_routine(catalogue, routine, PlanSettings(prepare_seconds=5))
     clock = FakeClock(0.0)
     controller = SessionController(
@@ -76,12 +92,18 @@ def session(catalogue: Catalogue, routine: Routine | str, *, presenter: bool = F
     engine: SessionEngine = controller.engine
     for _ in range(100_000):
         phase = engine.phase
-        if stop(phase):
+        if stop is None and engine.finished:
+            return controller
+        if stop is not None and stop(phase):
             target = clock.now() + (phase.duration or 10) * 0.4
             while clock.now() < target:  # second by second, as the timer would
                 clock.set(min(target, clock.now() + 1.0))
                 engine.tick(clock.now())
             return controller
+        if phase.duration is None and stop is None:
+            clock.set(clock.now() + 10)
+            engine.skip(clock.now())
+            continue
         wake = engine.next_wakeup(clock.now())
         if wake is None:
             break
@@ -95,6 +117,24 @@ def second_hold_of(exercise_id: str) -> Callable[[Phase], bool]:
                       and p.rep_number == 2)
 
 
+def kind_in(exercise_id: str | None, kind: PhaseKind, rep: int = 1) -> Callable[[Phase], bool]:
+    return lambda p: (p.kind is kind and (exercise_id is None or p.exercise_id == exercise_id)
+                      and (p.rep_number or 1) >= rep)
+
+
+#: Each session picture: (file name, routine, where to stop; None: at the end).
+SESSION_SHOTS: tuple[tuple[str, str, Callable[[Phase], bool] | None], ...] = (
+    ("session-get-ready", "core-and-glutes", kind_in(None, PhaseKind.PREPARE)),
+    ("session-hold", "gentle-daily-stretch", second_hold_of("knee-to-chest")),
+    ("session-tempo", "core-and-glutes", kind_in("bridge", PhaseKind.TEMPO, rep=2)),
+    ("session-rest", "core-and-glutes", kind_in(None, PhaseKind.REST_BETWEEN)),
+    ("session-end", "desk-break", None),
+)
+
+#: The smallest and the largest text size of the settings, and the file names' suffix.
+TEXT_SIZES = ((1.0, ""), (2.0, "-largest-text"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -105,43 +145,46 @@ def main() -> int:
     app = QApplication.instance() or new_application(sys.argv)
     protect_singletons()
     theme = Theme(args.theme)
-    apply_theme(app, theme, 1.0)
     catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    for scale, suffix in TEXT_SIZES:  # as the app starts at that text size
+        apply_theme(app, theme, scale)
+        every_text_size(app, catalogue, args.out, suffix)
+    apply_theme(app, theme, 1.0)
+    once(app, catalogue, args.out, theme)
+    return 0
 
+
+def every_text_size(app: QApplication, catalogue: Catalogue, out: Path, suffix: str) -> None:
     window = MainWindow(catalogue, routine_id="core-and-glutes")
+    with tempfile.TemporaryDirectory() as tmp:
+        store, today = demo_history(Path(tmp) / "history.db")
+        window.home.set_progress(*home_summary(
+            store.sessions(), today=today,
+            goal=catalogue.routine("core-and-glutes").sessions_per_week))
+        store.close()
     window.resize(1100, 760)
     window.show()
     settle(app, window)
-    save(window, args.out / "home.png")
-    window.tabs.setCurrentIndex(2)
-    window.exercises.select("bridge")
-    settle(app, window)
-    save(window, args.out / "exercises.png")
+    save(window, out / f"home{suffix}.png")
     window.close()
 
-    controller = session(catalogue, "gentle-daily-stretch", stop=second_hold_of("knee-to-chest"))
-    win = SessionWindow(controller)
-    win.resize(1100, 760)
-    win.show()
-    settle(app, win)
-    save(win, args.out / "session.png")
-    for scale, name in ((1.0, "session-800x600.png"), (2.0, "session-800x600-largest-text.png")):
-        apply_theme(app, theme, scale)
-        win.resize(800, 600)
+    for name, routine, stop in SESSION_SHOTS:
+        win = SessionWindow(session(catalogue, routine, stop=stop))
+        win.resize(1100, 760)
+        win.show()
         settle(app, win)
-        save(win, args.out / name)
-    apply_theme(app, theme, 1.0)
-    win.close()
+        save(win, out / f"{name}{suffix}.png")
+        win.close()
 
-    demo = Routine(id="presentation", name="Knee to chest stretch", description="",
-                   items=(RoutineItem("knee-to-chest"), RoutineItem("hamstring-stretch")))
-    controller = session(catalogue, demo, presenter=True, stop=second_hold_of("knee-to-chest"))
-    presenter = PresenterWindow(controller)
-    presenter.resize(1280, 720)
-    presenter.show()
-    settle(app, presenter)
-    save(presenter, args.out / "presenter.png")
-    presenter.close()
+    draft = RoutineDraft.from_routine(catalogue.routine("core-and-glutes"), catalogue,
+                                      assets_dir=ASSETS_DIR, in_place=False)
+    editor = RoutineEditor(draft, prompts=Prompts())
+    editor.resize(1180, 760)
+    editor.show()
+    settle(app, editor)
+    save(editor, out / f"editor{suffix}.png")
+    editor.draft.mark_saved()
+    editor.close()
 
     progress = ProgressView({e.id: e.name for e in catalogue.exercises.values()})
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,9 +194,41 @@ def main() -> int:
     progress.resize(1100, 1300)
     progress.show()
     settle(app, progress)
-    save(progress, args.out / "progress.png")
+    save(progress, out / f"progress{suffix}.png")
     progress.close()
-    return 0
+
+
+def once(app: QApplication, catalogue: Catalogue, out: Path, theme: Theme) -> None:
+    window = MainWindow(catalogue, routine_id="core-and-glutes")
+    window.resize(1100, 760)
+    window.show()
+    window.tabs.setCurrentIndex(2)
+    window.exercises.select("bridge")
+    settle(app, window)
+    save(window, out / "exercises.png")
+    window.close()
+
+    for scale, suffix in TEXT_SIZES:
+        apply_theme(app, theme, scale)
+        controller = session(catalogue, "gentle-daily-stretch",
+                             stop=second_hold_of("knee-to-chest"))
+        win = SessionWindow(controller)
+        win.resize(800, 600)
+        win.show()
+        settle(app, win)
+        save(win, out / f"session-800x600{suffix}.png")
+        win.close()
+    apply_theme(app, theme, 1.0)
+
+    demo = Routine(id="presentation", name="Knee to chest stretch", description="",
+                   items=(RoutineItem("knee-to-chest"), RoutineItem("hamstring-stretch")))
+    controller = session(catalogue, demo, presenter=True, stop=second_hold_of("knee-to-chest"))
+    presenter = PresenterWindow(controller)
+    presenter.resize(1280, 720)
+    presenter.show()
+    settle(app, presenter)
+    save(presenter, out / "presenter.png")
+    presenter.close()
 
 
 def demo_history(path: Path) -> tuple[HistoryStore, date]:
