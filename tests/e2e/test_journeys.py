@@ -13,7 +13,8 @@ reading the screen retries its OCR up to a deadline. Nothing sleeps for a fixed 
   checked against the history.db file the app wrote;
 - the physiotherapist's journey: a new routine built in the editor, exported, opened on a
   second fresh data folder as `coach FILE.toml`, done once, printed as a handout, and the
-  visit report made with `coach report`; both PDFs rendered and their text checked.
+  visit report made from the Progress page and with `coach report`; the PDFs rendered and
+  their text checked.
 """
 
 from __future__ import annotations
@@ -248,8 +249,9 @@ def test_a_physio_builds_a_routine_and_the_patient_gets_it_with_a_handout_and_a_
     """The physiotherapist: File > New routine…, three exercises found by typing in the
     editor's search, the routine named and saved, File > Export for patient…. The patient, on
     a fresh data folder: `coach FILE.toml` adds it (after the first-run questions), it is
-    today's routine, done once; File > Print handout… writes the handout and `coach report`
-    the visit report. Both PDFs are rendered and name the three exercises."""
+    today's routine, done once; File > Print handout… writes the handout, and Progress >
+    Visit report (PDF)… and `coach report` the visit report. Every PDF is rendered and names
+    the three exercises."""
     exercises = {"pelvic tilt": "Pelvic tilt", "bridge": "Bridge", "cat-camel": "Cat-camel"}
     name = "Morning back care"
     clinic = tmp_path / "clinic"
@@ -324,17 +326,34 @@ def test_a_physio_builds_a_routine_and_the_patient_gets_it_with_a_handout_and_a_
     done = desktop.wait_window(titled("Saved"), 20, "the handout saved")
     desktop.press(done, "Escape")  # not opened in a viewer
     desktop.wait_gone(done, 5, "the message to close")
+
+    # At the visit: Progress > Visit report (PDF)…, from the day offered.
+    desktop.press(main, "alt+p")
+    desktop.read_until(main, loose("Visit report (PDF)"), 10, "the Progress page")
+    desktop.press(main, "alt+v")
+    since = desktop.wait_window(titled("Visit report"), 10, "the question of the first day")
+    desktop.press(since, "Return")
+    report = tmp_path / "report.pdf"
+    save_as = desktop.wait_window(titled("Save the visit report"), 10,
+                                  "the report's file dialog")
+    desktop.press(save_as, "ctrl+a")
+    desktop.type(save_as, str(report))
+    desktop.press(save_as, "Return")
+    done = desktop.wait_window(titled("Saved"), 20, "the report saved")
+    desktop.press(done, "Escape")
+    desktop.wait_gone(done, 5, "the message to close")
     patient.quit(desktop, main)
 
-    report = tmp_path / "report.pdf"
-    since = (date.today() - timedelta(days=7)).isoformat()
+    # The same report from the command line.
+    report_cli = tmp_path / "report-cli.pdf"
     made = subprocess.run([sys.executable, "-m", "coach", "report", "--data-dir", str(data),
-                           "--since", since, "--pdf", str(report)], cwd=ROOT,
+                           "--since", (date.today() - timedelta(days=7)).isoformat(),
+                           "--pdf", str(report_cli)], cwd=ROOT,
                           env=dict(desktop.env, HOME=str(tmp_path / "patient-home")),
                           capture_output=True, text=True, timeout=60, check=False)
     assert made.returncode == 0, made.stdout + made.stderr
 
-    for pdf in (handout, report):
+    for pdf in (handout, report, report_cli):
         text = " ".join(pdf_text(pdf).split())
         for shown in exercises.values():
             assert shown in text, f"{pdf.name} should name {shown}; it says:\n{text}"
