@@ -42,7 +42,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Engine seconds per real second in the journeys: a routine of ~15 minutes takes ~10 s.
-JOURNEY_SCALE = "100"
+JOURNEY_SCALE = "300"
 
 MAIN_TITLE = "Physio Coach"
 

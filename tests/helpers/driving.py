@@ -136,7 +136,9 @@ class Desktop:
     # --- windows ----------------------------------------------------------------------------
 
     def run(self, *args: str, timeout: float = 10) -> str:
-        done = subprocess.run(args, env=self.env, capture_output=True, text=True,
+        # One thread each: tesseract's OpenMP threads spin, twice as slow on a busy machine.
+        env = dict(self.env, OMP_THREAD_LIMIT="1")
+        done = subprocess.run(args, env=env, capture_output=True, text=True,
                               timeout=timeout, check=False)
         return done.stdout.strip() if done.returncode == 0 else ""
 
