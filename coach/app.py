@@ -496,6 +496,7 @@ class CoachApp:
             bring_to_front(window)
             self._watch_patient_session(controller, window)
         window.closed.connect(self._session_closed)
+        self.window.add_companion(window)
         self.session, self.session_window = controller, window
         if self.reminders is not None:
             self.reminders.session_running(True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from coach.core.models import Catalogue
 from coach.ui.home_page import HomePage
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._page_shown)
         self.setCentralWidget(self.tabs)
         self._editing = False
+        self._companions: list[QWidget] = []
         self.home.start_requested.connect(self.start_routine)
         self.home.routine_chosen.connect(self.routine_chosen)
         self._build_menus()
@@ -162,11 +163,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.help_menu = menu.addMenu("&Help")
 
+    def add_companion(self, window: QWidget) -> None:
+        """A window of this app's own (a routine editor, a session) that File > Quit closes
+        too."""
+        self._companions.append(window)
+        window.destroyed.connect(lambda _=None, w=window: self._companions.remove(w))
+
     def quit(self) -> None:
-        """File > Quit: close the app's other windows (a routine editor, a session), each of
-        which may ask first, then this one; stop at the first that stays open."""
-        for widget in QApplication.topLevelWidgets():
-            if widget is not self and widget.isVisible() and not widget.close():
+        """File > Quit: close the companion windows, each of which may ask first (an editor
+        with unsaved changes), then this one; stop at the first that stays open."""
+        for window in list(self._companions):
+            if window.isVisible() and not window.close():
                 return
         self.close()
 

@@ -164,6 +164,7 @@ class RoutineActions(QObject):
         editor.closed.connect(lambda e=editor: self._editor_gone(e))
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.editors.append(editor)
+        self.window.add_companion(editor)
         self.window.set_editing(True)
         editor.show()
         return editor

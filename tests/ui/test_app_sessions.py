@@ -92,6 +92,26 @@ def test_closing_the_session_window_records_the_session_as_ended_early(tmp_path,
         app.shutdown()
 
 
+def test_file_quit_during_a_session_closes_its_window_and_records_it_as_ended_early(
+        tmp_path, qtbot):
+    """Quit ends the app even with a session open: its window closes with the main window
+    (it used to stay open, keeping the process alive), and the session is recorded."""
+    app, _ = make_app(tmp_path, time_scale=None)
+    qtbot.addWidget(app.window)
+    try:
+        app.window.show()
+        app.start_routine("desk-break")
+        window = app.session_window
+        [quit_action] = [a for a in app.window.file_menu.actions() if a.text() == "&Quit"]
+        quit_action.trigger()
+        assert not window.isVisible()
+        assert not app.window.isVisible()
+        assert app.session is None
+        assert app.history().sessions()[0].outcome is Outcome.ENDED_EARLY
+    finally:
+        app.shutdown()
+
+
 def test_a_second_start_brings_the_running_session_forward(tmp_path, qtbot):
     app, speakers = make_app(tmp_path, time_scale=None)
     qtbot.addWidget(app.window)
