@@ -535,9 +535,7 @@ class CoachApp:
         store = self.history()
         if store is None:
             return None
-        routine = self.catalogue.routines.get(plan.routine_id) if plan.routine_id else None
-        recorder = SessionRecorder(
-            store, weekly_goal=routine.sessions_per_week if routine else None, **answers)
+        recorder = SessionRecorder(store, weekly_goal=self.weekly_goal(), **answers)
         controller.add_listener(recorder)
         return recorder
 
@@ -557,24 +555,30 @@ class CoachApp:
                                   f"{e.message}\n\nSessions will not be recorded for now.")
         return self._history
 
+    def weekly_goal(self) -> int:
+        """The weekly goal in force: today's routine's (`coach.core.stats.goal_in_force`).
+        Home, Progress, the visit report and every session recorded use this one."""
+        from coach.core.stats import goal_in_force
+
+        return goal_in_force(self.catalogue, self.window.home.current_routine_id())
+
     def refresh_home(self) -> None:
-        """This week against today's routine's goal, and the last session, on the Home page.
+        """This week against the weekly goal in force, and the last session, on the Home page.
 
         The history is opened here, after the first paint, not during start-up."""
-        from coach.core.stats import DEFAULT_WEEKLY_GOAL, home_summary
+        from coach.core.stats import home_summary
 
         store = self.history()
         if store is None or self._closing:
             return
-        today = datetime.now().date()
-        routine = self.catalogue.routines.get(self.window.home.current_routine_id() or "")
-        goal = routine.sessions_per_week if routine else DEFAULT_WEEKLY_GOAL
+        today = self.wall_now().date()
         try:
             sessions = store.sessions()
         except KnownError as e:
             log.warning("home summary unavailable: %s", e.message)
             return
-        self.window.home.set_progress(*home_summary(sessions, today=today, goal=goal))
+        self.window.home.set_progress(*home_summary(sessions, today=today,
+                                                    goal=self.weekly_goal()))
 
     def _history_notice(self, notice: Any) -> None:
         """A notice from the history, shown at once; during a session it waits until the
@@ -670,7 +674,7 @@ class CoachApp:
     def _show_progress(self, view: Any) -> None:
         store = self.history()
         if store is not None:
-            view.set_report(store.progress(self.wall_now().date()))
+            view.set_report(store.progress(self.wall_now().date(), goal_now=self.weekly_goal()))
 
     def _make_tips(self):  # -> QWidget
         from coach.core.thermal import is_thermal

@@ -1,7 +1,8 @@
 """`coach history` and `coach export --csv FILE`: the history on the command line.
 
 `history_command` prints the weekly table (week, sessions, goal, adherence, mean pain before
-sessions for back and leg, active minutes) and the one-line summaries, or the same as JSON;
+sessions for back and leg, active minutes) and the one-line summaries, or the same as JSON,
+against the weekly goal in force (today's routine in the settings, as on the Home page);
 `export_command` writes every session, set and skipped/stopped exercise to a CSV file. Both
 take an open `HistoryStore`; `cmd_history` and `cmd_export` are the argparse handlers that open
 it (read-only in spirit: they never close a session another window may be running) and print
@@ -68,6 +69,7 @@ def week_row(week: WeekStats) -> dict[str, Any]:
         "goal": week.goal,
         "adherence": _round(week.adherence, 3),
         "completed": week.completed,
+        "nothing_done": week.nothing_done,
         "stopped_for_pain": week.stopped_for_pain,
         "pain_back_mean": _round(week.pain_back, 1),
         "pain_leg_mean": _round(week.pain_leg, 1),
@@ -100,7 +102,8 @@ def history_table(weeks: list[WeekStats] | tuple[WeekStats, ...]) -> list[str]:
     rows = [header]
     for w in weeks:
         adherence = "-" if w.adherence is None else f"{round(w.adherence * 100)}%"
-        rows.append((w.week_start.isoformat(), str(w.sessions), str(w.goal), adherence,
+        goal = "-" if w.goal is None else str(w.goal)
+        rows.append((w.week_start.isoformat(), str(w.sessions), goal, adherence,
                      _fmt(w.pain_back), _fmt(w.pain_leg), f"{w.active_minutes:.0f}"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = []
@@ -117,10 +120,11 @@ def history_command(
     stdout: TextIO,
     *,
     today: date | None = None,
-    default_goal: int = DEFAULT_WEEKLY_GOAL,
+    goal_now: int = DEFAULT_WEEKLY_GOAL,
     stderr: TextIO | None = None,
 ) -> int:
     """Print the last `weeks` weeks (ending with this one): a table and summaries, or JSON.
+    `goal_now`: the weekly goal in force (`coach.core.stats.goal_in_force`).
 
     Exit code 0; 2 when `weeks` is below 1 or reaches back before the first calendar week of
     the year 1 (dates go no further). Storage problems raise `StorageError`.
@@ -133,7 +137,7 @@ def history_command(
     if weeks > most:
         print(f"coach: --weeks must be at most {most}", file=stderr or sys.stderr)
         return EXIT_USAGE
-    report = store.progress(today, weeks=weeks, default_goal=default_goal)
+    report = store.progress(today, weeks=weeks, goal_now=goal_now)
     if as_json:
         json.dump(report_json(report), stdout, indent=2, ensure_ascii=False)
         stdout.write("\n")
@@ -287,11 +291,26 @@ def restore_command(store: HistoryStore, stdout: TextIO) -> None:
     print(f"Brought back {count} session{plural} from {newest[0]}.", file=stdout)
 
 
+def todays_routine_id(args: argparse.Namespace) -> str | None:
+    """Today's routine as the settings in the data folder remember it (None: the first)."""
+    from coach import settings as settings_file
+    from coach.paths import resolve
+
+    loaded = settings_file.load(resolve(getattr(args, "data_dir", None)).settings_file)
+    if loaded.notice:
+        sys.stderr.write(f"coach: {loaded.notice}\n")
+    return loaded.settings.routine_id
+
+
 def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.cli import catalogue_from
+    from coach.core.stats import goal_in_force
+
+    goal = goal_in_force(catalogue_from(args), todays_routine_id(args))
     with _open_for_reading(args) as store:
         if getattr(args, "restore", False):
             restore_command(store, out)
-        code = history_command(store, args.weeks, args.json, out)
+        code = history_command(store, args.weeks, args.json, out, goal_now=goal)
         offer = store.restore_offer()
         if offer is not None:
             out.flush()

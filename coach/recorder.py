@@ -37,7 +37,7 @@ from coach.core.records import (
     PainScore,
     SetRecord,
 )
-from coach.core.result import ExerciseStatus, SessionResult
+from coach.core.result import SessionResult
 from coach.storage.history import HistoryStore
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,9 @@ def _local_now() -> datetime:
 
 
 def outcome_for(result: SessionResult) -> Outcome:
-    """How a finished session is recorded.
-
-    Stopped before its end after "this hurts" -> stopped for pain; stopped before its end
-    otherwise -> ended early; reached the end -> completed (exercises skipped or stopped for
-    pain on the way are recorded one by one as exercise events).
-    """
-    if result.ended_early:
-        if any(e.status is ExerciseStatus.STOPPED_FOR_PAIN for e in result.exercises):
-            return Outcome.STOPPED_FOR_PAIN
-        return Outcome.ENDED_EARLY
-    return Outcome.COMPLETED
+    """How a finished session is recorded: `SessionResult.outcome` (completed, partly done,
+    nothing done, stopped for pain, ended early)."""
+    return result.outcome
 
 
 class SessionRecorder:

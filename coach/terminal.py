@@ -31,7 +31,8 @@ start and end and every cue, in seconds since the session started:
 actually showed it. The file also has a `session-started` line first, a `set-completed` line
 per `SetCompleted` (`exercise_id`, `item_index`, `side`, `set_number`, `complete`, reps, work
 seconds) written after the history recorder has stored it, and a `session-finished` line last
-(`ended_early`, `completed`). Lines are flushed as they are written.
+(`ended_early`, `completed`, and the `outcome` the history records: completed, partly-done,
+nothing-done, ended-early or stopped-for-pain). Lines are flushed as they are written.
 
 A cue is shown when due; cues cancelled before they are due (pause, skip, ...) never appear.
 Open-ended activities wait for a key; without a keyboard (stdin not a terminal) they end by
@@ -288,6 +289,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
     store = None
     recorder = None
     if not args.no_history:
+        from coach.core.stats import goal_in_force
         from coach.recorder import SessionRecorder
         from coach.storage.history import HistoryStore
 
@@ -298,7 +300,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
             from coach.history_cli import restore_hint
 
             tell(restore_hint(offer, args.data_dir))
-        recorder = SessionRecorder(store, weekly_goal=routine.sessions_per_week)
+        recorder = SessionRecorder(store, weekly_goal=goal_in_force(catalogue, user.routine_id))
     # The red-flag and pain questions, as in the window (skipped, saying so, without a
     # terminal to answer in).
     from coach.terminal_safety import TerminalSafety
@@ -665,7 +667,8 @@ class _TerminalView:
             }
         else:
             record |= {"ended_early": event.result.ended_early,
-                       "completed": event.result.completed}
+                       "completed": event.result.completed,
+                       "outcome": event.result.outcome.value}
         record |= {"due": self._rel(event.at), "at": self._rel(self._clock.now())}
         self._events.write(json.dumps(record) + "\n")
 

@@ -20,11 +20,38 @@ PAIN_MAX = 10
 
 
 class Outcome(StrEnum):
-    """How a session ended. A session that was never closed reads as `ENDED_EARLY`."""
+    """How a session ended, as a physiotherapist needs to know it.
+
+    - `COMPLETED`: it reached its end with every exercise done.
+    - `PARTLY_DONE`: it reached its end with some exercises skipped or stopped because they
+      hurt, and something done.
+    - `NOTHING_DONE`: no set and no exercise time at all (every exercise skipped, or stopped
+      before the first); never counts towards the weekly goal or a streak.
+    - `STOPPED_FOR_PAIN`: stopped before its end after "this hurts" (even before any set).
+    - `ENDED_EARLY`: stopped before its end for another reason, after something was done. A
+      session that was never closed (a crash) reads as `ENDED_EARLY`, or `NOTHING_DONE`
+      without a set.
+    """
 
     COMPLETED = "completed"
+    PARTLY_DONE = "partly-done"
+    NOTHING_DONE = "nothing-done"
     ENDED_EARLY = "ended-early"
     STOPPED_FOR_PAIN = "stopped-for-pain"
+
+    @property
+    def words(self) -> str:
+        """The outcome in a few plain words: "partly done", "stopped because it hurt"."""
+        return _OUTCOME_WORDS[self]
+
+
+_OUTCOME_WORDS = {
+    Outcome.COMPLETED: "completed",
+    Outcome.PARTLY_DONE: "partly done",
+    Outcome.NOTHING_DONE: "nothing done",
+    Outcome.ENDED_EARLY: "ended early",
+    Outcome.STOPPED_FOR_PAIN: "stopped because it hurt",
+}
 
 
 class Felt(StrEnum):
@@ -140,7 +167,8 @@ class SessionRecord:
     `outcome` is never missing: a session that was never closed (the app crashed or the power
     went) reads as `ENDED_EARLY` with `closed` False, and keeps every set written before.
     `local_date` is the date, in the person's time zone then, on which the session started; it
-    alone decides the day and week a session counts for.
+    alone decides the day and week a session counts for. `pain_stops` counts the exercises
+    stopped because they hurt (the session may have gone on after them).
     """
 
     id: int
@@ -160,16 +188,24 @@ class SessionRecord:
     leg_pain_spreading: bool | None = None
     set_count: int = 0
     active_seconds: float = 0.0
+    pain_stops: int = 0
 
     @property
     def done(self) -> bool:
         """Whether the session counts towards the weekly goal and the streaks.
 
-        A completed session counts, and so does one that ended early or was stopped for pain
-        after at least one set: stopping when it hurts is the right thing to do and must not
-        cost a streak. A session abandoned before its first set does not count.
+        A session completed or partly done counts, and so does one that ended early or was
+        stopped for pain after at least one set: stopping when it hurts is the right thing to
+        do and must not cost a streak. A session in which nothing was done never counts.
         """
-        return self.outcome is Outcome.COMPLETED or self.set_count > 0
+        if self.outcome is Outcome.NOTHING_DONE:
+            return False
+        return self.outcome in (Outcome.COMPLETED, Outcome.PARTLY_DONE) or self.set_count > 0
+
+    @property
+    def had_pain_stop(self) -> bool:
+        """Stopped for pain, as a whole or in one exercise (the session may have gone on)."""
+        return self.outcome is Outcome.STOPPED_FOR_PAIN or self.pain_stops > 0
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from coach.core.models import DoseKind, Side, format_duration
+from coach.core.records import Outcome
 
 
 class ExerciseStatus(StrEnum):
@@ -119,14 +120,54 @@ class SessionResult:
         return sum(1 for e in self.exercises if e.status is status)
 
     @property
+    def anything_done(self) -> bool:
+        """At least one set (even one cut short) or some exercise time."""
+        return any(e.sets_done for e in self.exercises) or self.active_seconds > 0
+
+    @property
+    def outcome(self) -> Outcome:
+        """How the history records this (finished) session; see `Outcome`.
+
+        Stopped before its end after "this hurts" -> stopped for pain; otherwise nothing done
+        when nothing was done; stopped before its end -> ended early; reached the end with
+        every exercise completed -> completed, else partly done. Exercises skipped or stopped
+        for pain on the way are recorded one by one as exercise events.
+        """
+        if self.ended_early and self.count(ExerciseStatus.STOPPED_FOR_PAIN):
+            return Outcome.STOPPED_FOR_PAIN
+        if not self.anything_done:
+            return Outcome.NOTHING_DONE
+        if self.ended_early:
+            return Outcome.ENDED_EARLY
+        if all(e.status is ExerciseStatus.COMPLETED for e in self.exercises):
+            return Outcome.COMPLETED
+        return Outcome.PARTLY_DONE
+
+    def headline(self) -> str:
+        """The end page's title: "Well done" only when every exercise was done."""
+        return _HEADLINES[self.outcome]
+
+    @property
     def completed(self) -> bool:
         """Finished, not ended early, and every exercise completed."""
         return (self.finished and not self.ended_early
                 and all(e.status is ExerciseStatus.COMPLETED for e in self.exercises))
 
     def summary(self) -> str:
-        """One plain sentence: "3 of 4 exercises completed, 1 skipped; 12 min of exercise"."""
+        """One plain sentence: "3 of 4 exercises completed, 1 skipped; 12 min of exercise", or
+        why nothing counts: "All 3 exercises were skipped, so this session does not count
+        towards your week"."""
         total = len(self.exercises)
+        if self.outcome is Outcome.NOTHING_DONE:
+            skipped = self.count(ExerciseStatus.SKIPPED)
+            if skipped == total:
+                text = ("The exercise was skipped" if total == 1
+                        else f"All {total} exercises were skipped")
+            elif self.ended_early:
+                text = "The session was stopped before any exercise was done"
+            else:
+                text = "No exercise was done"
+            return text + ", so this session does not count towards your week"
         parts = [f"{self.count(ExerciseStatus.COMPLETED)} of {total} exercise"
                  + ("" if total == 1 else "s") + " completed"]
         for status, word in ((ExerciseStatus.SKIPPED, "skipped"),
@@ -138,3 +179,12 @@ class SessionResult:
         if self.ended_early:
             text += " (ended early)"
         return text
+
+
+_HEADLINES = {
+    Outcome.COMPLETED: "Well done",
+    Outcome.PARTLY_DONE: "Session finished",
+    Outcome.NOTHING_DONE: "No exercise done this time",
+    Outcome.ENDED_EARLY: "Session stopped",
+    Outcome.STOPPED_FOR_PAIN: "Session stopped",
+}

@@ -19,25 +19,36 @@ from coach.core.stop_rules import StopRules
 
 @dataclass(frozen=True)
 class RedFlag:
+    """A warning sign: `question` is asked on screen; `sign` is printed on paper, where nobody
+    is asked anything, so it names what to look out for."""
+
     id: str
     question: str
+    sign: str
 
 
 #: The six warning signs that need urgent medical help, each as a plain yes/no question.
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("saddle-numbness",
             "Do you have numbness or tingling between your legs, around your bottom or on the "
-            "inside of your thighs (where you would sit on a saddle)?"),
+            "inside of your thighs (where you would sit on a saddle)?",
+            "Numbness or tingling between your legs, around your bottom or on the inside of "
+            "your thighs (where you would sit on a saddle)."),
     RedFlag("bladder-bowel",
-            "Have you recently started to lose control of your bladder or your bowels?"),
+            "Have you recently started to lose control of your bladder or your bowels?",
+            "You start to lose control of your bladder or your bowels."),
     RedFlag("walking",
-            "Has walking recently become difficult, or has the way you walk changed?"),
+            "Has walking recently become difficult, or has the way you walk changed?",
+            "Walking becomes difficult, or the way you walk changes."),
     RedFlag("both-legs",
-            "Do you have pins and needles or numbness in both legs?"),
+            "Do you have pins and needles or numbness in both legs?",
+            "Pins and needles or numbness in both legs."),
     RedFlag("leg-weakness",
-            "Are your legs very weak, or getting weaker?"),
+            "Are your legs very weak, or getting weaker?",
+            "Your legs are very weak, or getting weaker."),
     RedFlag("weight-fever",
-            "Have you lost weight without trying, or had a fever or chills?"),
+            "Have you lost weight without trying, or had a fever or chills?",
+            "You lose weight without trying, or have a fever or chills."),
 )
 
 URGENT_ADVICE = (
@@ -45,6 +56,14 @@ URGENT_ADVICE = (
     "badly pressed and needs to be seen urgently. Call your doctor now, or your emergency "
     "number if you cannot reach them, or go to an emergency department. Do not start the "
     "exercises until a clinician has checked you."
+)
+
+#: The same advice on paper (the handout), where nobody has described anything yet.
+PRINTED_ADVICE = (
+    "If you notice any of these signs, stop the exercises and get medical help today. Call "
+    "your doctor now, or your emergency number if you cannot reach them, or go to an emergency "
+    "department: these signs can mean a nerve is badly pressed and needs to be seen urgently. "
+    "Do not start the exercises again until a clinician has checked you."
 )
 
 DISCLAIMER = (

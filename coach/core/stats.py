@@ -5,10 +5,19 @@ local date it started on, so a week that contains a daylight-saving change is st
 
 Definitions (the progress tab and `coach history` show exactly these):
 
-- A session *counts* (`SessionRecord.done`) when it was completed, or ended early or stopped for
-  pain after at least one set. Stopping because it hurts never costs a streak.
-- A week's *goal* is the weekly goal recorded by its last session that has one; a week without
-  sessions keeps the goal of the week before; before the first recorded goal, `default_goal`.
+- A session *counts* (`SessionRecord.done`) when it was completed or partly done, or ended early
+  or stopped for pain after at least one set. Stopping because it hurts never costs a streak; a
+  session in which nothing was done (no set, no exercise time) never counts.
+- The *weekly goal in force* is the sessions per week of today's routine (`goal_in_force`: the
+  routine on the Home page), and each session records the goal in force when it started,
+  whichever routine it ran (a Desk break does not change the goal). The current week's goal is
+  the goal in force now, so Home, Progress, `coach history` and the report agree at any moment;
+  a finished week's goal is the one recorded by its last session that has one; a week without
+  sessions keeps the goal of the week before; before the first recorded goal, the goal in
+  force. Weeks before the week of the first session have no goal (None): nobody misses a goal
+  before they start.
+- A week's *sessions with a pain stop* are those stopped for pain, or in which an exercise was
+  stopped because it hurt and the session went on (`SessionRecord.had_pain_stop`).
 - *Adherence* of a week is sessions / goal (above 1 when more were done); over several weeks it
   is the sum of min(sessions, goal) over the sum of goals, for weeks that are over (the current
   week is not yet over and is left out) and not before the first session ever, so an extra
@@ -34,7 +43,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from coach.core.models import format_duration, format_seconds
+from coach.core.models import Catalogue, format_duration, format_seconds
 from coach.core.records import ExerciseWeek, Outcome, SessionRecord, StoredSet
 from coach.core.weeks import ONE_WEEK, week_start, week_starts, weeks_between
 
@@ -42,6 +51,15 @@ from coach.core.weeks import ONE_WEEK, week_start, week_starts, weeks_between
 DEFAULT_WEEKLY_GOAL = 3
 #: The progress view shows at least this many weeks (the issue's "last 12+ weeks").
 DEFAULT_WEEKS = 12
+
+
+def goal_in_force(catalogue: Catalogue, routine_id: str | None) -> int:
+    """The weekly goal now: the sessions per week of today's routine, `routine_id` (the Home
+    page's; the first routine that can be started when it is not one of those), else
+    `DEFAULT_WEEKLY_GOAL`. Sessions record it when they start, whichever routine they run."""
+    usable = catalogue.usable_routines()
+    routine = next((r for r in usable if r.id == routine_id), usable[0] if usable else None)
+    return routine.sessions_per_week if routine is not None else DEFAULT_WEEKLY_GOAL
 
 
 # --- weeks -----------------------------------------------------------------------------------
@@ -53,10 +71,14 @@ class WeekStats:
 
     week_start: date
     sessions: int
-    """Sessions that count (completed, or with at least one set)."""
-    goal: int
+    """Sessions that count (`SessionRecord.done`)."""
+    goal: int | None
+    """None for a week before the week of the first session."""
     completed: int = 0
     stopped_for_pain: int = 0
+    """Sessions with a pain stop: stopped for pain, or an exercise stopped because it hurt."""
+    nothing_done: int = 0
+    """Sessions started in which nothing was done (they do not count)."""
     pain_back: float | None = None
     """Mean back pain before the week's sessions; None when none was given."""
     pain_leg: float | None = None
@@ -67,13 +89,17 @@ class WeekStats:
         return self.week_start + timedelta(days=6)
 
     @property
+    def has_goal(self) -> bool:
+        return self.goal is not None and self.goal > 0
+
+    @property
     def adherence(self) -> float | None:
-        """sessions / goal (may exceed 1); None when the goal is 0."""
-        return self.sessions / self.goal if self.goal > 0 else None
+        """sessions / goal (may exceed 1); None when there is no goal (or it is 0)."""
+        return self.sessions / self.goal if self.goal else None
 
     @property
     def met_goal(self) -> bool:
-        return self.goal > 0 and self.sessions >= self.goal
+        return self.goal is not None and self.goal > 0 and self.sessions >= self.goal
 
     @property
     def active_minutes(self) -> float:
@@ -89,16 +115,21 @@ def weekly_stats(
     *,
     first_week: date,
     last_week: date,
-    default_goal: int = DEFAULT_WEEKLY_GOAL,
+    goal_now: int = DEFAULT_WEEKLY_GOAL,
+    today: date | None = None,
 ) -> list[WeekStats]:
     """One `WeekStats` per week from the week of `first_week` to that of `last_week`, oldest
-    first; weeks without sessions are included with 0 sessions. Sessions before `first_week`
-    only matter for the goal carried forward (see the module docstring)."""
+    first; weeks without sessions are included with 0 sessions. `goal_now` is the weekly goal
+    in force (`goal_in_force`): the goal of the week of `today`, when given, and of weeks
+    before any goal was recorded. Sessions before `first_week` only matter for the goal
+    carried forward (see the module docstring)."""
     first, last = week_start(first_week), week_start(last_week)
+    this_week = week_start(today) if today is not None else None
     by_week: dict[date, list[SessionRecord]] = defaultdict(list)
     for s in sessions:
         by_week[week_start(s.local_date)].append(s)
-    goal = default_goal
+    started = min(by_week, default=None)
+    goal = goal_now
     # The goal carried into `first` comes from the latest earlier week that set one.
     for monday in sorted(w for w in by_week if w < first):
         goal = _week_goal(by_week[monday], goal)
@@ -107,12 +138,19 @@ def weekly_stats(
     while monday <= last:
         week = by_week.get(monday, [])
         goal = _week_goal(week, goal)
+        if monday == this_week:
+            week_goal: int | None = goal_now
+        elif started is None or monday < started:
+            week_goal = None
+        else:
+            week_goal = goal
         result.append(WeekStats(
             week_start=monday,
             sessions=sum(1 for s in week if s.done),
-            goal=goal,
+            goal=week_goal,
             completed=sum(1 for s in week if s.outcome is Outcome.COMPLETED),
-            stopped_for_pain=sum(1 for s in week if s.outcome is Outcome.STOPPED_FOR_PAIN),
+            stopped_for_pain=sum(1 for s in week if s.had_pain_stop),
+            nothing_done=sum(1 for s in week if s.outcome is Outcome.NOTHING_DONE),
             pain_back=_mean([s.pain_before.back for s in week if s.pain_before.back is not None]),
             pain_leg=_mean([s.pain_before.leg for s in week if s.pain_before.leg is not None]),
             active_seconds=sum(s.active_seconds for s in week),
@@ -131,7 +169,7 @@ def _weeks_over(weeks: Sequence[WeekStats], today: date,
                 since: date | None) -> list[WeekStats]:
     """The weeks with a goal that are over, from the week of `since` on."""
     first = week_start(since) if since is not None else date.min
-    return [w for w in weeks if first <= w.week_start < week_start(today) and w.goal > 0]
+    return [w for w in weeks if first <= w.week_start < week_start(today) and w.has_goal]
 
 
 def window_adherence(weeks: Sequence[WeekStats], today: date,
@@ -140,10 +178,10 @@ def window_adherence(weeks: Sequence[WeekStats], today: date,
     `since` (the first session ever: weeks before someone started are not missed weeks);
     None when there is no such week."""
     over = _weeks_over(weeks, today, since)
-    planned = sum(w.goal for w in over)
+    planned = sum(w.goal or 0 for w in over)
     if planned == 0:
         return None
-    return sum(min(w.sessions, w.goal) for w in over) / planned
+    return sum(min(w.sessions, w.goal or 0) for w in over) / planned
 
 
 # --- streaks ---------------------------------------------------------------------------------
@@ -197,7 +235,7 @@ def week_streaks(weeks: Sequence[WeekStats], today: date) -> tuple[int, int]:
 
 
 def streaks(sessions: Sequence[SessionRecord], today: date,
-            default_goal: int = DEFAULT_WEEKLY_GOAL) -> Streaks:
+            goal_now: int = DEFAULT_WEEKLY_GOAL) -> Streaks:
     """Day and week streaks over the whole history, current as of `today`."""
     done = [s for s in sessions if s.done]
     current_days, best_days = day_streaks((s.local_date for s in done), today)
@@ -205,7 +243,7 @@ def streaks(sessions: Sequence[SessionRecord], today: date,
         return Streaks(current_days, best_days)
     first = min(s.local_date for s in sessions)
     weeks = weekly_stats(sessions, first_week=first, last_week=max(today, first),
-                         default_goal=default_goal)
+                         goal_now=goal_now, today=today)
     current_weeks, best_weeks = week_streaks(weeks, today)
     return Streaks(current_days, best_days, current_weeks, best_weeks)
 
@@ -221,6 +259,7 @@ class CalendarDay:
     started: int = 0
     """Every session started on this day, counted or not."""
     stopped_for_pain: bool = False
+    """A session this day was stopped for pain, or had an exercise stopped because it hurt."""
     future: bool = False
 
 
@@ -241,7 +280,7 @@ def calendar(sessions: Iterable[SessionRecord], *, today: date,
         started[s.local_date] += 1
         if s.done:
             counted[s.local_date] += 1
-        if s.outcome is Outcome.STOPPED_FOR_PAIN:
+        if s.had_pain_stop:
             pain.add(s.local_date)
     result = []
     for monday in week_starts(today, weeks):
@@ -368,7 +407,7 @@ def _count(value: float) -> str:
 
 def week_summary(week: WeekStats) -> str:
     """'5 of 5 sessions this week' (or '2 sessions this week' when there is no goal)."""
-    if week.goal > 0:
+    if week.goal:
         noun = "session" if week.goal == 1 else "sessions"
         return f"{week.sessions} of {week.goal} {noun} this week"
     return f"{_plural(week.sessions, 'session')} this week"
@@ -510,20 +549,20 @@ def progress_report(
     *,
     today: date,
     weeks: int = DEFAULT_WEEKS,
-    default_goal: int = DEFAULT_WEEKLY_GOAL,
+    goal_now: int = DEFAULT_WEEKLY_GOAL,
 ) -> ProgressReport:
     """The progress view's statistics for the `weeks` weeks ending with the week of `today`.
 
     `sessions` should be the whole history (best streaks look at all of it); `exercise_rows`
-    need only cover the weeks in view.
+    need only cover the weeks in view. `goal_now`: the weekly goal in force (`goal_in_force`).
     """
     if weeks < 1:
         raise ValueError("at least one week is needed")
     mondays = week_starts(today, weeks)
     first_day = min((s.local_date for s in sessions), default=None)
     in_view = weekly_stats(sessions, first_week=mondays[0], last_week=today,
-                           default_goal=default_goal)
-    s = streaks(sessions, today, default_goal)
+                           goal_now=goal_now, today=today)
+    s = streaks(sessions, today, goal_now)
     cal = calendar(sessions, today=today, weeks=weeks)
     back, leg = pain_trend(in_view, BodyPart.BACK), pain_trend(in_view, BodyPart.LEG)
     progress = exercise_progress(exercise_rows, since=mondays[0])
@@ -563,30 +602,25 @@ def progress_report(
 
 # --- the Home page ---------------------------------------------------------------------------
 
-_OUTCOME_WORDS = {
-    Outcome.COMPLETED: "completed",
-    Outcome.ENDED_EARLY: "ended early",
-    Outcome.STOPPED_FOR_PAIN: "stopped because it hurt",
-}
-
 
 def home_summary(sessions: Sequence[SessionRecord], *, today: date, goal: int) -> tuple[str, str]:
-    """Two lines for the Home page: this week against the goal, and the last session.
+    """Two lines for the Home page: this week against the goal in force (`goal`, see
+    `goal_in_force`), as the Progress tab counts it, and the last session with its outcome.
 
     `sessions`: at least this week's and the most recent one, oldest first. Both lines are empty
     before the first session.
     """
     if not sessions:
         return "", ""
-    monday = week_start(today)
-    done = sum(1 for s in sessions if s.local_date >= monday and s.done)
-    week = week_summary(WeekStats(week_start=monday, sessions=done, goal=goal))
+    (this_week,) = weekly_stats(sessions, first_week=today, last_week=today, goal_now=goal,
+                                today=today)
+    week = week_summary(this_week)
     last = sessions[-1]
     day = last.local_date
     when = ("today" if day == today
             else "yesterday" if day == today - timedelta(days=1)
             else f"{day:%A} {day.day} {day:%B}")  # not %-d: glibc's, refused on Windows
-    line = f"Last session: {last.routine_name}, {when}, {_OUTCOME_WORDS[last.outcome]}"
+    line = f"Last session: {last.routine_name}, {when}, {last.outcome.words}"
     pain = [f"{part} pain {before} to {after}" for part, before, after in (
         ("back", last.pain_before.back, last.pain_after.back),
         ("leg", last.pain_before.leg, last.pain_after.leg),

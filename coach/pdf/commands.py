@@ -94,20 +94,26 @@ def parse_since(text: str, today: date) -> date:
 
 
 def build_report(store: HistoryStore, since: date, today: date,
-                 catalogue: Catalogue | None = None) -> VisitReport:
+                 catalogue: Catalogue | None = None, *, goal_now: int | None = None
+                 ) -> VisitReport:
+    """The report from `since` to `today`; `goal_now` is the weekly goal in force
+    (`coach.core.stats.goal_in_force`; the default goal when not given)."""
+    from coach.core.stats import DEFAULT_WEEKLY_GOAL
     from coach.core.visit import visit_report
 
     return visit_report(store.sessions(until=today), store.sets(since=since),
                         store.exercise_events(), since=since, today=today,
-                        exercises=catalogue.exercises if catalogue else None)
+                        exercises=catalogue.exercises if catalogue else None,
+                        goal_now=goal_now if goal_now is not None else DEFAULT_WEEKLY_GOAL)
 
 
 def report_command(store: HistoryStore, catalogue: Catalogue, since: date, today: date,
-                   pdf: Path, csv_path: Path | None, paper: str, out: TextIO) -> int:
+                   pdf: Path, csv_path: Path | None, paper: str, out: TextIO, *,
+                   goal_now: int | None = None) -> int:
     from coach.pdf.layout import Paper
     from coach.pdf.report import write_report
 
-    report = build_report(store, since, today, catalogue)
+    report = build_report(store, since, today, catalogue, goal_now=goal_now)
     names = {ex.id: ex.name for ex in catalogue.exercises.values()}
     pages = write_report(pdf, report, names, paper=Paper(paper))
     print(f"Wrote the progress report from {since.isoformat()} ({pages} page"
@@ -150,6 +156,8 @@ def write_report_csv(store: HistoryStore, report: VisitReport,
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from coach.cli import catalogue_from, paths_from
+    from coach.core.stats import goal_in_force
+    from coach.history_cli import todays_routine_id
     from coach.storage.history import HistoryStore
 
     today = _local_today()
@@ -159,9 +167,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"coach: {e}\n")
         return EXIT_USAGE
     catalogue = catalogue_from(args)
+    goal = goal_in_force(catalogue, todays_routine_id(args))
     # As `coach history` does: never recover (close) a session another window may be running.
     with HistoryStore.open(paths_from(args).history_db, recover=False,
                            on_notice=lambda n: sys.stderr.write(f"coach: {n.message}\n")
                            ) as store:
         return report_command(store, catalogue, since, today, args.pdf, args.csv, args.paper,
-                              out)
+                              out, goal_now=goal)

@@ -1,10 +1,13 @@
 """The routine handout: what to do at home, on paper, for the patient to keep.
 
 Page one opens with the routine (name, goal, length, the physiotherapist and how to reach
-them); then each exercise with its illustration beside its name, dose, sides, the physio's
-note, steps, cautions and stop signs; then the red-flags box (the six warning signs, in the
-words of `coach.core.safety`) and the physiotherapist's contact again. Two or three exercises
-fit on a page, so a routine of five fits on two pages of A4 or Letter.
+them); then each exercise, its illustration on the left and everything else in one column
+beside it: name, dose, sides, the note (labelled "From your physiotherapist" only for a
+prescription, a routine with a prescriber), steps, cautions and stop signs. The warning-signs
+box (the six red flags written for paper, `RedFlag.sign` and `PRINTED_ADVICE` of
+`coach.core.safety`, with the physiotherapist's contact) follows the last exercise when it fits
+on that page, and otherwise goes under the heading on page one (`place_warning`): never alone
+on a page. A routine of five fits on two pages of A4 or Letter.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from coach.core.models import Catalogue, Exercise, Routine, RoutineItem, Sides, format_duration
 from coach.core.plan import limb_of
-from coach.core.safety import DISCLAIMER, RED_FLAGS, URGENT_ADVICE
+from coach.core.safety import DISCLAIMER, PRINTED_ADVICE, RED_FLAGS
 from coach.pdf.layout import (
     BODY_PT,
     Block,
@@ -27,6 +30,7 @@ from coach.pdf.layout import (
     esc,
     font_css,
     numbered,
+    paginate,
     write_pdf,
 )
 
@@ -71,7 +75,10 @@ def dose_details(catalogue: Catalogue, item: RoutineItem, ex: Exercise) -> list[
     return details
 
 
-def exercise_html(catalogue: Catalogue, number: int, item: RoutineItem, ex: Exercise) -> str:
+def exercise_html(catalogue: Catalogue, number: int, item: RoutineItem, ex: Exercise, *,
+                  prescribed: bool = False) -> str:
+    """One exercise's text; `prescribed`: the routine is a physiotherapist's prescription, so
+    its notes are theirs."""
     dose = catalogue.dose_for(item)
     parts = [f'<p style="{font_css(BODY_PT + 2)}"><b>{number}. {esc(ex.name)}</b></p>',
              f'<p style="margin-top: 2px"><b>{esc(dose.describe())}</b></p>']
@@ -79,8 +86,8 @@ def exercise_html(catalogue: Catalogue, number: int, item: RoutineItem, ex: Exer
     if details:
         parts.append(f'<p class="muted">{esc(" ".join(details))}</p>')
     if item.note:
-        parts.append(f'<p style="margin-top: 2px"><i>From your physiotherapist: '
-                     f'{esc(item.note)}</i></p>')
+        label = "From your physiotherapist: " if prescribed else ""
+        parts.append(f'<p style="margin-top: 2px"><i>{label}{esc(item.note)}</i></p>')
     parts.append('<p style="margin-top: 2px"></p>')
     parts.append(numbered([esc(step) for step in ex.steps]))
     if ex.cautions:
@@ -93,15 +100,13 @@ def exercise_html(catalogue: Catalogue, number: int, item: RoutineItem, ex: Exer
 
 
 def red_flags_html(routine: Routine) -> str:
-    flags = bulleted([esc(flag.question) for flag in RED_FLAGS])
+    flags = bulleted([esc(flag.sign) for flag in RED_FLAGS])
     contact = contact_html(routine)
     parts = [
         f'<p class="warn" style="{font_css(BODY_PT + 2)}"><b>Warning signs: get medical '
         'help today</b></p>',
-        '<p style="margin-top: 3px">If the answer to any of these questions is yes, do not do '
-        'the exercises:</p>',
         flags,
-        f"<p><b>{esc(URGENT_ADVICE)}</b></p>",
+        f'<p style="margin-top: 3px"><b>{esc(PRINTED_ADVICE)}</b></p>',
     ]
     if contact:
         parts.append(f'<p style="margin-top: 4px">For anything else about your exercises, '
@@ -127,16 +132,30 @@ def handout_blocks(catalogue: Catalogue, routine: Routine, setup: PageSetup,
     head.append(f'<p class="muted" style="margin-top: 3px; {font_css(BODY_PT - 1)}">'
                 f'{esc(DISCLAIMER)}</p>')
     blocks: list[Block] = [Text("".join(head), width)]
+    prescribed = routine.prescriber is not None
     for number, item in enumerate(routine.items, start=1):
         ex = catalogue.exercises.get(item.exercise_id)
         if ex is None:
             blocks.append(Text(f"<p><b>{number}. {esc(item.exercise_id)}</b> (this exercise "
-                               "is not in the catalogue)</p>", width, space_before=12))
+                               "is not in the catalogue)</p>", width, space_before=10))
             continue
-        blocks.append(Picture(ex.image, placeholder, exercise_html(catalogue, number, item, ex),
-                              width, space_before=12))
-    blocks.append(Boxed(red_flags_html(routine), width, space_before=14))
-    return blocks
+        blocks.append(Picture(ex.image, placeholder,
+                              exercise_html(catalogue, number, item, ex, prescribed=prescribed),
+                              width, space_before=10))
+    return place_warning(blocks, Boxed(red_flags_html(routine), width, space_before=14),
+                         setup.content_height)
+
+
+def place_warning(blocks: list[Block], box: Block, page_height: float) -> list[Block]:
+    """The warning box after the last exercise when it fits on that page; otherwise under the
+    routine's heading on page one (where it always fits), rather than alone on a page of its
+    own with a gap left on the page before."""
+    at_end = [*blocks, box]
+    last_page = paginate(at_end, page_height)[-1]
+    if last_page.placed[0][0] is not box:
+        return at_end
+    box.space_before = 10
+    return [blocks[0], box, *blocks[1:]]
 
 
 def write_handout(path: Path, catalogue: Catalogue, routine: Routine, *, assets_dir: Path,

@@ -31,7 +31,6 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
-    QTextCursor,
     QTextDocument,
     QTextOption,
 )
@@ -199,27 +198,60 @@ def bulleted(items: Sequence[str], *, hang: float = 9.0) -> str:
     return numbered(items, hang=hang, marker="\u2022")
 
 
+class Stack(Block):
+    """Blocks drawn one under the other as one (a table's caption over its header row)."""
+
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = list(blocks)
+        self.height = sum(b.height for b in self.blocks)
+
+    def draw(self, painter: QPainter, x: float, y: float) -> None:
+        for b in self.blocks:
+            b.draw(painter, x, y)
+            y += b.height
+
+
+#: A table of at most this many rows is kept on one page (with its caption and header).
+KEEP_TOGETHER_ROWS = 8
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], *,
-          size: float = BODY_PT - 0.5, space_before: float = 4.0) -> list[Block]:
+          size: float = BODY_PT - 0.5, space_before: float = 4.0,
+          caption: str | None = None) -> list[Block]:
     """A table as one block per row (so it can run over pages); the header repeats on each
-    page it continues on. Cells are our HTML (user text already escaped)."""
-    head = Columns(header, widths, size=size, bold=True, fill=QColor("#eef2f4"))
-    head.space_before = space_before
+    page it continues on, under "<caption> (continued)" when the table has a caption (our HTML,
+    shown above the table), so no row is ever left without the name it belongs to. A table of
+    up to `KEEP_TOGETHER_ROWS` rows is not split at all. Cells are our HTML (user text already
+    escaped)."""
+    def header_row() -> Columns:
+        return Columns(header, widths, size=size, bold=True, fill=QColor("#eef2f4"))
+
+    total = sum(widths)
+    blocks: list[Block] = []
+    repeat: Block = header_row()
+    if caption is not None:
+        blocks.append(Text(f"<p>{caption}</p>", total, space_before=space_before * 2,
+                           keep_with_next=True))
+        repeat = Stack([Text(f"<p>{caption} (continued)</p>", total), header_row()])
+    head = header_row()
+    head.space_before = space_before if caption is None else 2.0
     head.keep_with_next = True
-    blocks: list[Block] = [head]
-    for row in rows:
+    blocks.append(head)
+    together = len(rows) <= KEEP_TOGETHER_ROWS
+    for n, row in enumerate(rows):
         block = Columns(row, widths, size=size)
-        block.header = Columns(header, widths, size=size, bold=True, fill=QColor("#eef2f4"))
+        block.header = repeat
+        block.keep_with_next = together and n < len(rows) - 1
         blocks.append(block)
     return blocks
 
 
 class Picture(Block):
-    """An SVG illustration on the left with the text beside it, and the text continuing under
-    it at full width once it is past the picture (so a picture costs no width further down)."""
+    """An SVG illustration on the left with the text in one column beside it, all the way down
+    (numbered steps never jump back to the margin half-way through)."""
 
     def __init__(self, svg: Path | None, placeholder: Path, body: str, width: float, *,
-                 image_width: float = 100.0, gap: float = 10.0, size: float = BODY_PT,
+                 image_width: float = 86.0, gap: float = 10.0, size: float = BODY_PT,
                  space_before: float = 0.0) -> None:
         self.renderer = QSvgRenderer()
         loaded = svg is not None and svg.suffix.lower() == ".svg" and self.renderer.load(
@@ -229,8 +261,8 @@ class Picture(Block):
         view = self.renderer.viewBoxF()
         ratio = view.height() / view.width() if view.width() > 0 else 0.75
         self.image = QSizeF(image_width, image_width * ratio)
-        self.text = text_document(body, width, size=size)
-        _indent_beside(self.text, image_width + gap, self.image.height() + gap / 2)
+        self.text_left = image_width + gap
+        self.text = text_document(body, width - self.text_left, size=size)
         self.height = max(self.image.height(), self.text.size().height())
         self.space_before = space_before
 
@@ -239,23 +271,9 @@ class Picture(Block):
             self.renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
             self.renderer.render(painter, QRectF(x, y, self.image.width(), self.image.height()))
         painter.save()
-        painter.translate(x, y)
+        painter.translate(x + self.text_left, y)
         self.text.drawContents(painter)
         painter.restore()
-
-
-def _indent_beside(doc: QTextDocument, indent: float, bottom: float) -> None:
-    """Indent the paragraphs that start above `bottom` by `indent` (top down, so each decision
-    sees the paragraphs above it already placed)."""
-    layout = doc.documentLayout()
-    block = doc.begin()
-    while block.isValid():
-        if layout.blockBoundingRect(block).top() >= bottom:
-            break
-        fmt = block.blockFormat()
-        fmt.setLeftMargin(fmt.leftMargin() + indent)
-        QTextCursor(block).setBlockFormat(fmt)
-        block = block.next()
 
 
 class Boxed(Block):
@@ -323,7 +341,8 @@ class PageSetup:
 
 def paginate(blocks: Sequence[Block], height: float) -> list[Page]:
     """Place blocks down pages `height` points tall. A block that does not fit starts a new
-    page (with its header, if any), and takes the blocks kept with it along."""
+    page (with its header, if any), and takes the blocks kept with it along; of a run kept
+    together that is taller than a whole page, as much as fits on one page stays together."""
     pages = [Page()]
     y = 0.0
     i = 0
@@ -334,6 +353,10 @@ def paginate(blocks: Sequence[Block], height: float) -> list[Page]:
             j += 1
         run = blocks[i:j + 1]
         need = sum(b.height + (b.space_before if k else 0) for k, b in enumerate(run))
+        while j > i and need > height:  # too tall for any page: keep what fits together
+            j -= 1
+            run = blocks[i:j + 1]
+            need = sum(b.height + (b.space_before if k else 0) for k, b in enumerate(run))
         first_gap = run[0].space_before if y > 0 else 0.0
         if y > 0 and y + first_gap + need > height:
             pages.append(Page())

@@ -1,8 +1,9 @@
 """The progress report for a visit: a `VisitReport` on paper, for the physiotherapist.
 
 Sections: the period and headline lines; adherence per week (a table); the pain trend (a chart
-drawn with QPainter straight into the PDF); the dose history of each exercise; sessions and
-exercises stopped for pain; the patient's notes.
+drawn with QPainter straight into the PDF); the dose history of each exercise; the sessions
+with a pain stop (the weekly table's column of the same name counts these rows); the patient's
+notes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPainterPath, QPen
 
 from coach.core.stats import WeekStats
-from coach.core.visit import VisitReport
+from coach.core.visit import StoppedForPain, VisitReport
 from coach.pdf.layout import (
     BODY_PT,
     MUTED,
@@ -52,13 +53,34 @@ def _num(value: float | None) -> str:
 
 def week_cells(w: WeekStats) -> list[str]:
     adherence = "-" if w.adherence is None else f"{round(w.adherence * 100)}%"
-    return [esc(short_date(w.week_start)), str(w.sessions), str(w.goal), adherence,
-            str(w.stopped_for_pain), _num(w.pain_back), _num(w.pain_leg),
+    return [esc(short_date(w.week_start)), str(w.sessions), "-" if w.goal is None else
+            str(w.goal), adherence, str(w.stopped_for_pain), _num(w.pain_back), _num(w.pain_leg),
             f"{w.active_minutes:.0f}"]
 
 
-WEEK_HEADER = ["Week of", "Sessions", "Goal", "Adherence", "Stopped for pain", "Back pain",
+#: The name of the weekly table's column and of the section listing the same sessions.
+PAIN_STOPS = "Sessions with a pain stop"
+
+WEEK_HEADER = ["Week of", "Sessions done", "Goal", "Adherence", PAIN_STOPS, "Back pain",
                "Leg pain", "Active min"]
+
+
+def stop_cells(stop: StoppedForPain, names: Mapping[str, str]) -> list[str]:
+    """Date, routine, what was stopped and whether the session went on, pain, note."""
+    what = []
+    for ex in stop.exercises:
+        text = names.get(ex.exercise_id, ex.exercise_id)
+        if ex.side:
+            text += f" ({ex.side} side)"
+        if ex.detail:
+            text += f": {ex.detail}"
+        what.append(text)
+    if stop.session_ended:
+        what.append("The session was stopped here." if what else "The session was stopped.")
+    else:
+        what.append("The session went on.")
+    return [esc(short_date(stop.day)), esc(stop.routine_name), "<br>".join(map(esc, what)),
+            esc(stop.pain_before or "-"), esc(stop.pain_after or "-"), esc(stop.note or "")]
 
 
 def _heading(title: str, width: float) -> Text:
@@ -77,14 +99,13 @@ def report_blocks(report: VisitReport, names: Mapping[str, str],
     if report.routines:
         head.append(f'<p style="margin-top: 3px">Routines done: '
                     f'{esc(", ".join(report.routines))}</p>')
-    head.append(f'<p style="margin-top: 3px"><b>{report.sessions} session'
-                f'{"s" if report.sessions != 1 else ""} done</b> '
-                f'({report.completed} completed in full). {esc(report.adherence_line)}.</p>')
+    head.append(f'<p style="margin-top: 3px"><b>{esc(report.sessions_line())}</b> '
+                f'{esc(report.adherence_line)}.</p>')
     head.append(f"<p>{esc(report.pain_lines[0])}. {esc(report.pain_lines[1])}.</p>")
     blocks: list[Block] = [Text("".join(head), width)]
 
     blocks.append(_heading("Adherence per week", width))
-    columns = [0.16, 0.1, 0.08, 0.12, 0.16, 0.12, 0.12, 0.14]
+    columns = [0.15, 0.1, 0.07, 0.11, 0.19, 0.12, 0.12, 0.14]
     blocks += table(WEEK_HEADER, [week_cells(w) for w in report.weeks],
                     [width * c for c in columns])
 
@@ -98,26 +119,20 @@ def report_blocks(report: VisitReport, names: Mapping[str, str],
         name = names.get(exercise_id, exercise_id)
         rows = [[esc(short_date(s.first)), esc(short_date(s.last)), str(s.sessions),
                  f"<b>{esc(s.dose.describe())}</b>", esc(s.achieved())] for s in steps]
-        title = Text(f"<p><b>{esc(name)}</b></p>", width, space_before=8, keep_with_next=True)
-        blocks.append(title)
         blocks += table(["From", "To", "Sessions", "Dose asked for", "Done"], rows,
-                        [width * c for c in (0.14, 0.14, 0.1, 0.32, 0.3)], space_before=2)
+                        [width * c for c in (0.14, 0.14, 0.1, 0.3, 0.32)],
+                        caption=f"<b>{esc(name)}</b>")
 
-    blocks.append(_heading("Stopped for pain", width))
+    blocks.append(_heading(PAIN_STOPS, width))
     if not report.stopped:
         blocks.append(Text("<p>No session or exercise was stopped for pain in this period."
                            "</p>", width))
     else:
-        rows = []
-        for s in report.stopped:
-            what = ("The whole session" if s.exercise_id is None
-                    else names.get(s.exercise_id, s.exercise_id)
-                    + (f" ({s.side} side)" if s.side else ""))
-            rows.append([esc(short_date(s.day)), esc(s.routine_name), esc(what),
-                         esc(s.pain_before or "-"), esc(s.pain_after or "-"),
-                         esc(s.detail or "")])
+        blocks.append(Text("<p>Sessions stopped because something hurt, and sessions that went "
+                           "on after an exercise was stopped because it hurt.</p>", width))
         blocks += table(["Date", "Routine", "Stopped", "Pain before", "Pain after", "Note"],
-                        rows, [width * c for c in (0.13, 0.17, 0.2, 0.14, 0.14, 0.22)])
+                        [stop_cells(s, names) for s in report.stopped],
+                        [width * c for c in (0.12, 0.15, 0.25, 0.13, 0.13, 0.22)])
 
     blocks.append(_heading("Notes", width))
     if not report.notes:

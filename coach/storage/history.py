@@ -5,7 +5,7 @@ Contract in brief (details on each method):
 - `HistoryStore.open(path)` inspects the file read-only (version, `PRAGMA quick_check`), moves a
   damaged file aside and starts a fresh one, refuses a newer one with `NewerDatabaseError`
   (file untouched), makes today's backup, runs the migrations, and closes any session left
-  open by a crash as "ended early".
+  open by a crash as "ended early" ("nothing done" when it has no set).
 - Every write (`start_session`, `record_set`, ...) is its own transaction, committed and
   fsynced before the method returns (WAL, `synchronous=FULL`, see `coach.storage.database`).
 - When a write cannot be done (full disk, read-only folder, file busy) the record is kept in
@@ -137,13 +137,15 @@ _SESSION_COLUMNS = """
     x.outcome, x.recovered, x.pain_before_back, x.pain_before_leg, x.pain_after_back,
     x.pain_after_leg, x.felt, x.note, x.leg_pain_spreading,
     (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id),
-    (SELECT TOTAL(s.work_seconds) FROM sets s WHERE s.session_id = x.id)
+    (SELECT TOTAL(s.work_seconds) FROM sets s WHERE s.session_id = x.id),
+    (SELECT COUNT(*) FROM exercise_events e WHERE e.session_id = x.id
+       AND e.kind = 'stopped-for-pain')
 """
 
 
 def _session_from_row(row: Sequence[Any]) -> SessionRecord:
     (sid, routine_id, routine_name, goal, started, day, ended, outcome, recovered, bb, bl, ab,
-     al, felt, note, spreading, set_count, active) = row
+     al, felt, note, spreading, set_count, active, pain_stops) = row
     return SessionRecord(
         id=sid,
         routine_id=routine_id,
@@ -162,6 +164,7 @@ def _session_from_row(row: Sequence[Any]) -> SessionRecord:
         leg_pain_spreading=None if spreading is None else bool(spreading),
         set_count=set_count,
         active_seconds=active,
+        pain_stops=pain_stops,
     )
 
 
@@ -260,10 +263,11 @@ class HistoryStore:
         """Open (or create) the history at `path`, ready to read and write.
 
         - `now` gives the aware local time (dates of backups and of moved-aside files).
-        - `recover`: close sessions left open by a crash as "ended early" (with the sets they
-          have). Only the process that runs sessions should do this, once at start-up before
-          its first session; `coach history` and `coach export` pass False so they never close
-          a session another window is still running (they read it as ended early anyway).
+        - `recover`: close sessions left open by a crash as "ended early" with the sets they
+          have ("nothing done" without one). Only the process that runs sessions should do
+          this, once at start-up before its first session; `coach history` and `coach export`
+          pass False so they never close a session another window is still running (they
+          read it as ended early anyway).
         - `backup`: make today's copy in `backups/` if there is none, keeping five days.
         - `connect`: how to open a read-write connection (tests inject failures here).
         - `read_only`: the folder is known to be read-only: never write (see the module
@@ -611,7 +615,8 @@ class HistoryStore:
         """Record that a session has started; its id for the calls that follow.
 
         `started_at` is the aware local time; its date is the session's day for statistics.
-        `weekly_goal` is the routine's sessions per week at the time (adherence uses it).
+        `weekly_goal` is the weekly goal in force when it starts (`goal_in_force`: today's
+        routine's sessions per week, whichever routine runs); adherence uses it.
         `pain_before` may be None or partly None (a skipped question).
 
         The id is the row id when the row was written; while writes are failing it is a
@@ -929,17 +934,18 @@ class HistoryStore:
         today: date,
         *,
         weeks: int = DEFAULT_WEEKS,
-        default_goal: int = DEFAULT_WEEKLY_GOAL,
+        goal_now: int = DEFAULT_WEEKLY_GOAL,
     ) -> ProgressReport:
         """Everything the progress view shows: the whole history's sessions (for best streaks)
-        and the per-exercise weeks in view, through `coach.core.stats.progress_report`."""
+        and the per-exercise weeks in view, through `coach.core.stats.progress_report`.
+        `goal_now`: the weekly goal in force (`coach.core.stats.goal_in_force`)."""
         since = week_starts(today, weeks)[0]
         return progress_report(
             self.sessions(),
             self.exercise_weeks(since=since),
             today=today,
             weeks=weeks,
-            default_goal=default_goal,
+            goal_now=goal_now,
         )
 
     def latest_screening(self) -> Screening | None:
@@ -992,7 +998,8 @@ def _merge(conn: sqlite3.Connection, source: sqlite3.Connection) -> int:
 
 
 def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-    """Close sessions a crash left open as "ended early", keeping their sets."""
+    """Close sessions a crash left open as "ended early", keeping their sets ("nothing done"
+    when they have none)."""
     rows = conn.execute(
         "SELECT local_date, (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id)"
         " FROM sessions x WHERE x.outcome IS NULL ORDER BY x.id"
@@ -1000,21 +1007,25 @@ def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice
     if not rows:
         return []
     conn.execute(
-        "UPDATE sessions SET outcome = ?, recovered = 1 WHERE outcome IS NULL",
-        (Outcome.ENDED_EARLY.value,),
+        "UPDATE sessions SET recovered = 1, outcome = CASE WHEN EXISTS"
+        " (SELECT 1 FROM sets s WHERE s.session_id = sessions.id) THEN ? ELSE ? END"
+        " WHERE outcome IS NULL",
+        (Outcome.ENDED_EARLY.value, Outcome.NOTHING_DONE.value),
     )
     log.warning("%d unclosed session(s) recovered as ended early", len(rows))
     if len(rows) == 1:
         day = date.fromisoformat(rows[0][0])
         sets = rows[0][1]
+        saved = (f"It is saved as ended early, with the {sets} set{'s' if sets != 1 else ''} "
+                 "you completed." if sets else
+                 "Nothing had been done in it yet, so it is saved as nothing done.")
         message = (
             f"Your session of {day:%A} {day.day} {day:%B} was not finished properly (Physio "
-            f"Coach closed unexpectedly). It is saved as ended early, with the {sets} "
-            f"set{'s' if sets != 1 else ''} you completed."
+            f"Coach closed unexpectedly). {saved}"
         )
     else:
         message = (
             f"{len(rows)} sessions were not finished properly (Physio Coach closed "
-            "unexpectedly). Each is saved as ended early, with the sets you completed."
+            "unexpectedly). Each is saved with the sets you completed in it."
         )
     return [StorageNotice(NoticeKind.SESSION_RECOVERED, message)]

@@ -120,10 +120,26 @@ def _v2_screening(conn: sqlite3.Connection) -> None:
     ])
 
 
+def _v3_nothing_done(conn: sqlite3.Connection) -> None:
+    """Outcomes "partly-done" and "nothing-done". Sessions closed with no set at all (every
+    exercise skipped, or stopped before the first) were recorded "completed" or "ended-early";
+    they become "nothing-done", so every reader of the file (the app, an export, a spreadsheet)
+    sees the same. "stopped-for-pain" stays as it is, set or no set. Older apps cannot read
+    the new outcomes, which is why this is a schema version of its own."""
+    _run(conn, [
+        """
+        UPDATE sessions SET outcome = 'nothing-done'
+        WHERE outcome IN ('completed', 'ended-early')
+          AND NOT EXISTS (SELECT 1 FROM sets s WHERE s.session_id = sessions.id)
+        """,
+    ])
+
+
 #: Schema version reached -> the step that reaches it from the version before. Append only.
 MIGRATIONS: Mapping[int, Migration] = MappingProxyType({
     1: _v1_sessions_and_sets,
     2: _v2_screening,
+    3: _v3_nothing_done,
 })
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -350,10 +350,12 @@ class ProgressView(QWidget):
         goal.setName("Weekly goal")
         goal.setPen(QPen(GOAL, 2, Qt.PenStyle.DashLine))
         for i, w in enumerate(report.weeks):
-            goal.append(i, w.goal)
+            if w.goal is not None:  # no goal before the week of the first session
+                goal.append(i, w.goal)
         chart.addSeries(bars)
         chart.addSeries(goal)
-        top = max([w.sessions for w in report.weeks] + [w.goal for w in report.weeks] + [1])
+        top = max([w.sessions for w in report.weeks]
+                  + [w.goal for w in report.weeks if w.goal is not None] + [1])
         self._axes(chart, labels, top + 1, [bars, goal])
 
     def _pain(self, report: ProgressReport, labels: list[str]) -> None:

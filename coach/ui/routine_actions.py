@@ -307,6 +307,7 @@ class RoutineActions(QObject):
 
     def visit_report(self) -> Path | None:
         """The progress report for the physiotherapist, from a day the user picks."""
+        from coach.core.stats import goal_in_force
         from coach.pdf.commands import build_report
         from coach.pdf.layout import Paper
         from coach.pdf.report import write_report
@@ -328,7 +329,8 @@ class RoutineActions(QObject):
         if path is None:
             return None
         try:
-            report = build_report(store, since, today, self.catalogue)
+            report = build_report(store, since, today, self.catalogue, goal_now=goal_in_force(
+                self.catalogue, self.window.home.current_routine_id()))
             names = {ex.id: ex.name for ex in self.catalogue.exercises.values()}
             write_report(path, report, names, paper=Paper(default_paper()))
         except KnownError as e:

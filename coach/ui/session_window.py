@@ -268,14 +268,7 @@ class FinishedView(QWidget):
         layout.addStretch(2)
 
     def show_result(self, result: SessionResult, *, presenter: bool = False) -> None:
-        if presenter:
-            self.title.setText("End of the demonstration")
-        elif result.ended_early:
-            self.title.setText("Session stopped")
-        elif result.count(ExerciseStatus.STOPPED_FOR_PAIN):
-            self.title.setText("Session over")
-        else:
-            self.title.setText("Well done")
+        self.title.setText("End of the demonstration" if presenter else result.headline())
         self.summary.setText(result.summary())
         lines = [f"{e.name}: {_STATUS_WORDS.get(e.status, e.status.value)}"
                  for e in result.exercises]

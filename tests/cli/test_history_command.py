@@ -79,10 +79,12 @@ def test_history_as_json_has_one_object_per_week(history):
     assert data["today"] == "2024-06-05"
     assert data["weeks"] == [
         {"week_start": "2024-05-27", "week_end": "2024-06-02", "sessions": 0, "goal": 3,
-         "adherence": 0.0, "completed": 0, "stopped_for_pain": 0, "pain_back_mean": None,
+         "adherence": 0.0, "completed": 0, "nothing_done": 0, "stopped_for_pain": 0,
+         "pain_back_mean": None,
          "pain_leg_mean": None, "active_minutes": 0.0},
         {"week_start": "2024-06-03", "week_end": "2024-06-09", "sessions": 1, "goal": 3,
-         "adherence": 0.333, "completed": 1, "stopped_for_pain": 0, "pain_back_mean": 2.0,
+         "adherence": 0.333, "completed": 1, "nothing_done": 0, "stopped_for_pain": 0,
+         "pain_back_mean": 2.0,
          "pain_leg_mean": 4.0, "active_minutes": 5.0},
     ]
     assert data["streaks"] == {"current_days": 0, "best_days": 1, "current_weeks": 0,

@@ -115,8 +115,8 @@ def test_the_events_file_opens_with_the_session_and_has_a_line_per_set(tmp_path)
         ("bridge", None, 1, 1), ("bridge", None, 2, 1)]
     assert all(s["complete"] for s in sets)
     assert records[-1] == {"type": "session-finished", "ended_early": False,
-                           "completed": True, "due": records[-1]["due"],
-                           "at": records[-1]["at"]}
+                           "completed": True, "outcome": "completed",
+                           "due": records[-1]["due"], "at": records[-1]["at"]}
 
 
 def test_the_recorder_hears_each_event_before_the_events_file_gets_its_line(tmp_path):

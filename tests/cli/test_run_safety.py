@@ -4,7 +4,9 @@ pseudo-terminal, answering each prompt as it appears), and skips them, saying so
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import select
 import subprocess
@@ -17,7 +19,7 @@ import pytest
 
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Catalogue
-from coach.core.records import Felt, PainScore, Screening
+from coach.core.records import Felt, Outcome, PainScore, Screening
 from coach.core.safety import RED_FLAGS
 from coach.safety_flow import BriefChoice
 from coach.storage.history import HistoryStore
@@ -250,3 +252,62 @@ def test_how_it_compared_with_last_time_is_asked_only_when_there_was_a_last_time
     second = p.pain_after(None, "Desk break", compare=True)
     assert "Compared with last time" in out.getvalue()
     assert second.felt is Felt.EASIER
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_terminal_session_with_every_exercise_skipped_is_nothing_done_everywhere(
+        tmp_path, cat):
+    """`s` on every exercise: the end line says nothing was done and why it does not count; the
+    history file, `coach history --json` and `coach export` all say nothing done."""
+    data = tmp_path / "data"
+    term = Terminal([sys.executable, "-m", "coach", "run", "desk-break", "--mute"],
+                    env_for(data))
+    try:
+        term.expect("Safety check")
+        for _ in range(6):
+            term.expect("[y/n] ")
+            term.send("n")
+        for _ in range(2):
+            term.expect("Enter to skip): ")
+            term.send("")
+        term.expect("[y/n, Enter to skip] ")
+        term.send("")
+        for item in cat.routine("desk-break").items:
+            name = cat.exercise(item.exercise_id).name
+            for _ in range(20):  # a press may land on a rest first: press again until skipped
+                os.write(term.master, b"s")
+                try:
+                    term.expect(f"Skipped {name}.", timeout=2.0)
+                    break
+                except AssertionError:
+                    continue
+            else:
+                raise AssertionError(f"{name} was never skipped")
+        found = term.expect("towards your week.")
+        assert ("Session finished: All 3 exercises were skipped, so this session does not "
+                "count towards your week.") in found
+        assert "Well done" not in found
+        while term.proc.poll() is None:  # pain after, how it felt, a note: all skipped
+            try:
+                term.expect("): ", timeout=5.0)
+            except AssertionError:
+                break
+            term.send("")
+        assert term.finish() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    sessions, _ = history(data)
+    assert [(s.outcome, s.done, s.set_count) for s in sessions] == [
+        (Outcome.NOTHING_DONE, False, 0)]
+    shown = subprocess.run([sys.executable, "-m", "coach", "history", "--json", "--weeks", "1"],
+                           capture_output=True, text=True, env=env_for(data), timeout=60,
+                           check=True)
+    (week,) = json.loads(shown.stdout)["weeks"]
+    assert (week["sessions"], week["completed"], week["nothing_done"]) == (0, 0, 1)
+    exported = subprocess.run([sys.executable, "-m", "coach", "export", "--csv", "-"],
+                              capture_output=True, text=True, env=env_for(data), timeout=60,
+                              check=True)
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert {r["outcome"] for r in rows} == {"nothing-done"}
+    assert [r["record"] for r in rows] == ["skipped"] * 3

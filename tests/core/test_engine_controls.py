@@ -20,6 +20,7 @@ from coach.core.events import (
     TimeAdded,
 )
 from coach.core.plan import HURTS_TEXT, PhaseKind, PlanSettings, plan_routine
+from coach.core.records import Outcome
 from coach.core.result import ExerciseStatus
 from tests.helpers.driving import run_to, run_to_end
 from tests.helpers.factories import catalogue, exercise, routine
@@ -97,7 +98,9 @@ def test_skipping_the_last_exercise_reaches_the_end_without_ending_early():
     assert not result.ended_early
     assert not result.completed
     assert result.exercises[0].status is ExerciseStatus.SKIPPED
-    assert result.summary() == "0 of 1 exercise completed, 1 skipped; 0 s of exercise"
+    assert result.outcome is Outcome.NOTHING_DONE
+    assert result.summary() == (
+        "The exercise was skipped, so this session does not count towards your week")
 
 
 # --- back ---------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_several_sessions_on_one_day_each_count_for_the_week_but_once_for_the_st
     day = [session(at(2024, 6, 4, h)) for h in (8, 13, 19)]
     weeks = weekly_stats(day, first_week=date(2024, 6, 4), last_week=date(2024, 6, 4))
     assert counts(weeks) == [3]
-    assert streaks(day, date(2024, 6, 4), default_goal=3) == Streaks(1, 1, 1, 1)
+    assert streaks(day, date(2024, 6, 4), goal_now=3) == Streaks(1, 1, 1, 1)
 
 
 def test_a_session_counts_when_completed_or_when_it_did_at_least_one_set():
@@ -132,14 +132,27 @@ def test_a_session_counts_when_completed_or_when_it_did_at_least_one_set():
 def test_the_weekly_goal_is_the_last_one_recorded_and_is_carried_through_empty_weeks():
     history = [
         session(at(2024, 5, 6), goal=3),
-        session(at(2024, 5, 7), goal=5),     # the routine changed mid-week
+        session(at(2024, 5, 7), goal=5),     # today's routine changed mid-week
         session(at(2024, 5, 27), goal=None),  # no goal recorded: keep the last one
     ]
     weeks = weekly_stats(history, first_week=date(2024, 4, 29), last_week=date(2024, 5, 27),
-                         default_goal=4)
-    assert [w.goal for w in weeks] == [4, 5, 5, 5, 5]
+                         goal_now=4)
+    assert [w.goal for w in weeks] == [None, 5, 5, 5, 5]  # no goal before the first session
     later = weekly_stats(history, first_week=date(2024, 5, 20), last_week=date(2024, 5, 20))
     assert later[0].goal == 5  # carried in from weeks before the window
+
+
+def test_this_weeks_goal_is_the_goal_in_force_now_whatever_its_sessions_recorded():
+    """Home and Progress show the same "n of goal" at any moment: the current week takes the
+    goal in force (today's routine's), even when a session this week recorded another one."""
+    history = [session(at(2024, 5, 27), goal=7), session(at(2024, 6, 3), goal=10)]
+    weeks = weekly_stats(history, first_week=date(2024, 5, 27), last_week=date(2024, 6, 4),
+                         goal_now=7, today=date(2024, 6, 4))
+    assert [w.goal for w in weeks] == [7, 7]
+    assert week_summary(weeks[-1]) == "1 of 7 sessions this week"
+    report = progress_report(history, [], today=date(2024, 6, 4), goal_now=7)
+    assert report.summaries.sessions == "1 of 7 sessions this week"
+    assert [w.goal for w in report.weeks[:-2]] == [None] * 10  # before the first session
 
 
 def test_adherence_leaves_out_the_current_week_and_extra_sessions_never_make_up_a_missed_one():
@@ -178,11 +191,11 @@ def test_the_week_streak_counts_weeks_that_met_their_goal_and_this_week_is_not_o
                       (date(2024, 5, 20), 2), (date(2024, 5, 27), 2), (date(2024, 6, 3), 1)]:
         history += [session(datetime.combine(monday + timedelta(days=i), time(9),
                                              tzinfo=LONDON), goal=goal) for i in range(n)]
-    s = streaks(history, date(2024, 6, 4))
+    s = streaks(history, date(2024, 6, 4), goal_now=goal)
     assert s.current_weeks == 2  # weeks of 20 and 27 May; this week has 1 of 2 so far
     assert s.best_weeks == 2
     history.append(session(at(2024, 6, 5), goal=goal))
-    assert streaks(history, date(2024, 6, 5)).current_weeks == 3
+    assert streaks(history, date(2024, 6, 5), goal_now=goal).current_weeks == 3
 
 
 def test_an_empty_week_breaks_the_week_streak():
@@ -218,7 +231,7 @@ def test_the_headline_reads_sessions_this_week_and_the_leg_pain_trend():
         history += [session(datetime.combine(monday + timedelta(days=i), time(8),
                                              tzinfo=LONDON), goal=5,
                             pain=PainScore(back=2, leg=leg)) for i in range(5)]
-    report = progress_report(history, [], today=date(2024, 6, 7))
+    report = progress_report(history, [], today=date(2024, 6, 7), goal_now=5)
     assert report.summaries.headline == ("5 of 5 sessions this week; leg pain down from 6 to 4 "
                                          "over 4 weeks")
     assert report.summaries.back_pain == "Back pain steady at 2 over 4 weeks"

@@ -84,9 +84,13 @@ def test_the_report_gathers_weeks_stops_for_pain_and_notes_from_its_first_day():
     assert [w.sessions for w in report.weeks] == [2, 1]
     assert report.sessions == 3
     assert report.routines == ("Routine",)
-    assert [(s.day, s.exercise_id, s.side) for s in report.stopped] == [
-        (MONDAY + timedelta(days=1), None, None), (MONDAY + timedelta(days=8), "stretch", "left")]
+    assert [(s.day, s.session_ended, [(e.exercise_id, e.side, e.detail) for e in s.exercises])
+            for s in report.stopped] == [
+        (MONDAY + timedelta(days=1), True, []),
+        (MONDAY + timedelta(days=8), False, [("stretch", "left", "sharp")])]
     assert report.stopped[0].pain_before == "back 6, leg 7"
+    assert report.stopped[1].pain_before == "back 4, leg 5"  # the session's, though it went on
+    assert [w.stopped_for_pain for w in report.weeks] == [1, 1]
     assert [(n.day, n.text, n.felt) for n in report.notes] == [(MONDAY, "Felt stiff", "same")]
     assert [s.dose.hold_seconds for s in report.doses["stretch"]] == [20]
     assert report.pain_lines[0].startswith("Back pain")

@@ -47,6 +47,22 @@ def table_rows(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tupl
     return out
 
 
+def nothing_done_rewritten(tables: dict[str, tuple[list[str], list[tuple]]]
+                           ) -> dict[str, tuple[list[str], list[tuple]]]:
+    """What version 3 does to older rows: a session closed "completed" or "ended-early" with no
+    set becomes "nothing-done"; every other value of every row is kept."""
+    cols, rows = tables["sessions"]
+    sets_cols, sets = tables["sets"]
+    with_sets = {row[sets_cols.index("session_id")] for row in sets}
+    at = cols.index("outcome")
+    rewritten = [
+        row[:at] + ("nothing-done",) + row[at + 1:]
+        if row[at] in ("completed", "ended-early") and row[cols.index("id")] not in with_sets
+        else row
+        for row in rows]
+    return {**tables, "sessions": (cols, rewritten)}
+
+
 def test_migrations_are_numbered_one_by_one_from_one():
     assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
 
@@ -75,6 +91,8 @@ def test_a_history_from_every_earlier_version_migrates_and_keeps_every_row(
     fresh = sqlite3.connect(":memory:", isolation_level=None)
     migrate(fresh)
     assert schema_of(conn) == schema_of(fresh)
+    if version and version < 3:
+        before = nothing_done_rewritten(before)
     for table, (cols, rows) in before.items():
         kept = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid").fetchall()
         assert kept == rows, table
@@ -96,6 +114,33 @@ def test_a_version_1_history_reads_back_through_the_store(tmp_path, now):
     assert all(s.leg_pain_spreading is None for s in sessions)  # new in version 2
     assert len(store.exercise_events()) == 1
     store.close()
+
+
+def test_a_version_2_session_closed_completed_with_no_set_reads_as_nothing_done(tmp_path, now):
+    """The app before version 3 closed a session in which every exercise was skipped as
+    "completed"; it now reads as nothing done, and does not count for the week or a streak."""
+    path = tmp_path / "history.db"
+    build_at(path, 2)
+    store = HistoryStore.open(path, now=now, recover=False)
+    by_id = {s.id: s for s in store.sessions()}
+    store.close()
+    got = {sid: (s.outcome, s.done) for sid, s in by_id.items()}
+    assert got == {
+        1: (Outcome.COMPLETED, True),           # it has sets
+        2: (Outcome.STOPPED_FOR_PAIN, True),    # a partial set, then it hurt
+        3: (Outcome.ENDED_EARLY, True),         # never closed (no recovery here); a set
+        4: (Outcome.NOTHING_DONE, False),       # "completed" with every exercise skipped
+        5: (Outcome.NOTHING_DONE, False),       # ended early before the first set
+        6: (Outcome.STOPPED_FOR_PAIN, False),   # a stop for pain stays one, set or no set
+        7: (Outcome.NOTHING_DONE, False),       # recovered after a crash, no set
+        8: (Outcome.COMPLETED, True),
+    }
+    assert not by_id[3].closed
+    assert by_id[6].had_pain_stop
+    assert by_id[7].recovered
+    with sqlite3.connect(path) as conn:
+        outcomes = dict(conn.execute("SELECT id, outcome FROM sessions"))
+    assert outcomes[4] == outcomes[5] == outcomes[7] == "nothing-done"  # in the file itself
 
 
 def test_the_backup_of_the_day_is_taken_before_migrating(tmp_path, now):

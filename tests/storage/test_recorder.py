@@ -139,3 +139,44 @@ def test_answers_before_the_session_started_are_refused(store):
     recorder = SessionRecorder(store)
     with pytest.raises(RuntimeError, match="not started"):
         recorder.answer(felt="same")
+
+
+def test_a_session_where_every_exercise_was_skipped_is_recorded_as_nothing_done(store, now):
+    engine, recorder, clock = recorded_session(
+        store, now, exercise("plank", hold_seconds=10), exercise("bridge", hold_seconds=5))
+    engine.start(clock.now())
+    while not engine.finished:
+        engine.skip(clock.now())
+    s = store.session(recorder.session_id)
+    assert s.outcome is Outcome.NOTHING_DONE
+    assert not s.done
+    assert (s.set_count, s.active_seconds) == (0, 0)
+
+
+def test_a_session_that_reached_its_end_with_an_exercise_skipped_is_partly_done(store, now):
+    engine, recorder, clock = recorded_session(
+        store, now, exercise("plank", hold_seconds=10), exercise("bridge", hold_seconds=5))
+    engine.start(clock.now())
+    while engine.state.exercise is None or engine.state.exercise.id != "plank":
+        run_for(engine, clock, 1)
+    engine.skip(clock.now())
+    run_to_end(engine, clock)
+    s = store.session(recorder.session_id)
+    assert s.outcome is Outcome.PARTLY_DONE
+    assert s.done
+
+
+def test_a_session_stopped_before_its_first_set_is_nothing_done_unless_it_hurt(store, now):
+    engine, recorder, clock = recorded_session(store, now, exercise("bridge", hold_seconds=5))
+    engine.start(clock.now())
+    engine.stop(clock.now())
+    assert store.session(recorder.session_id).outcome is Outcome.NOTHING_DONE
+    engine, recorder, clock = recorded_session(
+        store, now, exercise("bridge", hold_seconds=5), exercise("plank", hold_seconds=10))
+    engine.start(clock.now())
+    engine.hurts(clock.now())
+    engine.stop(clock.now())
+    hurt = store.session(recorder.session_id)
+    assert hurt.outcome is Outcome.STOPPED_FOR_PAIN  # a physio needs to see every pain stop
+    assert not hurt.done
+    assert hurt.had_pain_stop
