@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,15 +19,21 @@ from PySide6.QtGui import QImage
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Prescriber, Routine, RoutineItem
 from coach.core.prescription import prescription_text
-from coach.core.safety import RED_FLAGS, URGENT_ADVICE
+from coach.core.records import SetRecord
+from coach.core.safety import PRINTED_ADVICE, RED_FLAGS
 from coach.core.weeks import weeks_between
 from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.storage.history import HistoryStore
 from tests.helpers.visit_history import (
+    BRIDGE_PAIN_AFTER,
+    BRIDGE_PAIN_BEFORE,
     DOSES,
     EVENT_DETAIL,
     SESSION_NOTE,
     STOPPED_NOTE,
     build_history,
+    build_recorded_history,
+    local,
     today,
 )
 
@@ -88,8 +96,8 @@ def test_the_handout_has_every_exercise_dose_and_warning_sign(catalogue, tmp_pat
         if item.note:
             assert item.note in text
     for flag in RED_FLAGS:
-        assert flag.question in text
-    assert URGENT_ADVICE in text
+        assert flag.sign in text
+    assert PRINTED_ADVICE in text
     info = pdf_info(pdf)
     assert info["Pages"] == "2"
     assert info["Page size"].startswith("595 x 842")
@@ -141,7 +149,7 @@ def test_the_visit_report_has_adherence_pain_doses_stops_and_notes(catalogue, tm
     assert result.returncode == 0, result.stderr
     text = pdf_text(pdf)
     for heading in ("Adherence per week", "Pain before sessions", "Dose history per exercise",
-                    "Stopped for pain", "Notes"):
+                    "Sessions with a pain stop", "Notes"):
         assert heading in text
     for name in ("Knee to chest stretch", "Bridge", "Forearm plank"):
         assert name in text
@@ -155,7 +163,7 @@ def test_the_visit_report_has_adherence_pain_doses_stops_and_notes(catalogue, tm
         weeks = list(csv.DictReader(f))
     assert len(weeks) == weeks_between(since, today()) + 1
     assert sum(int(w["sessions"]) for w in weeks) == 9
-    assert sum(int(w["stopped_for_pain"]) for w in weeks) == 1
+    assert sum(int(w["stopped_for_pain"]) for w in weeks) == 2  # the session and the plank
     with (tmp_path / "weeks-sessions.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {r["record"] for r in rows} == {"set", "stopped-for-pain"}
@@ -168,3 +176,170 @@ def test_a_date_that_is_not_one_is_refused_with_a_clear_message(tmp_path):
     assert result.returncode == 2
     assert "--since must be a date like 2024-05-01, not '2024-13-01'" in result.stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+# --- what the pages say, read back with `pdftotext -layout` -------------------------------------
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text laid out as on paper (columns kept), one string per page."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return [unicodedata.normalize("NFKC", page) for page in out.split("\f")[:-1]]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+BUILT_IN = ("gentle-daily-stretch", "core-and-glutes", "desk-break", "flare-up", "easy-walk",
+            "heat-and-stretch")
+
+
+@pytest.fixture(scope="module")
+def handouts(catalogue, tmp_path_factory) -> dict[str, list[str]]:
+    """Every built-in routine's handout, written by `coach handout`, page by page."""
+    tmp = tmp_path_factory.mktemp("handouts")
+    assert set(BUILT_IN) == set(catalogue.routines)
+    pages = {}
+    for routine_id in BUILT_IN:
+        pdf = tmp / f"{routine_id}.pdf"
+        result = coach("handout", routine_id, "--pdf", str(pdf), data_dir=tmp / "d")
+        assert result.returncode == 0, result.stderr
+        pages[routine_id] = pdf_pages(pdf)
+    return pages
+
+
+@pytest.mark.parametrize("routine_id", BUILT_IN)
+def test_every_step_of_a_handout_exercise_sits_in_one_column_beside_its_picture(
+        catalogue, handouts, routine_id):
+    lines = [line for page in handouts[routine_id] for line in page.splitlines()]
+    for number, item in enumerate(catalogue.routine(routine_id).items, start=1):
+        exercise = catalogue.exercise(item.exercise_id)
+        heading = next(i for i, li in enumerate(lines)
+                       if li.strip() == f"{number}. {exercise.name}")
+        indents = set()
+        for n, step in enumerate(exercise.steps, start=1):
+            start = f"{n}. {' '.join(step.split()[:3])}"
+            line = next(li for li in lines[heading + 1:] if li.lstrip().startswith(start))
+            indents.add(len(line) - len(line.lstrip()))
+        # Every step in one column beside the picture, none back at the margin.
+        assert len(indents) == 1, (exercise.name, indents)
+        assert min(indents) > 0, exercise.name
+
+
+@pytest.mark.parametrize("routine_id", BUILT_IN)
+def test_a_handouts_warning_box_is_never_alone_on_a_page(catalogue, handouts, routine_id):
+    pages = [page.rstrip().rsplit("\n", 1)[0] for page in handouts[routine_id]]  # no footer
+    (box_page,) = [page for page in pages if "Warning signs" in page]
+    names = [catalogue.exercise(i.exercise_id).name for i in catalogue.routine(routine_id).items]
+    assert any(name in box_page for name in names), "the warning box is alone on its page"
+
+
+@pytest.mark.parametrize("routine_id", BUILT_IN)
+def test_a_handout_gives_the_warning_signs_as_advice_and_no_built_in_note_as_the_physios(
+        catalogue, handouts, routine_id):
+    text = flat(" ".join(handouts[routine_id]))
+    assert "The sign you described" not in text  # words for the screen, not for paper
+    assert PRINTED_ADVICE in text
+    for flag in RED_FLAGS:
+        assert flag.sign in text
+    assert "From your physiotherapist" not in text  # a built-in routine is nobody's prescription
+    for item in catalogue.routine(routine_id).items:
+        assert item.note in text
+
+
+def test_a_prescriptions_notes_are_labelled_as_the_physiotherapists(catalogue, tmp_path):
+    routine = Routine(
+        id="from-sam", name="From Sam", description="Two weeks of bridges.", weeks=2,
+        items=(RoutineItem("bridge", note="Squeeze your buttocks first."),),
+        prescriber=Prescriber("Sam Physio"))
+    rx = tmp_path / "rx.toml"
+    rx.write_text(prescription_text([routine], [], assets_dir=ASSETS_DIR), encoding="utf-8")
+    pdf = tmp_path / "rx.pdf"
+    result = coach("handout", "from-sam", "--pdf", str(pdf), "--catalogue", str(rx),
+                   data_dir=tmp_path / "d")
+    assert result.returncode == 0, result.stderr
+    assert "From your physiotherapist: Squeeze your buttocks first." in pdf_text(pdf)
+
+
+@pytest.fixture(scope="module")
+def recorded_report(catalogue, tmp_path_factory):
+    """The visit report of six weeks recorded by the real engine (tests.helpers.visit_history):
+    one session with everything skipped, Bridge stopped for pain in a session that went on,
+    a session stopped when the plank hurt, walks, and a Desk break."""
+    tmp = tmp_path_factory.mktemp("recorded")
+    data = tmp / "data"
+    data.mkdir()
+    since = build_recorded_history(data / "history.db", today(), catalogue)
+    pdf = tmp / "report.pdf"
+    result = coach("report", "--since", since.isoformat(), "--pdf", str(pdf), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    return pdf_pages(pdf)
+
+
+WEEK_ROW = re.compile(r"^\s*\d{1,2} [A-Z][a-z]{2} \d{4}\s+(\d+)\s+(\d+|-)\s+(\d+%|-)\s+(\d+)\s")
+
+
+def test_the_reports_pain_stop_column_counts_the_sessions_its_section_lists(recorded_report):
+    text = "\n".join(recorded_report)
+    column = sum(int(m.group(4)) for line in text.splitlines()
+                 if (m := WEEK_ROW.match(line)))
+    section = text[text.index("Sessions with a pain stop\n"):text.index("Notes")]
+    rows = section.count("The session went on.") + section.count("The session was stopped")
+    assert column == rows == 2
+    (header,) = [line for line in text.splitlines() if line.startswith("Week of")]
+    assert "Sessions with a pain stop" in header  # the column has the section's name
+
+
+def test_an_exercise_stopped_for_pain_shows_the_sessions_pain_before_and_after(recorded_report):
+    text = "\n".join(recorded_report)
+    section = text[text.index("Sessions with a pain stop\n"):text.index("Notes")]
+    (bridge,) = [line for line in section.splitlines() if "Bridge" in line]
+    before, after = BRIDGE_PAIN_BEFORE, BRIDGE_PAIN_AFTER
+    assert f"back {before.back}, leg {before.leg}" in bridge
+    assert f"back {after.back}, leg {after.leg}" in bridge
+    assert " - " not in bridge.split("Bridge", 1)[1]
+
+
+def test_a_timed_activity_in_the_dose_history_shows_minutes_not_reps(recorded_report):
+    text = "\n".join(recorded_report)
+    doses = text[text.index("Dose history per exercise"):text.index("Sessions with a pain stop\n")]
+    walking = doses[doses.index("Walking"):]
+    first_row = next(line for line in walking.splitlines() if "times in full" in line)
+    assert "longest 10 min" in first_row
+    assert "reps" not in walking.split("Sitting posture break")[0]
+
+
+def test_the_report_says_which_sessions_count_and_which_do_not(recorded_report):
+    text = flat(recorded_report[0])
+    assert "Not counted: 1 session in which nothing was done." in text
+    assert "completed in full" not in text
+
+
+def test_a_dose_table_that_runs_onto_the_next_page_repeats_the_exercise_name(tmp_path):
+    """Sixty sessions of Bridge, each asked for a different number of reps: the table runs over
+    pages, and each page it continues on names the exercise above the rows."""
+    data = tmp_path / "data"
+    data.mkdir()
+    last = today()
+    first = last - timedelta(days=59)
+    with HistoryStore.open(data / "history.db", backup=False) as store:
+        for n in range(60):
+            start = local(first + timedelta(days=n))
+            sid = store.start_session("r", "Routine", start, weekly_goal=7)
+            store.record_set(sid, SetRecord("bridge", 1, start, reps_done=n + 1,
+                                            reps_planned=n + 1, work_seconds=3.0 * (n + 1),
+                                            work_seconds_planned=3.0 * (n + 1),
+                                            sets_planned=1))
+            store.finish_session(sid, start + timedelta(minutes=5), "completed")
+    pdf = tmp_path / "report.pdf"
+    result = coach("report", "--since", first.isoformat(), "--pdf", str(pdf), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(pdf)
+    continued = [p for p in pages[1:] if re.search(r"^\s*\d{1,2} [A-Z][a-z]{2} \d{4} .*\d+ reps",
+                                                   p, re.M)]
+    assert continued, "the dose table should run onto a second page"
+    for page in continued:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[0] in ("Bridge (continued)", "Bridge"), lines[:3]

@@ -72,7 +72,9 @@ def build_history(db: Path, last_day: date) -> date:
                 store.finish_session(sid, end, "stopped-for-pain",
                                      pain_after=PainScore(back=6, leg=7), note=STOPPED_NOTE)
             else:
-                store.finish_session(sid, end, "completed", pain_after=PainScore(back=3, leg=3),
+                # Plank stopped because it hurt, the session went on: partly done.
+                outcome = "partly-done" if n == 5 else "completed"
+                store.finish_session(sid, end, outcome, pain_after=PainScore(back=3, leg=3),
                                      felt=Felt.EASIER if later else Felt.SAME,
                                      note=SESSION_NOTE if n == 4 else None)
     finally:

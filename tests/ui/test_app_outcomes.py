@@ -78,12 +78,12 @@ def test_after_a_desk_break_home_and_progress_show_the_same_weekly_goal(qtbot, t
         qtbot.mouseClick(routines.detail.start, Qt.MouseButton.LeftButton)
         with qtbot.waitSignal(app.session.finished, timeout=10_000) as finished:
             pass
-        assert finished.args[0].outcome is Outcome.COMPLETED
+        assert finished.args[0].completed
         assert app.session_window.finished_view.title.text() == "Well done"
         app.session_window.close()
         qtbot.waitUntil(lambda: app.session is None, timeout=5_000)
 
-        assert recorded(app) == [("desk-break", goal, "completed")]
+        assert recorded(app) == [("desk-break", goal, Outcome.COMPLETED.value)]
         app.window.tabs.setCurrentWidget(app.progress_tab)
         progress = app.window.page_of(app.progress_tab)
         assert home.week.text() == f"1 of {goal} sessions this week"
