@@ -239,3 +239,29 @@ def test_a_history_from_a_newer_app_is_one_plain_sentence_on_the_command_line(tm
     err = capsys.readouterr().err
     assert err.startswith("coach: Your exercise history was saved by a newer version")
     assert "Traceback" not in err
+
+
+def test_coach_history_counts_this_week_against_todays_routine_like_home(tmp_path):
+    """A Desk break recorded by an older app with its own goal (10) does not change this week's
+    goal: `coach history` uses today's routine from the settings, as Home and Progress do."""
+    import subprocess
+    import sys
+
+    from coach import settings as settings_file
+    from coach.paths import resolve
+    from coach.settings import Settings
+
+    data = tmp_path / "data"
+    paths = resolve(data)
+    paths.ensure()
+    settings_file.save(paths.settings_file, Settings(routine_id="gentle-daily-stretch"))
+    now = datetime.now().astimezone()
+    with HistoryStore.open(paths.history_db, backup=False) as store:
+        sid = store.start_session("desk-break", "Desk break", now, weekly_goal=10)
+        store.record_set(sid, SetRecord("walking", 1, now, reps_done=1, reps_planned=1,
+                                        work_seconds=150.0, work_seconds_planned=150.0))
+        store.finish_session(sid, now, "completed")
+    shown = subprocess.run([sys.executable, "-m", "coach", "--data-dir", str(data), "history",
+                            "--weeks", "1"], capture_output=True, text=True, timeout=60,
+                           check=True)
+    assert "1 of 7 sessions this week" in shown.stdout  # gentle-daily-stretch: 7 a week
