@@ -210,7 +210,8 @@ class SessionRecord:
 
 @dataclass(frozen=True)
 class ExerciseWeek:
-    """One exercise's best and total effort in one Monday week."""
+    """One exercise's best and total effort in one Monday week. `longest_work` is the longest
+    time under work in one set (a timed activity's progress: the longest walk)."""
 
     exercise_id: str
     week_start: date
@@ -219,6 +220,7 @@ class ExerciseWeek:
     most_reps: int | None = None
     total_reps: int = 0
     work_seconds: float = 0.0
+    longest_work: float | None = None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ Definitions (the progress tab and `coach history` show exactly these):
 - *Pain*: the weekly mean of the back and leg scores given before sessions (skipped answers are
   left out, not counted as 0). The trend compares the first and last weeks with scores in view.
 - *Active minutes*: the time under work of the sets (`SetRecord.work_seconds`), summed.
-- *Per-exercise progression*: for each week, the longest hold and the most reps done in one set.
+- *Per-exercise progression*: for each week, the longest hold and the most reps done in one set;
+  for a timed activity (no hold, never more than one rep: a walk), the longest time in one go.
 """
 
 from __future__ import annotations
@@ -346,6 +347,7 @@ def exercise_weeks(sets: Iterable[StoredSet]) -> list[ExerciseWeek]:
     for (exercise_id, monday), group in sorted(groups.items()):
         holds = [s.record.hold_seconds for s in group if s.record.hold_seconds is not None]
         reps = [s.record.reps_done for s in group if s.record.reps_done is not None]
+        work = [s.record.work_seconds for s in group if s.record.work_seconds is not None]
         result.append(ExerciseWeek(
             exercise_id=exercise_id,
             week_start=monday,
@@ -354,6 +356,7 @@ def exercise_weeks(sets: Iterable[StoredSet]) -> list[ExerciseWeek]:
             most_reps=max(reps) if reps else None,
             total_reps=sum(reps),
             work_seconds=sum(s.record.work_seconds or 0.0 for s in group),
+            longest_work=max(work) if work else None,
         ))
     return result
 
@@ -473,19 +476,49 @@ def calendar_summary(weeks: Sequence[CalendarWeek]) -> str:
     return f"Exercised on {active} of the last {_plural(len(days), 'day')}"
 
 
+class Measure(StrEnum):
+    """What an exercise's progress is measured in, week by week."""
+
+    HOLD = "hold"    # the longest hold
+    REPS = "reps"    # the most reps in one set
+    TIME = "time"    # a timed activity: the longest time in one go
+
+
+def measure_of(progress: ExerciseProgress) -> Measure | None:
+    """Holds when it has any; reps when a set ever had more than one; otherwise (a walk: one
+    "rep" of some minutes) time; None when nothing was measured."""
+    weeks = progress.weeks
+    if any(w.longest_hold for w in weeks):
+        return Measure.HOLD
+    if any((w.most_reps or 0) > 1 for w in weeks):
+        return Measure.REPS
+    if any(w.longest_work for w in weeks):
+        return Measure.TIME
+    if any(w.most_reps for w in weeks):
+        return Measure.REPS
+    return None
+
+
+def measure_value(week: ExerciseWeek, measure: Measure) -> float | None:
+    """The week's best in `measure` (seconds for holds and time)."""
+    value = {Measure.HOLD: week.longest_hold, Measure.REPS: week.most_reps,
+             Measure.TIME: week.longest_work}[measure]
+    return value if value else None
+
+
 def exercise_summary(progress: ExerciseProgress) -> str:
-    """'Longest hold up from 10 s to 20 s over 6 weeks', or the same for reps in a set."""
-    holds: list[tuple[date, float]] = [
-        (w.week_start, w.longest_hold) for w in progress.weeks
-        if w.longest_hold is not None and w.longest_hold > 0]
-    reps: list[tuple[date, float]] = [
-        (w.week_start, w.most_reps) for w in progress.weeks
-        if w.most_reps is not None and w.most_reps > 0]
-    points: list[tuple[date, float]]
-    if holds:
-        label, points, fmt = "Longest hold", holds, _seconds
-    elif reps:
-        label, points, fmt = "Most reps in a set", reps, _count
+    """'Longest hold up from 10 s to 20 s over 6 weeks', or the same for reps in a set, or for
+    a timed activity 'Longest time in one go up from 10 min to 15 min over 4 weeks'."""
+    measure = measure_of(progress)
+    points: list[tuple[date, float]] = [] if measure is None else [
+        (w.week_start, value) for w in progress.weeks
+        if (value := measure_value(w, measure)) is not None]
+    if measure is Measure.HOLD:
+        label, fmt = "Longest hold", _seconds
+    elif measure is Measure.REPS:
+        label, fmt = "Most reps in a set", _count
+    elif measure is Measure.TIME:
+        label, fmt = "Longest time in one go", _seconds
     else:
         return f"{_plural(sum(w.sets for w in progress.weeks), 'set')} done"
     (first_week, first), (last_week, last) = points[0], points[-1]

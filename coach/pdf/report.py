@@ -105,7 +105,7 @@ def report_blocks(report: VisitReport, names: Mapping[str, str],
     blocks: list[Block] = [Text("".join(head), width)]
 
     blocks.append(_heading("Adherence per week", width))
-    columns = [0.14, 0.1, 0.06, 0.1, 0.24, 0.11, 0.11, 0.14]
+    columns = [0.13, 0.1, 0.06, 0.12, 0.23, 0.11, 0.11, 0.14]
     blocks += table(WEEK_HEADER, [week_cells(w) for w in report.weeks],
                     [width * c for c in columns])
 

@@ -906,7 +906,7 @@ class HistoryStore:
         week = SQL_WEEK_START.format(day="x.local_date")
         rows = self._query(
             f"SELECT s.exercise_id, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
-            " MAX(s.reps_done), TOTAL(s.reps_done), TOTAL(s.work_seconds)"
+            " MAX(s.reps_done), TOTAL(s.reps_done), TOTAL(s.work_seconds), MAX(s.work_seconds)"
             " FROM sets s JOIN sessions x ON x.id = s.session_id"
             " WHERE x.local_date >= :since"
             " GROUP BY s.exercise_id, week ORDER BY s.exercise_id, week",
@@ -915,8 +915,8 @@ class HistoryStore:
         return [
             ExerciseWeek(exercise_id=ex, week_start=date.fromisoformat(wk), sets=n,
                          longest_hold=hold, most_reps=reps, total_reps=int(total),
-                         work_seconds=work)
-            for ex, wk, n, hold, reps, total, work in rows
+                         work_seconds=work, longest_work=longest)
+            for ex, wk, n, hold, reps, total, work, longest in rows
         ]
 
     def screenings(self) -> list[Screening]:

@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.stats import CalendarWeek, ProgressReport
+from coach.core.stats import (
+    CalendarWeek,
+    Measure,
+    ProgressReport,
+    measure_of,
+    measure_value,
+)
 from coach.ui.theme import ACCENT
 from coach.ui.widgets import button, heading, plain_label
 
@@ -50,6 +56,8 @@ EMPTY = QColor("#d5dde1")
 BACK = QColor("#2b6f8f")
 LEG = QColor(ACCENT)
 PAIN_TOP = 10
+MEASURE_NAMES = {Measure.HOLD: "Longest hold (s)", Measure.REPS: "Most reps in a set",
+                 Measure.TIME: "Longest time in one go (min)"}
 
 
 #: A chart's title as plain text; the chart shows it escaped, on more lines when it is wide.
@@ -401,14 +409,13 @@ class ProgressView(QWidget):
             return
         self.exercise_summary.setText(report.summaries.exercises.get(exercise_id, ""))
         by_week = {w.week_start: w for w in progress.weeks}
-        holds = [by_week[w.week_start].longest_hold if w.week_start in by_week else None
-                 for w in report.weeks]
-        reps = [by_week[w.week_start].most_reps if w.week_start in by_week else None
-                for w in report.weeks]
-        use_holds = any(v for v in holds)
-        values = holds if use_holds else reps
+        measure = measure_of(progress) or Measure.REPS
+        values = [measure_value(by_week[w.week_start], measure) if w.week_start in by_week
+                  else None for w in report.weeks]
+        if measure is Measure.TIME:  # minutes read better than seconds for a walk
+            values = [None if v is None else round(v / 60, 1) for v in values]
         line = QLineSeries()
-        line.setName("Longest hold (s)" if use_holds else "Most reps in a set")
+        line.setName(MEASURE_NAMES[measure])
         line.setPen(QPen(QColor(ACCENT), 3))
         line.setPointsVisible(True)
         for i, value in enumerate(values):

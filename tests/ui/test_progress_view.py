@@ -82,3 +82,25 @@ def test_an_empty_history_says_what_will_appear(qtbot, tmp_path):
     view.set_report(report)
     assert view.empty.isVisibleTo(view)
     assert not view.exercise.isVisibleTo(view)
+
+
+def test_a_walk_is_followed_in_minutes_not_as_one_rep(qtbot, tmp_path):
+    """A timed activity records one "rep" of some minutes: Progress follows its minutes."""
+    now = MONDAY + timedelta(weeks=1, days=2)
+    with HistoryStore.open(tmp_path / "history.db", now=lambda: now, backup=False) as store:
+        for week, minutes in ((0, 10), (1, 12)):
+            start = MONDAY + timedelta(weeks=week)
+            sid = store.start_session("easy-walk", "Easy walk", start, weekly_goal=5)
+            store.record_set(sid, SetRecord(
+                "walking", 1, start + timedelta(minutes=minutes), reps_done=1, reps_planned=1,
+                work_seconds=60.0 * minutes, work_seconds_planned=600.0, sets_planned=1))
+            store.finish_session(sid, start + timedelta(minutes=minutes + 1), Outcome.COMPLETED)
+        report = store.progress(now.date(), weeks=4)
+    view = ProgressView({"walking": "Walking"})
+    qtbot.addWidget(view)
+    view.set_report(report)
+    assert view.exercise_summary.text() == (
+        "Longest time in one go up from 10 min to 12 min over 2 weeks")
+    (line,) = view.exercise_chart.series()
+    assert line.name() == "Longest time in one go (min)"
+    assert [p.y() for p in line.points()] == [10, 12]
