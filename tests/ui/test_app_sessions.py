@@ -79,7 +79,9 @@ def test_start_runs_the_routine_in_the_session_window_and_records_it(coach_app, 
     assert app.session is None
 
 
-def test_closing_the_session_window_records_the_session_as_ended_early(tmp_path, qtbot):
+def test_closing_the_session_window_closes_the_session_in_the_history(tmp_path, qtbot):
+    """Closed before the first set: recorded and closed, as nothing done (not "ended early",
+    which is for a session stopped after something was done)."""
     app, _ = make_app(tmp_path, time_scale=None)  # real time: nothing finishes in this test
     qtbot.addWidget(app.window)
     try:
@@ -87,7 +89,8 @@ def test_closing_the_session_window_records_the_session_as_ended_early(tmp_path,
         assert app.session.engine.running
         app.session_window.close()
         sessions = app.history().sessions()
-        assert sessions[0].outcome is Outcome.ENDED_EARLY
+        assert sessions[0].closed
+        assert sessions[0].outcome is Outcome.NOTHING_DONE
     finally:
         app.shutdown()
 
