@@ -42,7 +42,9 @@ CSV_COLUMNS = (
     "work_seconds", "work_seconds_planned", "detail",
 )
 """One row per set or exercise event (`record` = set, skipped, stopped-for-pain); a session
-with neither has one row with `record` empty. Session columns repeat on each of its rows."""
+with neither has one row with `record` empty. Session columns repeat on each of its rows.
+`outcome` is completed, partly-done, nothing-done (never counted), ended-early or
+stopped-for-pain (`coach.core.records.Outcome`)."""
 
 
 def _local_today() -> date:
