@@ -95,10 +95,11 @@ def test_closing_the_session_window_closes_the_session_in_the_history(tmp_path, 
         app.shutdown()
 
 
-def test_file_quit_during_a_session_closes_its_window_and_records_it_as_ended_early(
+def test_file_quit_during_a_session_closes_its_window_and_records_the_session(
         tmp_path, qtbot):
     """Quit ends the app even with a session open: its window closes with the main window
-    (it used to stay open, keeping the process alive), and the session is recorded."""
+    (it used to stay open, keeping the process alive), and the session is recorded: closed
+    at once, before any set, it is a session in which nothing was done."""
     app, _ = make_app(tmp_path, time_scale=None)
     qtbot.addWidget(app.window)
     try:
@@ -110,7 +111,9 @@ def test_file_quit_during_a_session_closes_its_window_and_records_it_as_ended_ea
         assert not window.isVisible()
         assert not app.window.isVisible()
         assert app.session is None
-        assert app.history().sessions()[0].outcome is Outcome.ENDED_EARLY
+        [session] = app.history().sessions()
+        assert session.closed
+        assert session.outcome is Outcome.NOTHING_DONE
     finally:
         app.shutdown()
 
