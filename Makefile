@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    installs what the app needs and opens it
-#   make test   installs what the tests need and runs the whole suite
+#   make test   installs what the tests need, runs the linters (make lint) and the whole suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +12,7 @@ run: sysdeps-run $(STAMP)
 	@$(PY) -m compileall -q coach
 	$(PY) -m coach $(ARGS)
 
-test: sysdeps-test $(STAMP)
+test: sysdeps-test $(STAMP) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

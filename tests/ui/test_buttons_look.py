@@ -44,7 +44,8 @@ def coach_app(qtbot, tmp_path):
 
 
 @pytest.mark.parametrize("theme", list(Theme))
-def test_every_button_on_every_tab_has_a_frame_that_stands_out_from_the_page(coach_app, qtbot, theme):
+def test_every_button_on_every_tab_has_a_frame_that_stands_out_from_the_page(
+        coach_app, qtbot, theme):
     app = coach_app
     app.apply_settings(app.settings.replace(theme=theme))
     window, tabs = app.window, app.window.tabs
