@@ -82,6 +82,7 @@ class Settings:
                                   else float(self.rest_between_seconds)),
             verbosity=self.speech.verbosity,
             words_per_minute=float(self.speech.rate),
+            voice=not self.speech.mute,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,9 +26,13 @@ Controls (each returns True when it did something):
 - `skip`: leave the current exercise, recorded as skipped, and start the next exercise (the
   rest between is skipped too). During a rest between exercises it ends the rest. During an
   open-ended phase it *completes* that phase (the person says they are done): not a skip.
-- `back`: restart the current exercise from its first phase; pressed within
-  `BACK_GRACE_SECONDS` of that start, go to the previous exercise instead. During the rest
-  after an exercise, "current" is the exercise just done. Work already done stays counted.
+- `ready`: during a lead-in (getting into position, switching sides), start the work at once
+  (the person is in position before the countdown ends). Not a skip: nothing is left out.
+- `back`: go back to the start of the current side of the exercise (its get-ready, or the
+  switch to that side); pressed within `BACK_GRACE_SECONDS` of that start, go to the
+  previous side, or on the first side to the previous exercise. During the rest after an
+  exercise, "current" is the last side of the exercise just done. Work already done stays
+  counted.
 - `add_time`: lengthen the current phase (holds, durations, rests and lead-ins; not tempo
   parts, which are the rhythm, nor open-ended phases, which have no end).
 - `hurts`: stop the current exercise, record it as stopped for pain, and go to the rest after
@@ -82,6 +86,8 @@ log = logging.getLogger(__name__)
 
 Listener = Callable[[Event], None]
 
+#: Lead-ins that "ready" ends at once.
+LEAD_IN_KINDS = frozenset({PhaseKind.PREPARE, PhaseKind.SWITCH})
 #: "Back" pressed this soon after an exercise started goes to the previous exercise.
 BACK_GRACE_SECONDS = 3.0
 #: A gap between ticks longer than this means the machine slept: pause instead of skipping.
@@ -419,6 +425,22 @@ class SessionEngine:
         self._dispatch()
         return True
 
+    def ready(self, now: float) -> bool:
+        """During a lead-in (get into position, switch sides): start what follows now."""
+        now = self._advance(now)
+        if not self._active():
+            return False
+        phase = self._cur.phase
+        if phase.kind not in LEAD_IN_KINDS:
+            return False
+        if self._status is EngineStatus.RUNNING:
+            self._emit(CuesCancelled(now, "ready"))
+        self._emit(PhaseEnded(now, phase, True))
+        self._start_phase(phase.index + 1, now)
+        self._advance(now)
+        self._dispatch()
+        return True
+
     def back(self, now: float) -> bool:
         now = self._advance(now)
         if not self._active():
@@ -429,10 +451,17 @@ class SessionEngine:
         current = (phase.item_index if phase.item_index is not None
                    else (phase.next_item_index or 1) - 1)
         item = self._plan.items[current]
+        side = phase.side if phase.item_index is not None else item.sides[-1]
+        start = self._side_start(item, side)
         elapsed = self._effective(now) - self._cur.start
-        target = current
-        if phase.index == item.first_phase and elapsed < BACK_GRACE_SECONDS and current > 0:
-            target = current - 1
+        target, target_phase = current, start
+        if phase.index == start and elapsed < BACK_GRACE_SECONDS:
+            order = item.sides.index(side) if side in item.sides else 0
+            if order > 0:
+                target_phase = self._side_start(item, item.sides[order - 1])
+            elif current > 0:
+                target = current - 1
+                target_phase = self._plan.items[target].first_phase
         self._interrupt(now, "back")
         if target != current:
             left = self._items[current]
@@ -441,7 +470,7 @@ class SessionEngine:
             left.reason = None
         acc = self._items[target]
         acc.status, acc.reason = ExerciseStatus.IN_PROGRESS, None
-        self._start_phase(acc.item.first_phase, now)
+        self._start_phase(target_phase, now)
         self._advance(now)
         self._dispatch()
         return True
@@ -630,17 +659,23 @@ class SessionEngine:
                 best = (due, i, cue.text)
         return best[2] if best else cur.caption_before
 
+    def _side_start(self, item: PlanItem, side: Side | None) -> int:
+        """The first phase of `item` on `side` (its get-ready, or the switch to that side)."""
+        end = item.rest_phase if item.rest_phase is not None else item.next_phase
+        phases = self._plan.phases
+        return next((i for i in range(item.first_phase, end) if phases[i].side == side),
+                    item.first_phase)
+
     def _step_index(self, t: float) -> int | None:
+        """The step shown: the phase's, or while the steps are read aloud, the one being read."""
         cur = self._cur
         phase = cur.phase
-        if phase.kind is not PhaseKind.PREPARE or phase.step_index is None:
-            return phase.step_index
-        read = 0
-        for cue in cur.cues:
-            due = cur.due(cue)
-            if cue.kind is CueKind.STEP and due is not None and due <= t:
-                read += 1
-        return max(0, read - 1)
+        shown = phase.step_index
+        for offset, step in phase.step_times:
+            if cur.start + offset > t:
+                break
+            shown = step
+        return shown
 
     def _side_acc(self, phase: Phase) -> _SideAcc:
         assert phase.item_index is not None
@@ -773,4 +808,5 @@ class SessionEngine:
             self._dispatching = False
 
 
-__all__ = ["BACK_GRACE_SECONDS", "DEFAULT_CLOCK_JUMP_SECONDS", "Listener", "SessionEngine"]
+__all__ = ["BACK_GRACE_SECONDS", "DEFAULT_CLOCK_JUMP_SECONDS", "LEAD_IN_KINDS", "Listener",
+           "SessionEngine"]

@@ -6,9 +6,12 @@ list; every decision about *what* happens lives here, every decision about *when
 
 Phases of one exercise, in order:
 
-- `PREPARE` (get into position; the first step is shown). Its cues introduce the exercise, and
-  read the steps aloud at full verbosity; it is lengthened so what is said fits before the
-  "3, 2, 1" that ends it. A prepare time of 0 leaves it out.
+- `PREPARE` (get into position; the first step is shown). It lasts the exercise's
+  `prepare_seconds`, else the settings' get-ready time. Its cues introduce the exercise; when
+  the voice reads the steps aloud (voice on, full verbosity) they follow, the highlight moves
+  with the step being read (`step_times`) and back to the first step for the "3, 2, 1", and
+  the phase is lengthened so the reading fits before that countdown; never otherwise. A
+  prepare time of 0 leaves it out.
 - per side (an exercise done on each side runs all its sets on the first side, then the other):
   `SWITCH` before the second side ("Switch to the left leg"), as long as the prepare time;
 - per set: `REST` between sets (`rest_seconds`; when that is 0, a `RELAX` of `relax_seconds`
@@ -84,14 +87,21 @@ class PlanSettings:
 
     `prepare_seconds` is used for exercises whose dose gives none, and for the side switch.
     `rest_between_seconds` replaces every routine's own rest between exercises when set.
-    `verbosity` decides which cues are spoken, and so how long a prepare phase must be for
-    them to fit; `words_per_minute` is the speaking rate used for that estimate.
+    `verbosity` decides which cues are spoken; `voice` False (muted, or no voice at all) means
+    nothing is spoken, so nothing waits for speech. Only reading the steps aloud (`reads_steps`)
+    lengthens a prepare phase; `words_per_minute` is the speaking rate used for that estimate.
     """
 
     prepare_seconds: float = 5.0
     rest_between_seconds: float | None = None
     verbosity: Verbosity = Verbosity.FULL
     words_per_minute: float = 160.0
+    voice: bool = True
+
+    @property
+    def reads_steps(self) -> bool:
+        """The voice reads every step aloud while getting into position."""
+        return self.voice and self.verbosity is Verbosity.FULL
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.prepare_seconds) and self.prepare_seconds >= 0):
@@ -129,7 +139,9 @@ class Phase:
 
     `duration` is None only for an open-ended phase (`guide_seconds` then gives the suggested
     time, if any). Counters are 1-based and 0 where they do not apply (`sets`/`reps` give the
-    planned totals). `item_index` is the routine item the phase belongs to (None between
+    planned totals). `step_index` is the step shown; `step_times` (a prepare phase whose steps
+    are read aloud) moves it: (seconds after the start, step index) pairs in order.
+    `item_index` is the routine item the phase belongs to (None between
     exercises and at the end). `ends_rep`, `ends_set` and `ends_exercise` mark the work phase
     whose completion completes a rep, a set or the whole exercise.
     """
@@ -148,6 +160,7 @@ class Phase:
     rep_number: int = 0
     reps: int = 0
     step_index: int | None = None
+    step_times: tuple[tuple[float, int], ...] = ()
     guide_seconds: float | None = None
     next_item_index: int | None = None
     cues: tuple[PlannedCue, ...] = ()
@@ -216,6 +229,14 @@ class Plan:
     def total_seconds(self) -> float:
         """Planned length of every timed phase (open-ended phases count 0)."""
         return self._remaining_after[0] if self._remaining_after else 0.0
+
+    @property
+    def expected_seconds(self) -> float:
+        """How long the session takes as planned, from the first get-ready to the end: every
+        phase (get-ready, rests, both sides), an open-ended one at its suggested time. This is
+        the one figure shown as a routine's length (see `routine_seconds`, `about`)."""
+        guides = sum(p.guide_seconds or 0.0 for p in self.phases if p.open_ended)
+        return self.total_seconds + guides
 
     @property
     def active_seconds(self) -> float:
@@ -288,6 +309,14 @@ def spoken_duration(seconds: float) -> str:
     return text
 
 
+def about(seconds: float) -> str:
+    """A session's length in words: "about 12 min" (to the minute from a minute and a half),
+    "about 45 s"."""
+    if seconds >= 90:
+        return f"about {round(seconds / 60)} min"
+    return f"about {round(seconds)} s"
+
+
 def speech_seconds(text: str, words_per_minute: float) -> float:
     """A rough estimate of how long `text` takes to say, with the pause after it."""
     return 0.4 + len(text.split()) * 60.0 / words_per_minute
@@ -319,6 +348,17 @@ def plan_routine(
         entries.append((catalogue.exercise(item.exercise_id), catalogue.dose_for(item),
                         item.note))
     return _build(routine.name, routine.id, entries, rest, settings)
+
+
+def routine_seconds(
+    catalogue: Catalogue, routine: Routine | str, settings: PlanSettings | None = None
+) -> float | None:
+    """How long `routine` takes at `settings` (its plan's `expected_seconds`); None when it
+    cannot be planned. Home, Routines, `coach list`, `coach run` and the handout all show this."""
+    try:
+        return plan_routine(catalogue, routine, settings).expected_seconds
+    except PlanError:
+        return None
 
 
 def plan_exercise(
@@ -405,7 +445,7 @@ class _Builder:
         self.carry: list[PlannedCue] = []
 
     def spoken(self, kind: CueKind) -> bool:
-        return kind in SPOKEN_KINDS[self.settings.verbosity]
+        return self.settings.voice and kind in SPOKEN_KINDS[self.settings.verbosity]
 
     def say_time(self, cues: Iterable[PlannedCue]) -> float:
         """How long the spoken ones of `cues` take, one after the other."""
@@ -488,8 +528,11 @@ def _plan_exercise_phases(
 
 
 def _add_prepare(b: _Builder, exercise: Exercise, base: float, at_side: dict[str, Any]) -> None:
-    """Getting into position: the introduction, the first step (all steps at full verbosity),
-    then 3-2-1; lengthened so what is said fits before the countdown."""
+    """Getting into position for `base` seconds: the introduction, the first step, then 3-2-1.
+
+    When the voice reads the steps aloud, every step is read and the phase is lengthened so the
+    reading fits before the countdown; the highlight follows the step being read, then goes back
+    to the first step (the position to be in) for the countdown."""
     settings = b.settings
     position = "Get into position."
     if at_side["side_label"] is not None:
@@ -503,19 +546,28 @@ def _add_prepare(b: _Builder, exercise: Exercise, base: float, at_side: dict[str
     if reminder:
         intro.append(PlannedCue(CueKind.NOTICE, reminder))
     intro.append(PlannedCue(CueKind.PREPARE, position))
-    steps = exercise.steps if settings.verbosity is Verbosity.FULL else exercise.steps[:1]
+    reads = settings.reads_steps
+    steps = exercise.steps if reads else exercise.steps[:1]
     intro += [PlannedCue(CueKind.STEP, s) for s in steps]
     timed: list[PlannedCue] = []
+    step_times: list[tuple[float, int]] = []
     t = 0.0
     for cue in intro:
         timed.append(PlannedCue(cue.kind, cue.text, t))
+        if reads and cue.kind is CueKind.STEP:
+            step_times.append((t, len(step_times)))
         if b.spoken(cue.kind):
             t += speech_seconds(cue.text, settings.words_per_minute)
     prepare = base
-    if prepare > 0 and t > 0:
+    if prepare > 0 and step_times:
         prepare = max(prepare, float(math.ceil(t + COUNTDOWN_LEAD)))
+        if len(step_times) > 1:
+            step_times.append((t, 0))
+    else:
+        step_times = []
     b.add(PhaseKind.PREPARE, prepare, "Get into position", [*timed, *_countdown(prepare, t)],
-          set_number=1, rep_number=0, step_index=0 if exercise.steps else None, **at_side)
+          set_number=1, rep_number=0, step_index=0 if exercise.steps else None,
+          step_times=tuple(step_times), **at_side)
 
 
 class _Sets:
