@@ -139,7 +139,8 @@ class CoachApp:
         apply_theme(self.app, self.settings.theme, self.settings.text_scale)
         self.app.setWindowIcon(QIcon(str(ASSETS_DIR / "icon" / "physio-coach.svg")))
         self.catalogue = load_app_catalogue(paths, args.catalogue)
-        self.window = MainWindow(self.catalogue, routine_id=self.settings.routine_id)
+        self.window = MainWindow(self.catalogue, routine_id=self.settings.routine_id,
+                                 plan_settings=self.settings.plan_settings())
         self.window.settings_requested.connect(self.open_settings)
         self.window.routine_chosen.connect(self._remember_routine)
         # Sessions: one at a time, in their own window (see open_session).
@@ -312,6 +313,7 @@ class CoachApp:
         """Save and apply new settings at once (theme, text size; speech when a speaker runs)."""
         self.settings = new
         apply_theme(self.app, new.theme, new.text_scale)
+        self.window.set_plan_settings(new.plan_settings())
         if self.session is not None:
             self.session.apply_speech(new.speech)
         if self.reminders is not None and self.reminders.settings != new.reminders:

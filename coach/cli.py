@@ -303,6 +303,17 @@ def paths_from(args: argparse.Namespace):  # -> AppPaths (kept lazy for start-up
     return resolve(args.data_dir)
 
 
+def plan_settings_from(args: argparse.Namespace):  # -> PlanSettings
+    """The person's settings for planning (get-ready time, rests, voice), from the data folder;
+    a notice about an unreadable settings file goes to stderr."""
+    from coach import settings as settings_file
+
+    loaded = settings_file.load(paths_from(args).settings_file)
+    if loaded.notice:
+        print(f"coach: {loaded.notice}", file=sys.stderr)
+    return loaded.settings.plan_settings()
+
+
 def catalogue_from(args: argparse.Namespace):  # -> Catalogue
     """The catalogue the command works on. A file that loaded nothing at all (not valid TOML,
     unreadable) is said on stderr at once, with its line: everything from it is missing."""
@@ -405,7 +416,8 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         print(f"coach: {counted(len(others), 'problem')} in the catalogue; "
               "run 'coach validate FILE' for details", file=sys.stderr)
     if args.routines:
-        rows = [_routine_row(catalogue, r) for r in catalogue.routines.values()]
+        settings = plan_settings_from(args)
+        rows = [_routine_row(catalogue, r, settings) for r in catalogue.routines.values()]
     else:
         rows = [_exercise_row(e) for e in catalogue.exercises.values()]
     if args.json:
@@ -434,14 +446,14 @@ def _exercise_row(ex) -> dict:
     }
 
 
-def _routine_row(catalogue, routine) -> dict:
-    from coach.core.models import format_duration
+def _routine_row(catalogue, routine, settings) -> dict:
+    from coach.core.plan import about, routine_seconds
     from coach.core.words import counted
 
-    minutes = catalogue.active_seconds(routine) if routine.usable else None
+    seconds = routine_seconds(catalogue, routine, settings) if routine.usable else None
     detail = f"{counted(len(routine.items), 'exercise')}, {routine.sessions_per_week} per week"
-    if minutes is not None:
-        detail += f", about {format_duration(minutes)} of exercise"
+    if seconds is not None:
+        detail += f", {about(seconds)}"
     if not routine.usable:
         detail += f"; cannot be started: {routine.unusable_reason}"
     return {
@@ -454,5 +466,6 @@ def _routine_row(catalogue, routine) -> dict:
         "usable": routine.usable,
         "unusable_reason": routine.unusable_reason,
         "origin": routine.origin,
+        "seconds": None if seconds is None else round(seconds),
         "detail": detail,
     }

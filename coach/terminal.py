@@ -2,8 +2,9 @@
 
 Shows the current exercise, the step to do, a live countdown line (rewritten in place with `\\r`
 when stdout is a terminal, one plain line per update otherwise), set/rep/side and a caption for
-every cue when it comes due. Keys, when stdin is a terminal: Space pauses and resumes, `s` skips
-(or, in an open-ended activity, says you are done; Enter does too), `b` goes back, `+` adds
+every cue when it comes due. Keys, when stdin is a terminal: Space pauses and resumes, Enter is
+Ready (while getting into position or switching sides, start at once; in an open-ended activity,
+done), `s` skips (or, in an open-ended activity, says you are done), `b` goes back, `+` adds
 10 s, `h` is "this hurts", `q` ends the session early. Ctrl-C also ends it early, cleanly: the
 session is stopped and recorded as ended early, the terminal is restored, and the exit code is
 130 (the shell's convention for an interrupted command). Exit codes: 0 when the session ended
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import math
@@ -85,7 +87,7 @@ from coach.core.events import (
     TimeAdded,
 )
 from coach.core.models import Catalogue, Routine
-from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, plan_routine
+from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, about, plan_routine
 from coach.core.words import counted
 
 log = logging.getLogger(__name__)
@@ -103,8 +105,8 @@ CLOCK_JUMP_REAL_SECONDS = 5.0
 MAX_WAIT = 0.25
 ADD_SECONDS = 10.0
 
-KEYS_HELP = ("Keys: Space pause/resume · s skip (or done) · b back · + add 10 s · "
-             "h this hurts · q stop")
+KEYS_HELP = ("Keys: Enter ready · Space pause/resume · s skip (or done) · b back · "
+             "+ add 10 s · h this hurts · q stop")
 
 
 class Notices:
@@ -204,7 +206,10 @@ def run_command(
         if prepared is None:
             return EXIT_CANNOT_START
         routine = prepared
-    plan = plan_routine(catalogue, routine, settings or PlanSettings())
+    settings = settings or PlanSettings()
+    if mute or (speaker is None and speaker_factory is None):
+        settings = dataclasses.replace(settings, voice=False)  # nothing waits for speech
+    plan = plan_routine(catalogue, routine, settings)
     clock = clock if clock is not None else ScaledClock(time_scale)
     scale = clock.scale
     try:
@@ -399,9 +404,12 @@ def _on_key(key: str, engine: SessionEngine, clock: Clock, view: _TerminalView) 
     now = clock.now()
     if key == " ":
         engine.toggle_pause(now)
-    elif key in "sS\n\r":
-        if key in "\n\r" and engine.phase.kind is not PhaseKind.OPEN:
-            return
+    elif key in "\n\r":
+        if engine.phase.kind is PhaseKind.OPEN:
+            engine.skip(now)  # done
+        else:
+            engine.ready(now)
+    elif key in "sS":
         engine.skip(now)
     elif key in "bB":
         engine.back(now)
@@ -591,8 +599,8 @@ class _TerminalView:
     # --- output -------------------------------------------------------------------------------
 
     def intro(self, *, with_keys: bool) -> None:
-        self.line(f"{self._plan.name}: {counted(len(self._plan.items), 'exercise')}, about "
-                  f"{_minutes(self._plan.total_seconds)}.")
+        self.line(f"{self._plan.name}: {counted(len(self._plan.items), 'exercise')}, "
+                  f"{about(self._plan.expected_seconds)}.")
         if with_keys:
             self.line(KEYS_HELP)
 
@@ -682,7 +690,3 @@ class _TerminalView:
         }
         self._events.write(json.dumps(record) + "\n")
 
-
-def _minutes(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes} minute" + ("" if minutes == 1 else "s") if minutes else "a minute"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from coach.core.models import Catalogue
+    from coach.core.plan import PlanSettings
     from coach.core.visit import VisitReport
     from coach.storage.history import HistoryStore
 
@@ -50,7 +51,7 @@ def _local_today() -> date:
 
 
 def handout_command(catalogue: Catalogue, routine_id: str, pdf: Path, paper: str,
-                    out: TextIO, err: TextIO) -> int:
+                    out: TextIO, err: TextIO, settings: PlanSettings | None = None) -> int:
     """Write the handout; 2 for an unknown routine (with the ids there are), 1 for one that
     cannot be started."""
     routine = catalogue.routines.get(routine_id)
@@ -66,17 +67,18 @@ def handout_command(catalogue: Catalogue, routine_id: str, pdf: Path, paper: str
     from coach.pdf.handout import write_handout
     from coach.pdf.layout import Paper
 
-    pages = write_handout(pdf, catalogue, routine, assets_dir=ASSETS_DIR, paper=Paper(paper))
+    pages = write_handout(pdf, catalogue, routine, assets_dir=ASSETS_DIR, paper=Paper(paper),
+                          settings=settings)
     print(f"Wrote the handout for '{routine.name}' ({pages} page{'s' if pages != 1 else ''}, "
           f"{paper.upper() if paper == 'a4' else paper.capitalize()}) to {pdf}", file=out)
     return EXIT_OK
 
 
 def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
-    from coach.cli import catalogue_from
+    from coach.cli import catalogue_from, plan_settings_from
 
     return handout_command(catalogue_from(args), args.routine_id, args.pdf, args.paper, out,
-                           sys.stderr)
+                           sys.stderr, plan_settings_from(args))
 
 
 # --- coach report ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coach.core.models import Catalogue, Exercise, Routine, RoutineItem, Sides, format_duration
-from coach.core.plan import limb_of
+from coach.core.plan import PlanSettings, about, limb_of, routine_seconds
 from coach.core.safety import DISCLAIMER, PRINTED_ADVICE, RED_FLAGS
 from coach.pdf.layout import (
     BODY_PT,
@@ -37,13 +37,16 @@ from coach.pdf.layout import (
 PLACEHOLDER_NAME = "placeholder.svg"
 
 
-def routine_facts(catalogue: Catalogue, routine: Routine) -> list[str]:
+def routine_facts(catalogue: Catalogue, routine: Routine,
+                  settings: PlanSettings | None = None) -> list[str]:
+    """The routine's facts; its length is the time it takes at `settings` (as on screen)."""
     facts = [f"{routine.sessions_per_week} session"
              + ("s" if routine.sessions_per_week != 1 else "") + " a week"]
     if routine.weeks:
         facts.append(f"for {routine.weeks} week" + ("s" if routine.weeks != 1 else ""))
-    if routine.usable and all(i.exercise_id in catalogue.exercises for i in routine.items):
-        facts.append(f"about {format_duration(catalogue.active_seconds(routine))} of exercise")
+    seconds = routine_seconds(catalogue, routine, settings) if routine.usable else None
+    if seconds is not None:
+        facts.append(about(seconds))
     rest = routine.rest_between_seconds
     if rest:
         facts.append(f"{format_duration(rest)} rest between exercises")
@@ -115,13 +118,13 @@ def red_flags_html(routine: Routine) -> str:
 
 
 def handout_blocks(catalogue: Catalogue, routine: Routine, setup: PageSetup,
-                   assets_dir: Path) -> list[Block]:
+                   assets_dir: Path, settings: PlanSettings | None = None) -> list[Block]:
     width = setup.content_width
     placeholder = assets_dir / PLACEHOLDER_NAME
+    facts = " · ".join(routine_facts(catalogue, routine, settings))
     head = ['<p class="muted">Your home exercise routine</p>',
             f'<p style="{font_css(BODY_PT + 9)}"><b>{esc(routine.name)}</b></p>',
-            f'<p style="margin-top: 3px"><b>{esc(" · ".join(routine_facts(catalogue, routine)))}'
-            '</b></p>']
+            f'<p style="margin-top: 3px"><b>{esc(facts)}</b></p>']
     if routine.description:
         head.append(f'<p style="margin-top: 3px">{esc(routine.description)}</p>')
     contact = contact_html(routine)
@@ -159,11 +162,13 @@ def place_warning(blocks: list[Block], box: Block, page_height: float) -> list[B
 
 
 def write_handout(path: Path, catalogue: Catalogue, routine: Routine, *, assets_dir: Path,
-                  paper: Paper = Paper.A4) -> int:
-    """Write the handout PDF; returns its page count. Raises `KnownError` if it cannot."""
+                  paper: Paper = Paper.A4, settings: PlanSettings | None = None) -> int:
+    """Write the handout PDF; returns its page count. Raises `KnownError` if it cannot.
+
+    `settings`: the person's, for the routine's length (as the screen shows it)."""
     ensure_gui()
     setup = PageSetup(paper=paper)
-    blocks = handout_blocks(catalogue, routine, setup, assets_dir)
+    blocks = handout_blocks(catalogue, routine, setup, assets_dir, settings)
     name = routine.name
     contact = routine.prescriber.name if routine.prescriber else ""
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from coach.core.catalogue import start_blocked_reason
 from coach.core.models import Catalogue
+from coach.core.plan import PlanSettings
 from coach.ui.routine_text import routine_facts
 from coach.ui.widgets import heading, plain_label, plain_tooltip, primary_button, vertical_scroll
 
@@ -22,9 +23,11 @@ class HomePage(QWidget):
     start_requested = Signal(str)
     routine_chosen = Signal(str)
 
-    def __init__(self, catalogue: Catalogue, routine_id: str | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, routine_id: str | None = None,
+                 plan_settings: PlanSettings | None = None) -> None:
         super().__init__()
         self.catalogue = catalogue
+        self.plan_settings = plan_settings
         self.greeting = heading("Today's routine", scale=1.8, selectable=False)
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Today's routine")
@@ -95,6 +98,11 @@ class HomePage(QWidget):
         self.routine_chosen.emit(routine_id)
         return True
 
+    def set_plan_settings(self, settings: PlanSettings) -> None:
+        """The person's settings changed: the routine's length is shown for the new ones."""
+        self.plan_settings = settings
+        self._show(self.chooser.currentData())
+
     def set_progress(self, week: str, last_session: str) -> None:
         """Show this week's count against the goal, and the last session (from history)."""
         self.week.setText(week)
@@ -115,7 +123,8 @@ class HomePage(QWidget):
         self.start.setEnabled(routine is not None)
         self.start.setToolTip(plain_tooltip(reason) if reason else "")
         self.chooser.setVisible(routine is not None)
-        self.facts.setText(routine_facts(self.catalogue, routine) if routine else "")
+        self.facts.setText(routine_facts(self.catalogue, routine, self.plan_settings)
+                           if routine else "")
         self.description.setText(routine.description if routine else "")
 
     def _start(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from coach.core.models import Catalogue
+from coach.core.plan import PlanSettings
 from coach.ui.home_page import HomePage
 
 if TYPE_CHECKING:
@@ -41,8 +42,11 @@ class MainWindow(QMainWindow):
     demo_exercise = Signal(str)
     add_to_routine = Signal(str)
 
-    def __init__(self, catalogue: Catalogue, routine_id: str | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, routine_id: str | None = None,
+                 plan_settings: PlanSettings | None = None) -> None:
+        """`plan_settings`: the person's settings, for the routines' lengths."""
         super().__init__()
+        self.plan_settings = plan_settings
         self.setWindowTitle("Physio Coach")
         self.setMinimumSize(800, 600)
         self.resize(1100, 760)
@@ -50,7 +54,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Sections")
         self.tabs.setDocumentMode(True)
-        self.home = HomePage(catalogue, routine_id)
+        self.home = HomePage(catalogue, routine_id, plan_settings)
         self.tabs.addTab(self.home, "&Home")
         # The other pages are built the first time they are shown: start-up paints Home only.
         self._routines = _LazyPage(self._make_routines)
@@ -68,6 +72,13 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         self.tabs.installEventFilter(self)
 
+    def set_plan_settings(self, settings: PlanSettings) -> None:
+        """The person's settings changed: routine lengths are shown for the new ones."""
+        self.plan_settings = settings
+        self.home.set_plan_settings(settings)
+        if self._routines.built:
+            self.routines.set_plan_settings(settings)
+
     @property
     def routines(self) -> RoutinesPage:
         return self._routines.page()  # type: ignore[return-value]
@@ -79,7 +90,7 @@ class MainWindow(QMainWindow):
     def _make_routines(self) -> QWidget:
         from coach.ui.routine_pages import RoutinesPage
 
-        page = RoutinesPage(self.catalogue)
+        page = RoutinesPage(self.catalogue, self.plan_settings)
         page.start_requested.connect(self.start_routine)
         page.new_requested.connect(self.new_routine)
         page.edit_requested.connect(self.edit_routine)

@@ -297,7 +297,8 @@ class RoutineActions(QObject):
             return None
         try:
             pages = write_handout(path, self.catalogue, routine,
-                                  assets_dir=self.library.assets_dir, paper=Paper(paper))
+                                  assets_dir=self.library.assets_dir, paper=Paper(paper),
+                                  settings=self.window.plan_settings)
         except KnownError as e:
             self.prompts.warn(parent, e.message)
             return None

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.models import Catalogue, Routine
+from coach.core.plan import PlanSettings
 from coach.ui.routine_text import routine_facts, routine_lines
 from coach.ui.theme import WARNING
 from coach.ui.widgets import (
@@ -31,9 +32,10 @@ class RoutineDetail(QWidget):
     export_requested = Signal(str)
     print_requested = Signal(str)
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, plan_settings: PlanSettings | None = None) -> None:
         super().__init__()
         self.catalogue = catalogue
+        self.plan_settings = plan_settings
         self.routine_id: str | None = None
         self.title = heading()
         self.facts = plain_label()
@@ -77,7 +79,7 @@ class RoutineDetail(QWidget):
         for b in (self.edit_button, self.export_button, self.print_button):
             b.setEnabled(routine.usable)
         self.title.setText(routine.name)
-        self.facts.setText(routine_facts(self.catalogue, routine))
+        self.facts.setText(routine_facts(self.catalogue, routine, self.plan_settings))
         self.description.setText(routine.description)
         self.problem.setVisible(not routine.usable)
         self.problem.setText(f"This routine cannot be started: {routine.unusable_reason}"
@@ -97,7 +99,7 @@ class RoutinesPage(QWidget):
     export_requested = Signal(str)
     print_requested = Signal(str)
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, plan_settings: PlanSettings | None = None) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.list = QListWidget()
@@ -106,7 +108,7 @@ class RoutinesPage(QWidget):
             item = QListWidgetItem(routine.name + ("" if routine.usable else " (cannot start)"))
             item.setData(Qt.ItemDataRole.UserRole, routine.id)
             self.list.addItem(item)
-        self.detail = RoutineDetail(catalogue)
+        self.detail = RoutineDetail(catalogue, plan_settings)
         self.new_button = button("&New routine…", "Build a new routine")
         self.new_button.clicked.connect(self.new_requested)
         left = QWidget()
@@ -129,6 +131,11 @@ class RoutinesPage(QWidget):
 
     def select(self, routine_id: str) -> None:
         select_by_id(self.list, routine_id)
+
+    def set_plan_settings(self, settings: PlanSettings) -> None:
+        """The person's settings changed: lengths are shown for the new ones."""
+        self.detail.plan_settings = settings
+        self._selected(self.list.currentItem())
 
     def _selected(self, current: QListWidgetItem | None) -> None:
         if current is not None:

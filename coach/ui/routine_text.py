@@ -3,7 +3,8 @@ per line."""
 
 from __future__ import annotations
 
-from coach.core.models import Catalogue, Routine, format_duration
+from coach.core.models import Catalogue, Routine
+from coach.core.plan import PlanSettings, about, routine_seconds
 from coach.core.words import counted
 
 
@@ -21,17 +22,15 @@ def routine_lines(catalogue: Catalogue, routine: Routine) -> list[str]:
     return lines
 
 
-def _rounded(seconds: float) -> float:
-    """To the minute once past a minute and a half: "about 10 min", not "about 9 min 34 s"."""
-    return round(seconds / 60) * 60 if seconds >= 90 else seconds
-
-
-def routine_facts(catalogue: Catalogue, routine: Routine) -> str:
+def routine_facts(catalogue: Catalogue, routine: Routine,
+                  settings: PlanSettings | None = None) -> str:
+    """The routine in one line; its length is the time it takes at `settings` (the person's
+    get-ready time, rests and voice: `coach.core.plan.routine_seconds`)."""
     facts = [counted(len(routine.items), "exercise"),
              f"goal: {counted(routine.sessions_per_week, 'session')} a week"]
-    if routine.usable:
-        active = _rounded(catalogue.active_seconds(routine))
-        facts.insert(1, f"about {format_duration(active)} of exercise")
+    seconds = routine_seconds(catalogue, routine, settings) if routine.usable else None
+    if seconds is not None:
+        facts.insert(1, about(seconds))
     if routine.weeks:
         facts.append(f"for {counted(routine.weeks, 'week')}")
     if routine.prescriber:

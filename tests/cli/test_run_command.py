@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import subprocess
@@ -83,7 +84,8 @@ def test_the_events_file_has_every_phase_start_and_end_and_every_cue_in_order(tm
     cat = small_catalogue()
     code, _, _, records = run_fake(cat, "morning", tmp_path)
     assert code == EXIT_OK
-    plan = plan_routine(cat, "morning", MINIMAL)
+    # No speaker: the run plans no time for speaking.
+    plan = plan_routine(cat, "morning", dataclasses.replace(MINIMAL, voice=False))
     starts = [r for r in records if r["type"] == "phase-start"]
     ends = [r for r in records if r["type"] == "phase-end"]
     assert [r["index"] for r in starts] == list(range(len(plan.phases)))
@@ -275,8 +277,11 @@ def test_keys_drive_the_engine_controls():
     assert engine.paused
     _on_key(" ", engine, clock, view)
     assert not engine.paused
-    _on_key("\n", engine, clock, view)  # Enter only finishes open-ended activities
+    _on_key("\n", engine, clock, view)  # Enter is Ready: the first hold starts now
     assert engine.phase.item_index == 0
+    assert engine.phase.kind.value == "hold"
+    _on_key("\r", engine, clock, view)  # and does nothing during the hold
+    assert engine.phase.kind.value == "hold"
     _on_key("s", engine, clock, view)
     assert engine.phase.item_index == 1
     _on_key("b", engine, clock, view)
@@ -346,7 +351,8 @@ def test_every_default_routine_runs_with_its_phases_and_cues_in_order(routine_id
     cat = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
     if routine_id not in cat.routines:
         pytest.fail(f"the default catalogue no longer has '{routine_id}'")
-    code, out, _, records = run_fake(cat, routine_id, tmp_path, settings=PlanSettings())
+    code, out, _, records = run_fake(cat, routine_id, tmp_path, settings=PlanSettings(),
+                                     speaker=FakeSpeaker())  # a voice: the steps are read
     assert code == EXIT_OK
     assert "Session finished" in out
     plan = plan_routine(cat, routine_id, PlanSettings())

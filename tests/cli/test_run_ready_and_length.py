@@ -1,0 +1,98 @@
+"""`coach run` and `coach list` as real processes: Enter is Ready while getting into position,
+and the routine's length is the same figure everywhere (the plan's, at the person's settings)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.core.catalogue import load_catalogue
+from coach.core.plan import about, routine_seconds
+from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE, resolve
+from coach.settings import Settings, save
+from coach.speech.settings import SpeechSettings
+from tests.cli.test_run_safety import Terminal, env_for
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+
+
+def muted_settings(data: Path, **fields) -> Settings:
+    settings = Settings(speech=SpeechSettings(mute=True), **fields)
+    save(resolve(data).settings_file, settings)
+    return settings
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_enter_while_getting_into_position_starts_the_exercise_at_once(tmp_path):
+    """A real `coach run` on a terminal (a pty): Enter during the 60 s get-ready starts the
+    first exercise straight away; it is not a skip (nothing is reported skipped)."""
+    data = tmp_path / "data"
+    muted_settings(data, prepare_seconds=60)
+    events = tmp_path / "events.jsonl"
+    term = Terminal([sys.executable, "-m", "coach", "run", "flare-up", "--time-scale", "10",
+                     "--no-history", "--events", str(events)], env_for(data))
+    try:
+        term.expect("Safety check")
+        for n in range(1, 7):
+            term.expect(f"{n}. ")
+            term.expect("[y/n] ")
+            term.send("n")
+        term.expect("Back pain now (0-10, Enter to skip): ")
+        term.send("")
+        term.expect("Leg pain now (0-10, Enter to skip): ")
+        term.send("")
+        term.expect("than usual? [y/n, Enter to skip] ")
+        term.send("")
+        before = term.expect("Get into position")
+        assert "Enter ready" in before
+        term.send("")  # Enter: ready
+        term.expect("Rep 1 of")
+        os.write(term.master, b"q")
+        term.expect("Session ended early")
+        term.expect("Enter to skip): ")
+        term.send("")
+        term.expect("Enter to skip): ")
+        term.send("")
+        term.expect("(Enter to skip): ")
+        term.send("")
+        term.expect("(Enter for none): ")
+        term.send("")
+        assert term.finish() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+            term.proc.wait()
+    assert "Skipped" not in term.seen
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    prepare_end = next(r for r in records if r["type"] == "phase-end")
+    assert prepare_end["phase"] == "prepare"
+    assert prepare_end["completed"] is True
+    assert prepare_end["at"] < 30  # ended by Enter, well before its 60 s
+    assert next(r for r in records if r["type"] == "phase-start" and r["index"] == 1)["phase"] \
+        in ("hold", "tempo")
+
+
+def test_coach_list_and_coach_run_give_the_routines_length_at_the_persons_settings(tmp_path):
+    settings = muted_settings(tmp_path, prepare_seconds=12, rest_between_seconds=40)
+    expected = about(routine_seconds(DEFAULT, "gentle-daily-stretch", settings.plan_settings()))
+    listed = subprocess.run(
+        [sys.executable, "-m", "coach", "list", "--routines", "--json", "--data-dir",
+         str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    row = next(r for r in json.loads(listed.stdout) if r["id"] == "gentle-daily-stretch")
+    assert row["detail"].endswith(", " + expected)
+    run = subprocess.run(
+        [sys.executable, "-m", "coach", "run", "gentle-daily-stretch", "--data-dir",
+         str(tmp_path), "--time-scale", "1000", "--no-history"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        check=False)
+    assert run.returncode == 0, run.stderr
+    intro = next(line for line in run.stdout.splitlines() if line.startswith("Gentle daily"))
+    assert intro == f"Gentle daily stretches: 6 exercises, {expected}."
+    assert re.search(r"about \d+ min", expected)
