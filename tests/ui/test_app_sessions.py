@@ -262,3 +262,26 @@ def test_a_history_deleted_during_a_session_is_saved_again_and_said_once_the_win
         assert session.routine_id == "desk-break"
     finally:
         app.shutdown()
+
+
+def test_home_and_routines_show_the_routines_real_length_at_the_persons_settings(coach_app):
+    """The figure is the plan's (get-ready, rests, both sides) and follows the settings."""
+    from coach.core.plan import about, routine_seconds
+
+    app, _ = coach_app
+    home = app.window.home
+    home.chooser.setCurrentIndex(home.chooser.findData("gentle-daily-stretch"))
+
+    def shown(settings) -> str:
+        return about(routine_seconds(app.catalogue, "gentle-daily-stretch",
+                                     settings.plan_settings()))
+
+    routines = app.window.routines
+    routines.select("gentle-daily-stretch")
+    for facts in (home.facts, routines.detail.facts):
+        assert f" · {shown(app.settings)} · " in facts.text()
+    longer = app.settings.replace(prepare_seconds=60, rest_between_seconds=120)
+    assert shown(longer) != shown(app.settings)
+    app.apply_settings(longer)
+    for facts in (home.facts, routines.detail.facts):
+        assert f" · {shown(longer)} · " in facts.text()
