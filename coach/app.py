@@ -438,10 +438,13 @@ class CoachApp:
         shown = [] if demo else self.window.exercises.shown_ids()
         ids = shown[shown.index(exercise_id):] if exercise_id in shown else [exercise_id]
         speech = demo_speech(self.settings.speech) if demo else self.settings.speech
-        settings = self.plan_settings()
+        from coach.core.cues import Verbosity
+
+        # A presentation reads every step aloud (see SessionController): planned so.
+        settings = dataclasses.replace(self.plan_settings(), verbosity=Verbosity.FULL,
+                                       voice=not speech.mute)
         if demo:
-            settings = dataclasses.replace(settings, verbosity=speech.verbosity,
-                                           words_per_minute=float(speech.rate))
+            settings = dataclasses.replace(settings, words_per_minute=float(speech.rate))
         first = self.catalogue.exercises.get(exercise_id)
         name = first.name if first else exercise_id
         presentation = Routine(id="presentation", name=name, description="",
@@ -726,7 +729,8 @@ class CoachApp:
                                window: SessionWindow) -> None:
         """Around a patient's session: "this hurts" offers the easier version the catalogue
         names (run on its own after this session: see `_try_easier`), and the pain check
-        after it is asked once it ends."""
+        after it is asked once it ends, however it ends (stopped early too, as `coach run`
+        does: someone who stops may be stopping because of pain)."""
         from coach.core.events import Event, ExerciseStoppedForPain
         from coach.core.session_gate import easier_offer
 
@@ -738,9 +742,7 @@ class CoachApp:
                 if offer is not None:
                     window.offer_easier(offer.exercise_id, offer.text, offer.button_text)
 
-        def finished(result: Any) -> None:
-            if result.ended_early and result.active_seconds <= 0:
-                return  # stopped before any exercise: nothing to ask about
+        def finished(_result: Any) -> None:
             # Asked once the engine has delivered its last events, not inside them.
             QTimer.singleShot(0, self.window, lambda: self._after_session(recorder, name))
 

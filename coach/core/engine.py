@@ -650,14 +650,19 @@ class SessionEngine:
                 cur.consumed.add(i)
 
     def _caption(self, t: float) -> str | None:
-        """The text of the last cue due by `t` (the previous phase's if none yet)."""
+        """The text of the last cue due by `t` (the previous phase's if none yet); of cues due
+        at the same moment, a notice (what the person must know, such as why an exercise
+        stopped) rather than the others."""
         cur = self._cur
-        best: tuple[float, int, str] | None = None
+        best: tuple[float, bool, int, str] | None = None
         for i, cue in enumerate(cur.cues):
             due = cur.due(cue)
-            if due is not None and due <= t and (best is None or (due, i) >= best[:2]):
-                best = (due, i, cue.text)
-        return best[2] if best else cur.caption_before
+            if due is None or due > t:
+                continue
+            key = (due, cue.kind is CueKind.NOTICE, i, cue.text)
+            if best is None or key[:3] >= best[:3]:
+                best = key
+        return best[3] if best else cur.caption_before
 
     def _side_start(self, item: PlanItem, side: Side | None) -> int:
         """The first phase of `item` on `side` (its get-ready, or the switch to that side)."""

@@ -76,7 +76,8 @@ COUNTDOWN_MIN_SECONDS = 5.0
 COUNTDOWN_LEAD = 3.5
 
 #: Said (as a `NOTICE`) when "this hurts" stops an exercise; the engine adds it, not the plan.
-HURTS_TEXT = "Stopping this exercise. Rest, and only carry on if the pain settles."
+HURTS_ADVICE = "Rest, and only carry on if the pain settles."
+HURTS_TEXT = f"Stopping this exercise. {HURTS_ADVICE}"
 FINISHED_TEXT = "That's the end of the routine."
 FINISHED_LABEL = "Routine complete"
 

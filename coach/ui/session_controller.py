@@ -31,6 +31,7 @@ from coach.core.events import (
     DisplayState,
     DisplayTick,
     Event,
+    ExerciseStoppedForPain,
     SessionFinished,
 )
 from coach.core.plan import Plan
@@ -75,7 +76,8 @@ class SessionController(QObject):
     Signals: `display(DisplayState)` on every whole second and state change; `caption(str)`
     when the speaker reaches a cue; `notice(str)` for things the user must know (voice off);
     `finished(SessionResult)` once, when the session ends (naturally or stopped);
-    `muted_changed(bool)`.
+    `muted_changed(bool)`; `stopped_for_pain(ExerciseStoppedForPain)` when "this hurts"
+    stopped an exercise.
 
     `presenter` marks a clinic demonstration: every step is read aloud (full verbosity)
     whatever the user's setting, and app.py records nothing for it.
@@ -86,6 +88,7 @@ class SessionController(QObject):
     notice = Signal(str)
     finished = Signal(object)   # SessionResult
     muted_changed = Signal(bool)
+    stopped_for_pain = Signal(object)  # ExerciseStoppedForPain
 
     def __init__(
         self,
@@ -220,6 +223,10 @@ class SessionController(QObject):
     def skip(self) -> bool:
         return self._control(self.engine.skip)
 
+    def ready(self) -> bool:
+        """In position: end the get-ready (or side switch) now."""
+        return self._control(self.engine.ready)
+
     def back(self) -> bool:
         return self._control(self.engine.back)
 
@@ -270,6 +277,8 @@ class SessionController(QObject):
                 speaker.cancel()
         elif isinstance(event, DisplayTick):
             self._deliver(self.display.emit, event.state)
+        elif isinstance(event, ExerciseStoppedForPain):
+            self._deliver(self.stopped_for_pain.emit, event)
         elif isinstance(event, SessionFinished):
             log.info("session finished: %s", event.result.summary())
             if self._ticker is not None:

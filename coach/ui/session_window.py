@@ -8,9 +8,16 @@ then the controls. When the session ends it shows a summary with a Close button.
 
 Keys work wherever the focus is (window shortcuts), and each has a button with an accessible
 name: Space pause/resume, Right or PageDown skip, Left or PageUp back (clicker friendly), A +10 s,
-M mute, H "this hurts", F11 full screen, Esc stop (asks first). Window shortcuts are matched
-before a focused button sees the key, so Space always pauses and never also presses a button;
-Return presses the focused button instead.
+M mute, H "this hurts", F11 full screen, Esc stop (asks first). While getting into position (or
+switching sides) an "I'm ready" button under the countdown starts the exercise at once: Enter
+(the button has the focus then, unless the person moved it) or F5 / Shift+F5 (what a clicker's
+"start slideshow" button sends; Page Up/Down, B and "." are taken by back, skip and pause).
+Window shortcuts are matched before a focused button sees the key, so Space always pauses and
+never also presses a button; Return presses the focused button instead.
+
+Type grows with the window: the set/rep/side line, the steps and the captions are at least a
+share of the window's height (`WINDOW_SHARES`), so in full screen they read from the mat; the
+caption keeps room for two lines, so a caption that wraps does not move the layout.
 
 Every label showing catalogue text is plain text, so a name like "<b>Bridge</b>" shows as typed.
 """
@@ -26,6 +33,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QFont,
+    QFontInfo,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -47,9 +55,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.events import DisplayState, PauseReason
+from coach.core.engine import LEAD_IN_KINDS
+from coach.core.events import DisplayState, ExerciseStoppedForPain, PauseReason
 from coach.core.models import Exercise
-from coach.core.plan import PhaseKind
+from coach.core.plan import HURTS_ADVICE, PhaseKind
 from coach.core.result import ExerciseStatus, SessionResult
 from coach.ui.countdown import CountdownView
 from coach.ui.illustration import IllustrationView
@@ -99,6 +108,27 @@ CONTROLS: tuple[Control, ...] = (
     Control("fullscreen", "Full screen", "Full screen on or off", ("F11",)),
     Control("stop", "Stop", "Stop the session", ("Esc",)),
 )
+
+#: "I'm ready" while getting into position: under the countdown, shown only then. Enter presses
+#: it (it has the focus then); F5 / Shift+F5 are a clicker's "start slideshow" button.
+READY = Control("ready", "I'm ready ▶", "I'm ready: start the exercise now",
+                ("F5", "Shift+F5"))
+
+FULL_SCREEN_TEXT = "Full screen"
+LEAVE_FULL_SCREEN_TEXT = "Leave full screen"
+
+#: Large type is also at least this share of the window's height, in pixels, so it grows with
+#: the window and reads from a mat across the room in full screen.
+WINDOW_SHARES: dict[str, float] = {
+    "title": 0.05,
+    "counter": 0.055,
+    "caption_label": 0.032,
+    "next_up": 0.028,
+    "current_step": 0.042,
+    "ready_button": 0.032,
+}
+#: The steps: the one to do now, and the others.
+STEP_SHARES = (0.04, 0.024)
 
 
 #: The session's buttons look like buttons in every theme; "This hurts" stands out.
@@ -150,6 +180,20 @@ class StepList(QListWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._steps: tuple[str, ...] = ()
         self._current: int | None = None
+        self._pixels: tuple[int, int] | None = None
+
+    def set_pixel_sizes(self, current: int, others: int) -> None:
+        """Type sizes in pixels for the step to do now and the others (they grow with the
+        window); at least the list's own font."""
+        base = self.fontInfo().pixelSize()
+        sizes = (max(current, base), max(others, base))
+        if sizes != self._pixels:
+            self._pixels = sizes
+            self.set_current(self._current, force=True)
+
+    def pixel_size(self, row: int) -> int:
+        """The pixel size step `row` is shown at."""
+        return QFontInfo(self.item(row).font()).pixelSize()
 
     def set_steps(self, steps: tuple[str, ...]) -> None:
         if steps == self._steps:
@@ -159,6 +203,7 @@ class StepList(QListWidget):
         self.clear()
         for n, step in enumerate(steps, start=1):
             self.addItem(QListWidgetItem(f"{n}. {step}"))
+        self.set_current(None, force=True)
 
     def set_current(self, index: int | None, *, force: bool = False) -> None:
         if index == self._current and not force:
@@ -169,6 +214,8 @@ class StepList(QListWidget):
             item = self.item(row)
             font = QFont(self.font())
             current = row == index
+            if self._pixels is not None:
+                font.setPixelSize(self._pixels[0] if current else self._pixels[1])
             font.setBold(current)
             item.setFont(font)
             item.setBackground(pal.highlight() if current else pal.base())
@@ -296,6 +343,7 @@ class SessionWindow(QMainWindow):
         "next_up": (1.25, False),
         "current_step": (1.0, False),
         "buttons.pause": (1.3, True),
+        "ready_button": (1.3, True),
         "finished_view.title": (2.4, True),
         "finished_view.summary": (1.4, False),
         "finished_view.details": (1.0, False),
@@ -313,6 +361,8 @@ class SessionWindow(QMainWindow):
         self._state: DisplayState | None = None
         self._shown_exercise: str | None = None
         self._closing = False
+        #: The exercise a "this hurts" notice is about (cleared when another one starts).
+        self._pain_notice_item: int | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.setMinimumSize(800, 600)
         self.resize(1100, 760)
@@ -325,6 +375,7 @@ class SessionWindow(QMainWindow):
         controller.notice.connect(self.show_notice)
         controller.finished.connect(self.show_finished)
         controller.muted_changed.connect(self._muted)
+        controller.stopped_for_pain.connect(self.show_stopped_for_pain)
         self._muted(controller.muted)
         if controller.engine.started:  # a session already under way: show where it is
             self.render(controller.state)
@@ -349,6 +400,16 @@ class SessionWindow(QMainWindow):
         self.current_step = plain_label()
         self.current_step.setAccessibleName("Current step")
         self.countdown = CountdownView()
+        self.ready_button = primary_button(READY.text, READY.accessible)
+        self.ready_button.setObjectName("primary")
+        self.ready_button.setAccessibleDescription("Key: Enter or F5")
+        self.ready_button.setToolTip(f"{READY.accessible} (Enter or F5)")
+        self.ready_button.setMinimumHeight(52)
+        # Its room is kept while it is hidden, so the countdown does not move.
+        policy = self.ready_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.ready_button.setSizePolicy(policy)
+        self.ready_button.hide()
         self.caption_label = heading()
         self.caption_label.setAccessibleName("Last thing said")
         self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -368,9 +429,12 @@ class SessionWindow(QMainWindow):
         left.addWidget(self.illustration, 3)
         left.addWidget(self.steps, 2)
         left.addWidget(self.current_step)
+        right = QVBoxLayout()
+        right.addWidget(self.countdown, 1)
+        right.addWidget(self.ready_button, 0, Qt.AlignmentFlag.AlignHCenter)
         middle = QHBoxLayout()
         middle.addLayout(left, 5)
-        middle.addWidget(self.countdown, 6)
+        middle.addLayout(right, 6)
 
         self.buttons: dict[str, QPushButton] = {}
         for control in CONTROLS:
@@ -415,6 +479,10 @@ class SessionWindow(QMainWindow):
         for widget in (self.steps, self.caption_label, self.next_up, self.note, self.position,
                        self.controls_box):
             widget.setVisible(not self.presenter)
+        if self.presenter:  # no buttons in presenter style: its room is not kept either
+            policy = self.ready_button.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            self.ready_button.setSizePolicy(policy)
 
     def _build_actions(self) -> None:
         handlers = {
@@ -426,16 +494,18 @@ class SessionWindow(QMainWindow):
             "hurts": self.controller.hurts,
             "fullscreen": self.toggle_fullscreen,
             "stop": self.ask_stop,
+            "ready": self.controller.ready,
         }
         self.actions_by_name: dict[str, QAction] = {}
-        for control in CONTROLS:
+        self.buttons_by_action = {**self.buttons, "ready": self.ready_button}
+        for control in (*CONTROLS, READY):
             action = QAction(control.accessible, self)
             action.setShortcuts([QKeySequence(k) for k in self._keys_for(control)])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(self._handler(control.name, handlers[control.name]))
             self.addAction(action)
             self.actions_by_name[control.name] = action
-            self.buttons[control.name].clicked.connect(action.trigger)
+            self.buttons_by_action[control.name].clicked.connect(action.trigger)
 
     def _keys_for(self, control: Control) -> tuple[str, ...]:
         return control.keys
@@ -457,6 +527,7 @@ class SessionWindow(QMainWindow):
         return self.stack.currentWidget() is self.finished_view
 
     def _sized_widget(self, path: str) -> QWidget:
+        """The widget a `TYPE_SIZES` or `WINDOW_SHARES` path names."""
         owner, _, name = path.rpartition(".")
         if owner == "buttons":
             return self.buttons[name]
@@ -470,16 +541,29 @@ class SessionWindow(QMainWindow):
         """
         base = QApplication.font().pointSizeF()
         text_scale = max(1.0, base / BASE_POINT_SIZE)
+        px_per_pt = self.logicalDpiY() / 72.0
+        height = self.height()
         for path, (scale, bold) in self.TYPE_SIZES.items():
             # Large type is large already: it grows with the square root of the text size
             # setting, staying a little above the body text, so it still fits at 800x600.
             size = base * scale
             if scale > 1 and text_scale > 1:
                 size = max(base * 1.1, BASE_POINT_SIZE * scale * math.sqrt(text_scale))
-            sheet = f"font-size: {size:.1f}pt; font-weight: {'bold' if bold else 'normal'};"
+            # ... and with the window, so full screen reads from across the room.
+            pixels = max(size * px_per_pt, WINDOW_SHARES.get(path, 0.0) * height)
+            sheet = f"font-size: {round(pixels)}px; font-weight: {'bold' if bold else 'normal'};"
             widget = self._sized_widget(path)
             if widget.styleSheet() != sheet:
                 widget.setStyleSheet(sheet)
+        current, others = STEP_SHARES
+        self.steps.set_pixel_sizes(round(current * height), round(others * height))
+        self._reserve_caption_room()
+
+    def _reserve_caption_room(self) -> None:
+        """Two lines for the caption whatever it says, so one that wraps moves nothing."""
+        self.caption_label.ensurePolished()
+        lines = 2 * self.caption_label.fontMetrics().lineSpacing()
+        self.caption_label.setMinimumHeight(lines + 2 * self.caption_label.margin())
 
     # --- rendering --------------------------------------------------------------------------
 
@@ -509,14 +593,31 @@ class SessionWindow(QMainWindow):
         label = "Paused" if state.paused else state.phase_text
         self.countdown.set_state(state.countdown_text, state.progress, label,
                                  emphasis=kind in _WORK, dimmed=state.paused)
+        self.next_up.setText(f"Next up: {state.next_up}" if state.next_up
+                             else "Last exercise" if state.item_count > 1 else "")
         if state.pause_reason is PauseReason.CLOCK_JUMP:
             self.caption_label.setText(CLOCK_JUMP_TEXT)
         else:
-            self.caption_label.setText(state.last_cue or "")
-        self.next_up.setText(f"Next up: {state.next_up}" if state.next_up
-                             else "Last exercise" if state.item_count > 1 else "")
+            self.show_caption(state.last_cue or "")
         self.buttons["pause"].setText("Resume" if state.paused else "Pause")
         self.buttons["skip"].setText("Done ▶" if kind is PhaseKind.OPEN else "Skip ▶")
+        self._show_ready(kind in LEAD_IN_KINDS and not self.presenter)
+        if (self._pain_notice_item is not None and state.item_index is not None
+                and state.item_index != self._pain_notice_item):
+            self._pain_notice_item = None  # the next exercise has begun
+            self.notice_label.hide()
+
+    def _show_ready(self, shown: bool) -> None:
+        """"I'm ready" during a lead-in; it takes the focus from Pause (so Enter presses it),
+        and gives it back after."""
+        if shown == self.ready_button.isVisible():
+            return
+        focus = self.focusWidget()
+        self.ready_button.setVisible(shown)
+        if shown and focus in (None, self.buttons["pause"]):
+            self.ready_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif not shown and focus in (None, self.ready_button):
+            self.buttons["pause"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _upcoming(self, state: DisplayState) -> Exercise | None:
         """Between exercises, the next one's picture and steps are shown."""
@@ -534,13 +635,23 @@ class SessionWindow(QMainWindow):
         self.steps.set_steps(exercise.steps if exercise else ())
 
     def show_caption(self, text: str) -> None:
-        """The cue the speaker has just reached (between the once-a-second display updates)."""
-        if not self._is_finished():
-            self.caption_label.setText(text)
+        """The cue the speaker has just reached (between the once-a-second display updates).
+
+        "Next up: ..." is shown beside it already, so it is not repeated here."""
+        if self._is_finished() or (text and text == self.next_up.text()):
+            return
+        self.caption_label.setText(text)
 
     def show_notice(self, text: str) -> None:
         self.notice_label.setText(text)
         self.notice_label.show()
+
+    def show_stopped_for_pain(self, event: ExerciseStoppedForPain) -> None:
+        """"This hurts" stopped an exercise: say so until the next one begins (app.py may put
+        the offer of an easier version in its place)."""
+        name = self.controller.plan.items[event.item_index].exercise.name
+        self._pain_notice_item = event.item_index
+        self.show_notice(f"{name} stopped. {HURTS_ADVICE}")
 
     def offer_easier(self, exercise_id: str, text: str, button_text: str) -> None:
         """After "this hurts": show which gentler exercise is offered (app.py decides which,
@@ -591,6 +702,12 @@ class SessionWindow(QMainWindow):
         else:
             self.showFullScreen()
 
+    def _fullscreen_changed(self) -> None:
+        full = self.isFullScreen()
+        b = self.buttons["fullscreen"]
+        b.setText(LEAVE_FULL_SCREEN_TEXT if full else FULL_SCREEN_TEXT)
+        b.setAccessibleName("Leave full screen" if full else "Full screen")
+
     # --- Qt events --------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
@@ -611,6 +728,13 @@ class SessionWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
             self.apply_fonts()  # the text size setting changed the app's font
+        elif event.type() == QEvent.Type.WindowStateChange:
+            self._fullscreen_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            self.apply_fonts()  # type grows with the window
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if not self._closing:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFontInfo, QPalette
 
 from coach.core.cues import Verbosity
 from coach.core.plan import PhaseKind, PlanSettings, plan_routine
@@ -60,7 +60,8 @@ def test_only_the_exercise_is_shown_in_high_contrast_and_large_type(presenter, s
     assert presenter.current_step.text() == "Hold it."
     assert presenter.palette().color(QPalette.ColorRole.Window).name() == "#000000"
     assert presenter.palette().color(QPalette.ColorRole.WindowText).name() == "#ffffff"
-    assert presenter.title.font().pointSizeF() >= presenter.font().pointSizeF() * 2.2
+    assert (QFontInfo(presenter.title.font()).pixelSize()
+            >= QFontInfo(presenter.font()).pixelSize() * 2.2)
 
 
 def test_every_step_is_read_aloud_whatever_the_users_verbosity(presenter, session):

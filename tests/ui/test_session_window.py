@@ -49,7 +49,7 @@ def window(qtbot, session, prompts):
 def test_the_countdown_set_rep_side_and_step_follow_the_session(window, session):
     assert window.title.text() == "Bridge"
     assert window.countdown.label() == "Get into position"
-    assert window.countdown.text() == "0:07"
+    assert window.countdown.text() == "0:03"
     assert window.steps.count() == 3
     assert window.steps.current_step() == 0
     assert window.counter.text() == "Set 1 of 2 · Right side"
