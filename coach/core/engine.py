@@ -333,9 +333,16 @@ class SessionEngine:
         deadline = cur.deadline
         shown = self._shown
         if deadline is None:
-            return cur.start + shown + 1
-        k = shown - 1
-        return deadline - k if k >= 1 else deadline
+            wake = cur.start + shown + 1
+        else:
+            k = shown - 1
+            wake = deadline - k if k >= 1 else deadline
+        # The step being read aloud changes between whole seconds too.
+        for offset, _step in cur.phase.step_times:
+            at = cur.start + offset
+            if self._effective(self._last_now) < at < wake:
+                return at
+        return wake
 
     def snapshot(self, now: float) -> DisplayState:
         """What to show at `now` (without advancing the session)."""
@@ -583,7 +590,8 @@ class SessionEngine:
         return shown_seconds(length - elapsed)
 
     def _key(self, now: float) -> tuple[object, ...]:
-        return (self._cur.run, self._shown_at(now), self._status)
+        return (self._cur.run, self._shown_at(now), self._status,
+                self._step_index(self._effective(now)))
 
     def _display(self, at: float) -> None:
         self._state = self.snapshot(at)

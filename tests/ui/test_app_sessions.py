@@ -285,3 +285,85 @@ def test_home_and_routines_show_the_routines_real_length_at_the_persons_settings
     app.apply_settings(longer)
     for facts in (home.facts, routines.detail.facts):
         assert f" · {shown(longer)} · " in facts.text()
+
+
+class ModalAnswerer:
+    """Answers each modal dialog as it opens, in order, through its real widgets (a timer on
+    the event loop, as pytest-qt's note on modal dialogs shows); remembers their titles."""
+
+    def __init__(self, *answers) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.answers = list(answers)
+        self.titles: list[str] = []
+        self._seen: set[int] = set()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._check)
+        self.timer.start()
+
+    def _check(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or id(dialog) in self._seen or not dialog.isVisible():
+            return
+        self._seen.add(id(dialog))
+        self.titles.append(dialog.windowTitle())
+        answer = self.answers.pop(0) if self.answers else None
+        try:
+            if answer is not None:
+                answer(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+            if not self.answers:
+                self.timer.stop()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+@pytest.mark.parametrize("when", ["getting into position", "after some exercise"])
+def test_stopping_a_session_asks_the_pain_after_it_in_the_window_too(tmp_path, qtbot, when):
+    """Through the real prompt service: the real "Stop the session?" box, then the real pain
+    check, whose answers are saved with the session (as `coach run` does after a stop)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from coach.core.plan import plan_routine
+    from coach.core.records import PainScore
+    from coach.ui.prompts import Prompts
+
+    app, _ = make_app(tmp_path, time_scale=50.0)
+    qtbot.addWidget(app.window)
+    app.prompts = Prompts()
+    try:
+        plan = plan_routine(app.catalogue, "desk-break", app.plan_settings())
+        app.open_session(plan, recorder_answers={})
+        controller = app.session
+        if when == "after some exercise":
+            qtbot.waitUntil(lambda: controller.engine.result.active_seconds > 0,
+                            timeout=20_000)
+
+        def stop(box):
+            assert isinstance(box, QMessageBox)
+            next(b for b in box.buttons() if b.text() == "Stop the session").click()
+
+        def pain(dialog):
+            dialog.back.set_value(3)
+            dialog.save_button.click()
+
+        answerer = ModalAnswerer(stop, pain)
+        try:
+            app.session_window.ask_stop()
+            qtbot.waitUntil(lambda: not answerer.answers, timeout=10_000)
+            qtbot.waitUntil(lambda: app.history().sessions()[0].pain_after is not None,
+                            timeout=10_000)
+        finally:
+            answerer.stop()
+        assert answerer.titles == ["Stop the session?", "How is your pain now?"]
+        assert controller.engine.result.ended_early
+        assert app.history().sessions()[0].pain_after == PainScore(3, None)
+    finally:
+        app.shutdown()
