@@ -660,14 +660,15 @@ class SessionEngine:
     def _caption(self, t: float) -> str | None:
         """The text of the last cue due by `t` (the previous phase's if none yet); of cues due
         at the same moment, a notice (what the person must know, such as why an exercise
-        stopped) rather than the others."""
+        stopped) first, "Next up" (shown in its own place) last."""
         cur = self._cur
-        best: tuple[float, bool, int, str] | None = None
+        best: tuple[float, int, int, str] | None = None
         for i, cue in enumerate(cur.cues):
             due = cur.due(cue)
             if due is None or due > t:
                 continue
-            key = (due, cue.kind is CueKind.NOTICE, i, cue.text)
+            rank = {CueKind.NOTICE: 2, CueKind.NEXT_UP: 0}.get(cue.kind, 1)
+            key = (due, rank, i, cue.text)
             if best is None or key[:3] >= best[:3]:
                 best = key
         return best[3] if best else cur.caption_before

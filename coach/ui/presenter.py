@@ -9,7 +9,8 @@ of the list shown, so a clicker steps through them; every step is read aloud.
 Clicker keys: Page Down or Right = next exercise, Page Up or Left = back (restart the exercise,
 or pressed again straight away, the previous one), Space, B or "." = pause (clickers send B or
 "." for their "blank screen" button), Esc ends the presentation at once (a demonstration is not
-recorded, so there is nothing to confirm). A, M, H and F11 work as in the session window.
+recorded, so there is nothing to confirm). A, M, H, F11 and F5 (ready) work as in the session
+window.
 
 With two or more screens and none remembered, it asks once which to use and offers to remember
 the choice (`choose_screen`).

@@ -126,6 +126,10 @@ WINDOW_SHARES: dict[str, float] = {
     "next_up": 0.028,
     "current_step": 0.042,
     "ready_button": 0.032,
+    "finished_view.title": 0.07,
+    "finished_view.summary": 0.04,
+    "finished_view.details": 0.03,
+    "finished_view.close_button": 0.032,
 }
 #: The steps: the one to do now, and the others.
 STEP_SHARES = (0.04, 0.024)
@@ -204,6 +208,7 @@ class StepList(QListWidget):
         for n, step in enumerate(steps, start=1):
             self.addItem(QListWidgetItem(f"{n}. {step}"))
         self.set_current(None, force=True)
+        self.scrollToTop()
 
     def set_current(self, index: int | None, *, force: bool = False) -> None:
         if index == self._current and not force:
@@ -404,12 +409,7 @@ class SessionWindow(QMainWindow):
         self.ready_button.setObjectName("primary")
         self.ready_button.setAccessibleDescription("Key: Enter or F5")
         self.ready_button.setToolTip(f"{READY.accessible} (Enter or F5)")
-        self.ready_button.setMinimumHeight(52)
-        # Its room is kept while it is hidden, so the countdown does not move.
-        policy = self.ready_button.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.ready_button.setSizePolicy(policy)
-        self.ready_button.hide()
+        self.ready_button.setMinimumHeight(44)
         self.caption_label = heading()
         self.caption_label.setAccessibleName("Last thing said")
         self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -429,12 +429,9 @@ class SessionWindow(QMainWindow):
         left.addWidget(self.illustration, 3)
         left.addWidget(self.steps, 2)
         left.addWidget(self.current_step)
-        right = QVBoxLayout()
-        right.addWidget(self.countdown, 1)
-        right.addWidget(self.ready_button, 0, Qt.AlignmentFlag.AlignHCenter)
         middle = QHBoxLayout()
         middle.addLayout(left, 5)
-        middle.addLayout(right, 6)
+        middle.addWidget(self.countdown, 6)
 
         self.buttons: dict[str, QPushButton] = {}
         for control in CONTROLS:
@@ -461,7 +458,17 @@ class SessionWindow(QMainWindow):
         said = QHBoxLayout()
         said.addWidget(self.caption_label, 3)
         # No layout alignment here: it would give the wrapping label its one-line height.
-        said.addWidget(self.next_up, 2)
+        # "I'm ready" takes the place of "Next up" while getting into position (the next
+        # exercise matters little then), so showing it moves nothing.
+        ready_box = QWidget()
+        ready_row = QHBoxLayout(ready_box)
+        ready_row.setContentsMargins(0, 0, 0, 0)
+        ready_row.addStretch(1)
+        ready_row.addWidget(self.ready_button)
+        self.next_slot = QStackedWidget()
+        self.next_slot.addWidget(self.next_up)
+        self.next_slot.addWidget(ready_box)
+        said.addWidget(self.next_slot, 2)
         layout.addLayout(said)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.controls_box)
@@ -479,10 +486,7 @@ class SessionWindow(QMainWindow):
         for widget in (self.steps, self.caption_label, self.next_up, self.note, self.position,
                        self.controls_box):
             widget.setVisible(not self.presenter)
-        if self.presenter:  # no buttons in presenter style: its room is not kept either
-            policy = self.ready_button.sizePolicy()
-            policy.setRetainSizeWhenHidden(False)
-            self.ready_button.setSizePolicy(policy)
+        self.next_slot.setVisible(not self.presenter)
 
     def _build_actions(self) -> None:
         handlers = {
@@ -610,10 +614,11 @@ class SessionWindow(QMainWindow):
     def _show_ready(self, shown: bool) -> None:
         """"I'm ready" during a lead-in; it takes the focus from Pause (so Enter presses it),
         and gives it back after."""
-        if shown == self.ready_button.isVisible():
+        page = self.ready_button.parentWidget() if shown else self.next_up
+        if self.next_slot.currentWidget() is page:
             return
         focus = self.focusWidget()
-        self.ready_button.setVisible(shown)
+        self.next_slot.setCurrentWidget(page)
         if shown and focus in (None, self.buttons["pause"]):
             self.ready_button.setFocus(Qt.FocusReason.OtherFocusReason)
         elif not shown and focus in (None, self.ready_button):
@@ -637,8 +642,9 @@ class SessionWindow(QMainWindow):
     def show_caption(self, text: str) -> None:
         """The cue the speaker has just reached (between the once-a-second display updates).
 
-        "Next up: ..." is shown beside it already, so it is not repeated here."""
-        if self._is_finished() or (text and text == self.next_up.text()):
+        "Next up: ..." and the step being read are on screen already: not repeated here."""
+        step = self._state.step_text if self._state is not None else None
+        if self._is_finished() or (text and text in (self.next_up.text(), step)):
             return
         self.caption_label.setText(text)
 
