@@ -287,7 +287,7 @@ def test_the_rest_between_exercises_shows_what_is_next():
     assert state.phase_kind is PhaseKind.REST_BETWEEN
     assert state.next_up == "Bridge"
     assert state.exercise is None
-    assert state.last_cue == "Next up: Bridge"
+    assert state.last_cue == "Rest for 15 seconds"  # "Next up" has its own place
 
 
 def test_a_paused_hold_keeps_its_remaining_time_to_the_millisecond():
