@@ -93,3 +93,18 @@ def test_coach_list_and_coach_run_give_the_routines_length_at_the_persons_settin
     intro = next(line for line in run.stdout.splitlines() if line.startswith("Gentle daily"))
     assert intro == f"Gentle daily stretches: 6 exercises, {expected}."
     assert re.search(r"about \d+ min", expected)
+
+
+def test_the_handout_gives_the_same_length_as_the_screen(tmp_path):
+    """`coach handout` prints the routine's length at the person's settings, as Home does."""
+    from tests.cli.test_handout_report import coach, pdf_text
+
+    data = tmp_path / "data"
+    settings = muted_settings(data, prepare_seconds=20)
+    expected = about(routine_seconds(DEFAULT, "gentle-daily-stretch", settings.plan_settings()))
+    pdf = tmp_path / "handout.pdf"
+    done = coach("handout", "gentle-daily-stretch", "--pdf", str(pdf), data_dir=data)
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(pdf)
+    assert f"7 sessions a week · {expected}" in text
+    assert "of exercise" not in text

@@ -163,3 +163,10 @@ def test_the_screen_chooser_names_the_screens_and_offers_to_remember(qtbot):
     assert dialog.list.currentRow() == 1
     dialog.remember.setChecked(False)
     assert dialog.choice() == ScreenChoice(1, False)
+
+
+def test_a_clickers_f5_starts_the_exercise_while_getting_into_position(presenter, session, qtbot):
+    assert session.engine.phase.kind is PhaseKind.PREPARE
+    assert not presenter.ready_button.isVisible()  # no buttons in presenter style
+    qtbot.keyClick(presenter.focusWidget() or presenter, Qt.Key.Key_F5)
+    assert session.engine.phase.kind is PhaseKind.HOLD
