@@ -162,10 +162,14 @@ class _Current:
     consumed: set[int] = field(default_factory=set)
     caption_before: str | None = None
     run: int = 0
+    #: The steps are read aloud in this get-ready (else it runs for its `base_duration`).
+    reading: bool = True
 
     @property
     def length(self) -> float | None:
-        d = self.phase.duration
+        phase = self.phase
+        d = phase.duration if self.reading or phase.base_duration is None else \
+            phase.base_duration
         return None if d is None else d + self.added
 
     @property
@@ -194,6 +198,7 @@ class SessionEngine:
         """
         self._plan = plan
         self._verbosity = verbosity if verbosity is not None else plan.settings.verbosity
+        self._reads_steps = plan.settings.reads_steps
         if clock_jump_seconds is not None and not clock_jump_seconds > 0:
             raise ValueError(f"clock_jump_seconds must be above 0, not {clock_jump_seconds!r}")
         self._jump = clock_jump_seconds
@@ -254,6 +259,17 @@ class SessionEngine:
     def verbosity(self, value: Verbosity) -> None:
         """Applies to cues requested from now on (the plan's cue list does not change)."""
         self._verbosity = Verbosity(value)
+
+    @property
+    def reads_steps(self) -> bool:
+        return self._reads_steps
+
+    @reads_steps.setter
+    def reads_steps(self, value: bool) -> None:
+        """Whether the voice reads the steps aloud now (muted, or speech turned down, or the
+        voice failed: not). A get-ready that starts while it does not lasts its set time, and
+        its steps are not timed for reading; the one under way is left as it is."""
+        self._reads_steps = bool(value)
 
     @property
     def status(self) -> EngineStatus:
@@ -338,7 +354,7 @@ class SessionEngine:
             k = shown - 1
             wake = deadline - k if k >= 1 else deadline
         # The step being read aloud changes between whole seconds too.
-        for offset, _step in cur.phase.step_times:
+        for offset, _step in cur.phase.step_times if cur.reading else ():
             at = cur.start + offset
             if self._effective(self._last_now) < at < wake:
                 return at
@@ -614,8 +630,15 @@ class SessionEngine:
         start = self._paused_at if (self._status is EngineStatus.PAUSED
                                     and self._paused_at is not None) else at
         previous = self._caption(self._effective(at)) if self._runs > 1 else None
-        self._cur = _Current(phase=phase, start=start, cues=[*extra, *phase.cues],
-                             caption_before=previous, run=self._runs)
+        cues = [*extra, *phase.cues]
+        reading = self._reads_steps or phase.base_duration is None
+        if not reading:  # a get-ready planned for reading, with nobody reading: its set time
+            base = phase.base_duration or 0.0
+            steps = [c for c in cues if c.kind is CueKind.STEP]
+            cues = [c for c in cues if (c.kind is not CueKind.STEP or c is steps[0])
+                    and (c.from_end or c.offset <= base)]
+        self._cur = _Current(phase=phase, start=start, cues=cues,
+                             caption_before=previous, run=self._runs, reading=reading)
         if phase.item_index is not None:
             acc = self._items[phase.item_index]
             if acc.status is ExerciseStatus.NOT_STARTED:
@@ -685,7 +708,7 @@ class SessionEngine:
         cur = self._cur
         phase = cur.phase
         shown = phase.step_index
-        for offset, step in phase.step_times:
+        for offset, step in phase.step_times if cur.reading else ():
             if cur.start + offset > t:
                 break
             shown = step

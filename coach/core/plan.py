@@ -141,7 +141,8 @@ class Phase:
     `duration` is None only for an open-ended phase (`guide_seconds` then gives the suggested
     time, if any). Counters are 1-based and 0 where they do not apply (`sets`/`reps` give the
     planned totals). `step_index` is the step shown; `step_times` (a prepare phase whose steps
-    are read aloud) moves it: (seconds after the start, step index) pairs in order.
+    are read aloud) moves it: (seconds after the start, step index) pairs in order; such a
+    phase was lengthened for the reading, and `base_duration` is its length without it.
     `item_index` is the routine item the phase belongs to (None between
     exercises and at the end). `ends_rep`, `ends_set` and `ends_exercise` mark the work phase
     whose completion completes a rep, a set or the whole exercise.
@@ -162,6 +163,7 @@ class Phase:
     reps: int = 0
     step_index: int | None = None
     step_times: tuple[tuple[float, int], ...] = ()
+    base_duration: float | None = None
     guide_seconds: float | None = None
     next_item_index: int | None = None
     cues: tuple[PlannedCue, ...] = ()
@@ -568,7 +570,8 @@ def _add_prepare(b: _Builder, exercise: Exercise, base: float, at_side: dict[str
         step_times = []
     b.add(PhaseKind.PREPARE, prepare, "Get into position", [*timed, *_countdown(prepare, t)],
           set_number=1, rep_number=0, step_index=0 if exercise.steps else None,
-          step_times=tuple(step_times), **at_side)
+          step_times=tuple(step_times), base_duration=float(base) if step_times else None,
+          **at_side)
 
 
 class _Sets:

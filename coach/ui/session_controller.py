@@ -155,8 +155,14 @@ class SessionController(QObject):
         jump = DEFAULT_CLOCK_JUMP_SECONDS * max(1.0, float(getattr(self.clock, "scale", 1.0)))
         engine = SessionEngine(self.plan, verbosity=self._speech.verbosity,
                                clock_jump_seconds=jump)
+        engine.reads_steps = self._reads_steps(self._speech)
         engine.add_listener(self._on_event)
         return engine
+
+    @staticmethod
+    def _reads_steps(speech: SpeechSettings) -> bool:
+        """The voice reads the steps aloud: on, at full verbosity."""
+        return not speech.mute and speech.verbosity is Verbosity.FULL
 
     def _effective_speech(self, speech: SpeechSettings) -> SpeechSettings:
         return speech.replace(verbosity=Verbosity.FULL) if self.presenter else speech
@@ -260,6 +266,7 @@ class SessionController(QObject):
         muted_before = self._speech.mute
         self._speech = settings
         self.engine.verbosity = settings.verbosity
+        self.engine.reads_steps = self._reads_steps(settings)
         if self._speaker is not None and not self._closed:
             self._speaker.apply(settings)
         if settings.mute != muted_before:
@@ -310,6 +317,8 @@ class SessionController(QObject):
             self.caption.emit(cue.text)
 
     def _notice(self, notice: SpeechNotice) -> None:
+        if notice.voice_off:
+            self.engine.reads_steps = False  # nobody reads the steps: no time waits for it
         self.notice.emit(notice.message)
 
     def result(self) -> SessionResult:

@@ -7,7 +7,7 @@ from coach.core.catalogue import load_catalogue
 from coach.core.clock import FakeClock
 from coach.core.cues import CueKind, Verbosity
 from coach.core.engine import BACK_GRACE_SECONDS, SessionEngine
-from coach.core.events import CuesCancelled, ExerciseSkipped, PhaseEnded
+from coach.core.events import CueRequested, CuesCancelled, ExerciseSkipped, PhaseEnded
 from coach.core.models import Side
 from coach.core.plan import (
     PhaseKind,
@@ -213,3 +213,29 @@ def test_a_length_reads_to_the_minute_past_a_minute_and_a_half():
     assert about(574) == "about 10 min"
     assert about(45) == "about 45 s"
     assert about(90) == "about 2 min"
+
+
+# --- the voice stops reading during the session -----------------------------------------------
+
+
+def test_a_get_ready_that_starts_with_nobody_reading_lasts_its_set_time():
+    """Planned with the voice reading the steps, then muted: the next get-ready is its set
+    time again, with only the first step, and the first step lit throughout."""
+    plan = plan_routine(DEFAULT, "flare-up", READING)  # pelvic tilt 5 s, knee to chest 10 s
+    engine, clock, log = engine_for(plan)
+    second = next(p for p in plan.phases if p.kind is PhaseKind.PREPARE and p.item_index == 1)
+    assert second.duration > 10
+    assert second.base_duration == 10
+    engine.reads_steps = False
+    while engine.phase.index != second.index:
+        run_to(engine, clock, engine.next_wakeup(clock.now()))
+    start = clock.now()
+    asked = [e.cue for e in log.of(CueRequested) if e.cue.phase_id == second.index]
+    assert [c.text for c in asked if c.kind is CueKind.STEP] == [
+        DEFAULT.exercise("knee-to-chest").steps[0]]
+    assert all(c.due <= start + 10 for c in asked)
+    assert engine.snapshot(clock.now()).remaining == 10
+    run_to(engine, clock, start + 9)
+    assert engine.snapshot(clock.now()).step_index == 0
+    run_to(engine, clock, start + 10.01)
+    assert engine.phase.kind is PhaseKind.HOLD

@@ -217,3 +217,22 @@ def test_counts_only_speech_does_not_lengthen_getting_into_position():
     plan = short_plan()
     assert plan.settings.verbosity is Verbosity.COUNTS
     assert plan.phases[0].duration == 3.0
+
+
+def test_muting_the_voice_shortens_the_next_get_ready_to_its_set_time(qtbot):
+    cat = short_catalogue_long_steps()
+    two = catalogue(list(cat.exercises.values()), [routine("r", ["knee", "knee"])])
+    plan = plan_routine(two, "r", PlanSettings(prepare_seconds=3))
+    second = next(p for p in plan.phases if p.kind is PhaseKind.PREPARE and p.item_index == 1)
+    assert second.duration > 3  # planned for reading
+    session = Session(plan)
+    try:
+        w = open_window(qtbot, session)
+        press(qtbot, w, Qt.Key.Key_M)
+        assert session.controller.muted
+        session.run_until_phase(PhaseKind.REST_BETWEEN)
+        session.run_until_phase(PhaseKind.PREPARE)
+        assert w.countdown.text() == "0:03"
+        assert w.ready_button.isVisible()
+    finally:
+        session.controller.close()
