@@ -9,9 +9,9 @@ then the controls. When the session ends it shows a summary with a Close button.
 Keys work wherever the focus is (window shortcuts), and each has a button with an accessible
 name: Space pause/resume, Right or PageDown skip, Left or PageUp back (clicker friendly), A +10 s,
 M mute, H "this hurts", F11 full screen, Esc stop (asks first). While getting into position (or
-switching sides) an "I'm ready" button under the countdown starts the exercise at once: Enter
-(the button has the focus then, unless the person moved it) or F5 / Shift+F5 (what a clicker's
-"start slideshow" button sends; Page Up/Down, B and "." are taken by back, skip and pause).
+switching sides) an "I'm ready" button, in the place of "Next up", starts the exercise at once:
+Enter (the button has the focus then, unless the person moved it) or F5 / Shift+F5 (what a
+clicker's "start slideshow" button sends; Page Up/Down, B and "." are back, skip and pause).
 Window shortcuts are matched before a focused button sees the key, so Space always pauses and
 never also presses a button; Return presses the focused button instead.
 
@@ -109,8 +109,8 @@ CONTROLS: tuple[Control, ...] = (
     Control("stop", "Stop", "Stop the session", ("Esc",)),
 )
 
-#: "I'm ready" while getting into position: under the countdown, shown only then. Enter presses
-#: it (it has the focus then); F5 / Shift+F5 are a clicker's "start slideshow" button.
+#: "I'm ready" while getting into position (in the place of "Next up"), shown only then. Enter
+#: presses it (it has the focus then); F5 / Shift+F5 are a clicker's "start slideshow" button.
 READY = Control("ready", "I'm ready ▶", "I'm ready: start the exercise now",
                 ("F5", "Shift+F5"))
 
