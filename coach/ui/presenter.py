@@ -65,14 +65,24 @@ class PresenterWindow(SessionWindow):
     def __init__(self, controller: SessionController, *, prompts: Prompts | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(controller, prompts=prompts, presenter=True, parent=parent)
-        # Set on every widget: with the app's style sheet in force, a palette set on the
-        # window alone does not reach its children.
-        contrast = palette(Theme.HIGH_CONTRAST)
-        for widget in (self, *self.findChildren(QWidget)):
-            widget.setPalette(contrast)
+        self._contrast = palette(Theme.HIGH_CONTRAST)
+        self._apply_contrast()
         self.setAutoFillBackground(True)
         self.setWindowTitle(f"Presenting {controller.plan.name} — Physio Coach")
         self._presenter_style()
+
+    def _apply_contrast(self) -> None:
+        # Set on every widget: with the app's style sheet in force, a palette set on the
+        # window alone does not reach its children.
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.setPalette(self._contrast)
+
+    def apply_fonts(self) -> None:
+        """As the session window's, then the high-contrast palette again: a widget given a new
+        style sheet (its type grew with the window) is re-polished with the app's palette."""
+        super().apply_fonts()
+        if hasattr(self, "_contrast"):
+            self._apply_contrast()
 
     def _keys_for(self, control: Control) -> tuple[str, ...]:
         return PRESENTER_KEYS.get(control.name, control.keys)

@@ -48,7 +48,7 @@ def presenter(qtbot, session, prompts):
     session.controller.close()
 
 
-def test_only_the_exercise_is_shown_in_high_contrast_and_large_type(presenter, session):
+def test_only_the_exercise_is_shown_in_high_contrast_and_large_type(presenter, session, qtbot):
     session.run_until_phase(PhaseKind.HOLD)
     for hidden in (presenter.steps, presenter.caption_label, presenter.next_up,
                    presenter.controls_box, presenter.position, presenter.note):
@@ -62,6 +62,10 @@ def test_only_the_exercise_is_shown_in_high_contrast_and_large_type(presenter, s
     assert presenter.palette().color(QPalette.ColorRole.WindowText).name() == "#ffffff"
     assert (QFontInfo(presenter.title.font()).pixelSize()
             >= QFontInfo(presenter.font()).pixelSize() * 2.2)
+    presenter.resize(1920, 1080)  # the type grows with the window, still white on black
+    qtbot.waitUntil(lambda: presenter.height() == 1080, timeout=2000)
+    for label in (presenter.title, presenter.counter, presenter.current_step):
+        assert label.palette().color(QPalette.ColorRole.WindowText).name() == "#ffffff"
 
 
 def test_every_step_is_read_aloud_whatever_the_users_verbosity(presenter, session):
