@@ -422,7 +422,10 @@ CATALOGUE_TOML = textwrap.dedent("""\
     """)
 
 
-def test_the_run_command_as_a_real_process_writes_phases_and_cues_on_time(tmp_path):
+def test_the_run_command_as_a_real_process_writes_phases_and_cues_in_order_never_early(
+        tmp_path):
+    """How late cues are is measured by benchmarks/bench_timing.py, not asserted here: on a
+    shared machine a test with a real-time bound fails for reasons of its own."""
     source = tmp_path / "test.toml"
     source.write_text(CATALOGUE_TOML)
     events = tmp_path / "events.jsonl"
@@ -443,6 +446,5 @@ def test_the_run_command_as_a_real_process_writes_phases_and_cues_on_time(tmp_pa
     for record in records:
         late = record["at"] - record["due"]
         assert late >= -1e-6, record  # never early
-        assert late < 2.5, record  # engine seconds at x50: 50 ms of real time
     ats = [r["at"] for r in records]
     assert ats == sorted(ats)
