@@ -766,7 +766,7 @@ class CoachApp:
         before, after = self._last_answers
         pain = None
         if after is not None and not after.pain.skipped:
-            pain = PainBefore(after.pain, before.leg_spreading if before else None)
+            pain = PainBefore(after.pain, after.leg_pain or (before.leg_pain if before else None))
         if self.session_window is not None:
             self.session_window.close()
         self.try_exercise(exercise_id, pain=pain)

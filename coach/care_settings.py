@@ -72,6 +72,8 @@ _STOP_CHECKS: dict[str, Check] = {
     "spreading_stops": flag,
     "rising_by": int_in(1, 10),
     "rising_sessions": int_in(1, 10),
+    "single_rise_by": int_in(1, 10),
+    "flare_by": int_in(1, 10),
 }
 
 

@@ -33,6 +33,7 @@ from coach.core.records import (
     ExerciseEvent,
     ExerciseEventKind,
     Felt,
+    LegPain,
     Outcome,
     PainScore,
     SetRecord,
@@ -66,12 +67,14 @@ class SessionRecorder:
         weekly_goal: int | None = None,
         pain_before: PainScore | None = None,
         leg_pain_spreading: bool | None = None,
+        leg_pain: LegPain | None = None,
         wall_clock: Callable[[], datetime] = _local_now,
     ) -> None:
         self._store = store
         self._goal = weekly_goal
         self._pain_before = pain_before
         self._spreading = leg_pain_spreading
+        self._leg_pain = leg_pain
         self._wall = wall_clock
         self._session_id: int | None = None
         self._finished = False
@@ -130,16 +133,19 @@ class SessionRecorder:
             weekly_goal=self._goal,
             pain_before=self._pain_before,
             leg_pain_spreading=self._spreading,
+            leg_pain=self._leg_pain,
         )
 
     def set_answers_before(self, *, pain_before: PainScore | None = None,
-                           leg_pain_spreading: bool | None = None) -> None:
+                           leg_pain_spreading: bool | None = None,
+                           leg_pain: LegPain | None = None) -> None:
         """The answers asked before the session, when they are known only after the recorder
         was made (the terminal asks them after opening the history). Before the start only."""
         if self._session_id is not None:
             raise RuntimeError("the session has started; use answer()")
         self._pain_before = pain_before
         self._spreading = leg_pain_spreading
+        self._leg_pain = leg_pain
 
     def answer(
         self,
@@ -148,6 +154,7 @@ class SessionRecorder:
         pain_after: PainScore | None = None,
         felt: Felt | str | None = None,
         note: str | None = None,
+        leg_pain_after: LegPain | None = None,
     ) -> None:
         """Store answers the window asked for once the session is under way or over.
 
@@ -157,5 +164,6 @@ class SessionRecorder:
             raise RuntimeError("the session has not started yet")
         if pain_before is not None or pain_after is not None:
             self._store.update_pain(self._session_id, before=pain_before, after=pain_after)
-        if felt is not None or note:
-            self._store.update_feedback(self._session_id, felt=felt, note=note)
+        if felt is not None or note or leg_pain_after is not None:
+            self._store.update_feedback(self._session_id, felt=felt, note=note,
+                                        leg_pain_after=leg_pain_after)

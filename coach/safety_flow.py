@@ -6,18 +6,22 @@ rules of `coach.core.session_gate`:
 
 - `first_run(parent)`: the red-flag screen when none was ever answered, then the disclaimer
   once.
-- `screen(parent)`: the red-flag questions when due (first run, weekly re-check) or when asked
-  for (Help > Red-flag check). Answers are recorded at once, with the acknowledgement when the
-  urgent advice was confirmed. A yes answered now stops the session being started (the person
-  has just been told to get help); a yes from earlier today blocks every start until the
-  advice is confirmed, and that confirmation is recorded.
-- `before_session(parent, target, name=...)`: the screening, the pain check (back, leg,
-  spreading), then the advice and today's dose steps when there is anything to say, with the
+- `screen(parent)`: the red-flag questions when due (first run, weekly re-check, and at every
+  start while a yes holds sessions) or when asked for (Help > Red-flag check). Answers are
+  recorded at once. Any yes holds every session, on every later day too, until the person
+  confirms that a clinician has checked them and said they can exercise; that confirmation
+  is offered only at a later start, for the signs already reported, and is recorded with its
+  date and time.
+- `before_session(parent, target, name=...)`: the screening, the pain check (back, leg, where
+  the leg pain has gone, and the one-line nerve signs: a yes there asks the six questions at
+  once), then the advice and today's dose steps when there is anything to say, with the
   choice of the flare-up routine instead, not today, or start (anyway); dose locks ticked
   there are saved. Returns `Prepared` (the routine to plan, with today's doses, and the
   answers for the recorder) or None when no session should start.
-- `after_session(parent, recorder, name=...)`: pain after, how it felt and a note, saved with
-  the session, then the "pain rising" advice when the last sessions show it.
+- `after_session(parent, recorder, name=...)`: pain after, where the leg pain has gone, the
+  nerve signs, how it felt and a note, saved with the session; then one message: rest today
+  (leg pain spreading further down), a good sign (moving towards the back), or the "pain
+  rising" advice when the last sessions show it.
 
 No Qt: the flow only calls the prompts, the history store and the injected clock.
 """
@@ -33,8 +37,16 @@ from typing import Any, Protocol
 
 from coach.core import thermal
 from coach.core.models import Catalogue, Routine
-from coach.core.records import Felt, PainScore, Screening
-from coach.core.safety import ScreeningNeed, StopRules, after_sessions
+from coach.core.records import Felt, LegPain, PainScore, Screening
+from coach.core.safety import (
+    CENTRALISING_MESSAGE,
+    SPREADING_AFTER_MESSAGE,
+    Hold,
+    ScreeningNeed,
+    StopRules,
+    after_sessions,
+    clearance_allowed,
+)
 from coach.core.session_gate import GateDecision, SessionGate
 from coach.storage.dose_history import exercise_histories
 from coach.storage.history import HistoryStore
@@ -51,12 +63,19 @@ DOSE_HISTORY_DAYS = 180
 @dataclass(frozen=True)
 class PainBefore:
     pain: PainScore = PainScore()
-    #: "Is the leg pain reaching further down the leg than usual?" None: not answered.
-    leg_spreading: bool | None = None
+    #: Where the leg pain has gone since last time. None: not answered.
+    leg_pain: LegPain | None = None
+    #: The one-line nerve signs question (saddle, bladder or bowel, both legs). None: skipped.
+    nerve_signs: bool | None = None
+
+    @property
+    def leg_spreading(self) -> bool | None:
+        return None if self.leg_pain is None else self.leg_pain is LegPain.FURTHER_DOWN
 
     def recorder_answers(self) -> dict[str, Any]:
         """Keyword arguments for `SessionRecorder` (stored with the session)."""
-        return {"pain_before": self.pain, "leg_pain_spreading": self.leg_spreading}
+        return {"pain_before": self.pain, "leg_pain_spreading": self.leg_spreading,
+                "leg_pain": self.leg_pain}
 
 
 @dataclass(frozen=True)
@@ -64,14 +83,18 @@ class PainAfter:
     pain: PainScore = PainScore()
     felt: Felt | None = None
     note: str | None = None
+    leg_pain: LegPain | None = None
+    nerve_signs: bool | None = None
 
 
 @dataclass(frozen=True)
 class RedFlagResult:
-    """The answers (question id -> yes), and whether the urgent advice was acknowledged."""
+    """The answers (question id -> yes), whether the advice was acknowledged, and whether the
+    person confirmed that a clinician has checked them and said they can exercise."""
 
     answers: Mapping[str, bool] = field(default_factory=dict)
     acknowledged: bool = False
+    cleared: bool = False
 
     @property
     def any_positive(self) -> bool:
@@ -95,7 +118,7 @@ class SafetyPrompts(Protocol):
     """What the flow asks; `parent` is the window to put a dialog over (None in a terminal)."""
 
     def red_flags(self, parent: Any, need: ScreeningNeed | None, *,
-                  acknowledge_only: bool = False) -> RedFlagResult | None: ...
+                  hold: Hold | None = None) -> RedFlagResult | None: ...
 
     def pain_before(self, parent: Any, session_name: str) -> PainBefore | None: ...
 
@@ -121,7 +144,7 @@ class Answering(Protocol):
 
     def answer(self, *, pain_before: PainScore | None = None,
                pain_after: PainScore | None = None, felt: Felt | str | None = None,
-               note: str | None = None) -> None: ...
+               note: str | None = None, leg_pain_after: LegPain | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -135,6 +158,8 @@ class Prepared:
 
 
 RISING_TITLE = "Please contact your physiotherapist"
+SPREADING_TITLE = "Rest today"
+CENTRALISING_TITLE = "A good sign"
 
 
 class SafetyFlow:
@@ -161,18 +186,23 @@ class SafetyFlow:
         self._disclaimer_seen = disclaimer_seen
         self._mark_disclaimer_seen = mark_disclaimer_seen
         #: Without a history, the answers of this run are kept here (never across runs).
-        self._screening: Screening | None = None
+        self._screenings: list[Screening] = []
 
     def gate(self) -> SessionGate:
         return SessionGate(self.catalogue, self._rules(), self._locked())
 
     # --- the red-flag screen ----------------------------------------------------------------
 
-    def latest_screening(self) -> Screening | None:
+    def screenings(self) -> list[Screening]:
+        """Every red-flag screening, oldest first."""
         store = self._store()
         if store is None:
-            return self._screening
-        return store.latest_screening()
+            return list(self._screenings)
+        return store.screenings()
+
+    def latest_screening(self) -> Screening | None:
+        found = self.screenings()
+        return found[-1] if found else None
 
     def first_run(self, parent: Any) -> None:
         """The red-flag screen (when never answered), then the disclaimer (once)."""
@@ -184,42 +214,38 @@ class SafetyFlow:
 
     def screen(self, parent: Any, *, force: bool = False) -> bool:
         """Ask the red-flag questions when due (or `force`); True when a session may start."""
-        gate = self.gate()
-        now = self._now()
-        status = gate.screening(self.latest_screening(), now)
-        if status.need is not None or force:
-            result = self.prompts.red_flags(parent, status.need)
-            if result is None:
-                return status.need is None and not status.blocked
-            answered = self._now()
-            screening = Screening(answered_at=answered, answers=dict(result.answers),
-                                  acknowledged_at=answered if result.acknowledged else None)
-            self._record(screening)
-            if screening.any_positive:
-                log.warning("red-flag screen: a warning sign was reported (acknowledged: %s)",
-                            result.acknowledged)
-                return False  # they have just been told to get help: no session now
+        status = self.gate().screening(self.screenings(), self._now())
+        if status.need is None and not force:
             return True
-        if status.blocked:
-            result = self.prompts.red_flags(parent, None, acknowledge_only=True)
-            if result is None or not result.acknowledged:
-                return False
-            self._acknowledge(self._now())
+        result = self.prompts.red_flags(parent, status.need, hold=status.hold)
+        if result is None:
+            return status.need is None
+        answered = self._now()
+        screening = Screening(answered_at=answered, answers=dict(result.answers),
+                              acknowledged_at=answered if result.acknowledged else None)
+        self._record(screening)
+        if result.cleared and clearance_allowed(status.hold, result.answers):
+            self._clear(answered)
+            log.warning("red-flag hold lifted: a clinician's check was confirmed")
             return True
+        if screening.any_positive or status.hold is not None:
+            log.warning("red-flag screen: sessions held (a warning sign reported: %s)",
+                        sorted(k for k, v in screening.answers.items() if v) or "earlier")
+            return False
         return True
 
     def _record(self, screening: Screening) -> None:
         store = self._store()
-        self._screening = screening
+        self._screenings.append(screening)
         if store is not None:
             store.record_screening(screening)
 
-    def _acknowledge(self, at: datetime) -> None:
+    def _clear(self, at: datetime) -> None:
         store = self._store()
-        if self._screening is not None:
-            self._screening = replace(self._screening, acknowledged_at=at)
+        self._screenings = [replace(s, cleared_at=at) if s.any_positive and s.cleared_at is None
+                            else s for s in self._screenings]
         if store is not None:
-            store.acknowledge_screening(at)
+            store.clear_red_flags(at)
 
     # --- before a session -------------------------------------------------------------------
 
@@ -249,6 +275,8 @@ class SafetyFlow:
             pain = self.prompts.pain_before(parent, name)
             if pain is None:
                 return None
+            if pain.nerve_signs and not self.screen(parent, force=True):
+                return None
         decision = self.decide(target, pain)
         if decision.worth_showing:
             suggested = (self.catalogue.routines.get(decision.suggest_routine)
@@ -277,6 +305,7 @@ class SafetyFlow:
         histories = (exercise_histories(store, exercises, since=since)
                      if store is not None else {})
         return self.gate().check(target, pain=pain.pain, leg_spreading=pain.leg_spreading,
+                                 centralising=pain.leg_pain is LegPain.TOWARDS_BACK,
                                  sessions=sessions, histories=histories)
 
     def _apply_locks(self, boxes: Mapping[str, bool]) -> bool:
@@ -302,7 +331,16 @@ class SafetyFlow:
             s.done for s in store.sessions() if s.id != this)
         answers = self.prompts.pain_after(parent, name, compare=compare)
         if answers is not None and recorder is not None:
-            recorder.answer(pain_after=answers.pain, felt=answers.felt, note=answers.note)
+            recorder.answer(pain_after=answers.pain, felt=answers.felt, note=answers.note,
+                            leg_pain_after=answers.leg_pain)
+        if answers is not None and answers.nerve_signs:
+            self.screen(parent, force=True)
+        leg = answers.leg_pain if answers is not None else None
+        if leg is LegPain.FURTHER_DOWN and self._rules().spreading_stops:
+            self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
+            return answers
+        if leg is LegPain.TOWARDS_BACK:
+            self.prompts.inform(parent, CENTRALISING_TITLE, CENTRALISING_MESSAGE)
         if store is not None:
             for advice in after_sessions(store.sessions(), self._rules()):
                 self.prompts.inform(parent, RISING_TITLE, advice.message)

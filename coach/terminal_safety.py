@@ -1,16 +1,17 @@
 """The safety questions of `coach run`, asked in the terminal with plain prompts.
 
 When stdin is a terminal, `TerminalSafety` runs the same `SafetyFlow` as the window, through
-`TerminalPrompts`: the red-flag questions when due (y/n each; the urgent advice to confirm by
-typing "yes"), the pain check before (back and leg 0-10, "spreading?" y/n; Enter skips a
-question), the advice and today's dose steps with the choice of the flare-up routine, start or
-not today, and the pain check after (back, leg, how it felt, a note).
+`TerminalPrompts`: the red-flag questions when due (y/n each; any yes shows what to do, by
+urgency; at a later start, a clinician's check can be confirmed by typing "yes"), the pain
+check before (back and leg 0-10, where the leg pain has gone, the nerve signs in one line;
+Enter skips a question), the advice and today's dose steps with the choice of the flare-up
+routine, start or not today, and the pain check after (the same, then how it felt, a note).
 
 When stdin is not a terminal, nothing can be asked: one line says the questions were skipped
-and why, today's dose steps still apply (and are printed), and a red flag answered yes today
-and not yet confirmed still stops the session (it can only be confirmed where someone can
-answer). No Qt; the streams are parameters, so tests feed answers through a pseudo-terminal
-or plain strings.
+and why, today's dose steps still apply (and are printed), and a red flag answered yes and
+not yet cleared by a clinician's check still stops the session (it can only be confirmed
+where someone can answer). No Qt; the streams are parameters, so tests feed answers through a
+pseudo-terminal or plain strings.
 """
 
 from __future__ import annotations
@@ -21,8 +22,18 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from coach.core.models import Catalogue, Routine
-from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, PainScore
-from coach.core.safety import DISCLAIMER, RED_FLAGS, URGENT_ADVICE, ScreeningNeed, StopRules
+from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, LegPain, PainScore
+from coach.core.safety import (
+    DISCLAIMER,
+    HOLD_TEXT,
+    NERVE_SIGNS_QUESTION,
+    RED_FLAGS,
+    Hold,
+    ScreeningNeed,
+    StopRules,
+    clearance_allowed,
+    red_flag_advice,
+)
 from coach.core.session_gate import GateDecision
 from coach.safety_flow import (
     BriefChoice,
@@ -37,9 +48,10 @@ from coach.storage.history import HistoryStore
 
 SKIPPED_LINE = ("Safety questions skipped: standard input is not a terminal, so the red-flag "
                 "and pain questions cannot be asked.")
-BLOCKED_LINE = ("A warning sign was reported today and the advice has not been confirmed. "
-                "Please get medical help; run 'coach run' in a terminal to confirm you have read "
-                "the advice.")
+BLOCKED_LINE = ("A warning sign was reported and no clinician's check has been confirmed since. "
+                "Please get checked first; then run 'coach run' in a terminal to confirm it.")
+CLEARANCE_PROMPT = ("Has a doctor or physiotherapist checked you since then and said you can "
+                    "exercise? Type yes to confirm: ")
 
 
 class _EndOfInput(Exception):
@@ -93,35 +105,55 @@ class TerminalPrompts:
     # --- SafetyPrompts ----------------------------------------------------------------------
 
     def red_flags(self, parent: Any, need: ScreeningNeed | None, *,
-                  acknowledge_only: bool = False) -> RedFlagResult | None:
+                  hold: Hold | None = None) -> RedFlagResult | None:
+        answers: dict[str, bool] = {}
         try:
-            answers: dict[str, bool] = {}
-            if not acknowledge_only:
+            if hold is not None:
+                day = hold.since
+                self._say(f"On {day:%A} {day.day} {day:%B} you told the coach about a warning "
+                          "sign. Please answer again for how you are now.")
+            else:
                 self._say("Safety check: please answer each question for how you are now.")
-                for n, flag in enumerate(RED_FLAGS, start=1):
-                    answers[flag.id] = bool(self._yes_no(f"{n}. {flag.question}",
-                                                         skippable=False))
-                if not any(answers.values()):
-                    return RedFlagResult(answers, False)
+            for n, flag in enumerate(RED_FLAGS, start=1):
+                answers[flag.id] = bool(self._yes_no(f"{n}. {flag.question}",
+                                                     skippable=False))
+            advice = red_flag_advice(k for k, v in answers.items() if v) or (
+                hold.advice() if hold is not None else None)
+            if advice is None:
+                return RedFlagResult(answers)
             self._say()
-            self._say("!! " + URGENT_ADVICE)
-            self._say("No exercise session will start today until you confirm you have read "
-                      "this.")
-            confirmed = self._ask("Type yes to confirm you have read this advice: ")
-            return RedFlagResult(answers, confirmed.lower() in ("y", "yes"))
+            self._say(f"!! {advice.title.upper()}")
+            self._say(advice.text)
+            if clearance_allowed(hold, answers):
+                self._say(HOLD_TEXT)
+                confirmed = self._ask(CLEARANCE_PROMPT).lower() in ("y", "yes")
+                return RedFlagResult(answers, True, cleared=confirmed)
+            self._say(f"{HOLD_TEXT} When they have, run 'coach run' again and confirm it.")
+            return RedFlagResult(answers, True)
         except _EndOfInput:
-            return RedFlagResult(answers, False) if len(answers) == len(RED_FLAGS) else None
+            return RedFlagResult(answers) if len(answers) == len(RED_FLAGS) else None
+
+    def _leg_pain(self, prompt: str) -> LegPain | None:
+        choices = {"d": LegPain.FURTHER_DOWN, "b": LegPain.TOWARDS_BACK, "n": LegPain.NO_CHANGE}
+        while True:
+            answer = self._ask(f"{prompt} d further down my leg, b up towards my back, "
+                               "n no change (Enter to skip): ").lower()
+            if not answer:
+                return None
+            if answer in choices:
+                return choices[answer]
+            self._say("Please type d, b or n, or press Enter to skip.")
 
     def pain_before(self, parent: Any, session_name: str) -> PainBefore | None:
         self._say(f"Before {session_name}: 0 is no pain, 10 the worst you can imagine.")
         try:
             back = self._score("Back pain now")
             leg = self._score("Leg pain now")
-            spreading = self._yes_no(
-                "Is the leg pain reaching further down your leg than usual?", skippable=True)
+            moved = self._leg_pain("Has your leg pain moved since your last session?")
+            nerves = self._yes_no(NERVE_SIGNS_QUESTION, skippable=True)
         except _EndOfInput:
             return None
-        return PainBefore(PainScore(back, leg), spreading)
+        return PainBefore(PainScore(back, leg), moved, nerves)
 
     def pain_after(self, parent: Any, session_name: str, *,
                    compare: bool) -> PainAfter | None:
@@ -129,6 +161,8 @@ class TerminalPrompts:
         try:
             back = self._score("Back pain now")
             leg = self._score("Leg pain now")
+            moved = self._leg_pain("Has your leg pain moved during this session?")
+            nerves = self._yes_no(NERVE_SIGNS_QUESTION, skippable=True)
             felt = None
             while compare:
                 answer = self._ask("Compared with last time it felt: e easier, s the same, "
@@ -140,17 +174,19 @@ class TerminalPrompts:
             note = self._ask("A note for your history (Enter for none): ") or None
         except _EndOfInput:
             return None
-        return PainAfter(PainScore(back, leg), felt, note)
+        return PainAfter(PainScore(back, leg), felt, note, moved, nerves)
 
     def session_brief(self, parent: Any, decision: GateDecision, *, session_name: str,
                       suggested_name: str | None) -> BriefResult:
         self._say()
         for advice in decision.advice:
             self._say(("!! " if advice.stop else "* ") + advice.message)
+        if decision.stop:  # one message, one action
+            return BriefResult(BriefChoice.NOT_TODAY)
         for note in decision.announcements:
             self._say("* " + note.text)
         options = {"s": BriefChoice.START, "n": BriefChoice.NOT_TODAY}
-        words = ["s start" + (" anyway" if decision.advice else ""), "n not today"]
+        words = ["s start" + (" anyway" if decision.warning else ""), "n not today"]
         if decision.suggest_routine and suggested_name:
             options["f"] = BriefChoice.SUGGESTED
             words.insert(0, f"f the {suggested_name} routine instead")
@@ -205,7 +241,7 @@ class TerminalSafety:
             return prepared
         out = self.stdout
         out.write(SKIPPED_LINE + "\n")
-        status = self.flow.gate().screening(self.flow.latest_screening(), self.now())
+        status = self.flow.gate().screening(self.flow.screenings(), self.now())
         if status.blocked:
             out.write(BLOCKED_LINE + "\n")
             out.flush()

@@ -11,11 +11,17 @@ import pytest
 
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Catalogue
-from coach.core.records import PainScore
-from coach.core.safety import RED_FLAGS, ScreeningNeed
+from coach.core.records import LegPain, PainScore
+from coach.core.safety import (
+    CENTRALISING_MESSAGE,
+    RED_FLAGS,
+    SPREADING_AFTER_MESSAGE,
+    ScreeningNeed,
+)
 from coach.safety_flow import (
     BriefChoice,
     BriefResult,
+    PainAfter,
     PainBefore,
     RedFlagResult,
     SafetyFlow,
@@ -40,16 +46,19 @@ class Script:
     """Prompts that answer from a script and log what was asked."""
 
     flags: RedFlagResult | None = field(default_factory=lambda: RedFlagResult(no_flags()))
-    acknowledge: bool = True
     pain: PainBefore | None = field(default_factory=PainBefore)
     brief: BriefResult = field(default_factory=lambda: BriefResult(BriefChoice.START))
     asked: list[str] = field(default_factory=list)
     needs: list[ScreeningNeed | None] = field(default_factory=list)
+    holds: list = field(default_factory=list)
+    informed: list[str] = field(default_factory=list)
+    after: PainAfter | None = None
 
-    def red_flags(self, parent, need, *, acknowledge_only=False):
-        self.asked.append("ack" if acknowledge_only else "flags")
+    def red_flags(self, parent, need, *, hold=None):
+        self.asked.append("flags")
         self.needs.append(need)
-        return RedFlagResult({}, self.acknowledge) if acknowledge_only else self.flags
+        self.holds.append(hold)
+        return self.flags
 
     def pain_before(self, parent, name):
         self.asked.append("pain")
@@ -57,7 +66,7 @@ class Script:
 
     def pain_after(self, parent, name, *, compare):
         self.asked.append("after")
-        return None
+        return self.after
 
     def session_brief(self, parent, decision, *, session_name, suggested_name):
         self.asked.append("brief")
@@ -72,6 +81,7 @@ class Script:
 
     def inform(self, parent, title, text):
         self.asked.append("inform")
+        self.informed.append(text)
 
 
 class Now:
@@ -103,34 +113,77 @@ def test_a_session_asks_the_first_screen_then_the_pain_check_and_starts(cat, sto
     assert store.latest_screening().answered_at == now.moment
 
 
-def test_a_yes_just_answered_never_starts_the_session_even_when_confirmed(cat, store):
-    script, now = Script(flags=RedFlagResult({**no_flags(), "saddle-numbness": True}, True)), \
-        Now()
+def test_a_yes_just_answered_never_starts_the_session_even_when_cleared(cat, store):
+    script = Script(flags=RedFlagResult({**no_flags(), "saddle-numbness": True}, True, True))
+    now = Now()
     f = flow(cat, store, script, now)
     assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is None
     assert "pain" not in script.asked
-    assert store.latest_screening().acknowledged_at == now.moment
-    # Confirmed, so a later start the same day goes ahead without asking again.
-    now.moment += timedelta(hours=1)
-    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is not None
+    assert script.holds == [None]  # no hold yet: a first yes cannot be cleared
+    assert store.latest_screening().cleared_at is None
+
+
+def test_a_yes_holds_every_later_start_with_the_questions_until_a_clinicians_check(cat, store):
+    yes = {**no_flags(), "walking": True}
+    script, now = Script(flags=RedFlagResult(yes, True)), Now()
+    f = flow(cat, store, script, now)
+    start = lambda: f.before_session(None, cat.routine("desk-break"),  # noqa: E731
+                                     name="Desk break")
+    assert start() is None
+    # The next day, answering no to everything is not enough: the hold stays.
+    now.moment += timedelta(days=1)
+    script.flags = RedFlagResult(no_flags(), True)
+    assert start() is None
+    assert script.needs[-1] is ScreeningNeed.HOLD
+    assert script.holds[-1].signs == {"walking"}
+    # A week later, still held, still asked.
+    now.moment += timedelta(days=7)
+    assert start() is None
+    assert script.asked == ["flags", "flags", "flags"]
+    # Confirmed: a clinician has checked them. Recorded with its date; the session starts.
+    now.moment += timedelta(days=1)
+    script.flags = RedFlagResult(no_flags(), True, cleared=True)
+    assert start() is not None
+    assert script.asked[-2:] == ["flags", "pain"]
+    cleared = [s.cleared_at for s in store.screenings() if s.any_positive]
+    assert cleared == [now.moment]
+    # After that nothing is held: the next start asks no questions.
+    now.moment += timedelta(hours=2)
+    assert start() is not None
     assert script.asked[-1] == "pain"
 
 
-def test_an_unconfirmed_yes_asks_for_confirmation_and_records_it(cat, store):
-    script, now = Script(flags=RedFlagResult({**no_flags(), "walking": True}, False),
-                         acknowledge=False), Now()
+def test_a_new_sign_at_a_later_start_cannot_be_cleared_then(cat, store):
+    script, now = Script(flags=RedFlagResult({**no_flags(), "walking": True}, True)), Now()
     f = flow(cat, store, script, now)
-    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is None
-    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is None
-    assert script.asked == ["flags", "ack"]
-    script.acknowledge = True
-    now.moment += timedelta(minutes=5)
-    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is not None
-    assert store.latest_screening().acknowledged_at == now.moment
-    # The next day the yes no longer blocks, and a week on the re-check comes back.
-    now.moment += timedelta(days=7)
     f.before_session(None, cat.routine("desk-break"), name="Desk break")
-    assert script.needs[-1] is ScreeningNeed.WEEKLY
+    now.moment += timedelta(days=2)
+    script.flags = RedFlagResult({**no_flags(), "weight-fever": True}, True, cleared=True)
+    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is None
+    assert all(s.cleared_at is None for s in store.screenings())
+
+
+def test_a_yes_to_the_nerve_signs_line_asks_the_six_questions_before_starting(cat, store):
+    script, now = Script(pain=PainBefore(PainScore(3, 3), nerve_signs=True)), Now()
+    f = flow(cat, store, script, now)
+    f.screen(None)
+    script.asked.clear()
+    script.flags = RedFlagResult({**no_flags(), "bladder-bowel": True}, True)
+    assert f.before_session(None, cat.routine("desk-break"), name="Desk break") is None
+    assert script.asked == ["pain", "flags"]
+    assert store.latest_screening().answers["bladder-bowel"]
+
+
+def test_after_a_session_spreading_is_one_message_and_centralising_a_good_sign(cat, store):
+    script, now = Script(), Now()
+    f = flow(cat, store, script, now)
+    script.after = PainAfter(PainScore(3, 4), leg_pain=LegPain.FURTHER_DOWN)
+    f.after_session(None, None, name="Desk break")
+    assert script.informed == [SPREADING_AFTER_MESSAGE]
+    script.informed.clear()
+    script.after = PainAfter(PainScore(3, 2), leg_pain=LegPain.TOWARDS_BACK)
+    f.after_session(None, None, name="Desk break")
+    assert script.informed == [CENTRALISING_MESSAGE]
 
 
 def test_without_a_history_the_answers_are_kept_for_this_run(cat):

@@ -2,9 +2,10 @@
 
 The rule: an exercise with a progression moves to its next step when the last three sessions
 that included it completed every planned set, with pain not rising (after no higher than
-before, back and leg), and nothing holds it back: a lock by the physio or the user, or the
-"pain rising" stop rule. The person is told before the session ("Plank today: 45 s, up from
-30 s").
+before, back and leg), and nothing holds it back: a lock by the physio or the user, the
+"pain rising" stop rule, pain before today at or above the high-pain threshold, or the last
+session rated "Harder". Pain not given today does not hold it (nothing says it is high). The
+person is told before the session ("Plank today: 45 s, up from 30 s").
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from coach.core.models import Exercise, format_duration
-from coach.core.records import PainScore
+from coach.core.records import Felt, PainScore
 from coach.core.words import counted
 
 SESSIONS_TO_STEP_UP = 3
@@ -76,8 +77,29 @@ def describe_step(step: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def hold_reason(*, locked: bool = False, pain_rising: bool = False,
+                pain_before: PainScore | None = None, high_pain: int | None = None,
+                last_felt: Felt | None = None, flare: bool = False) -> str | None:
+    """Why no dose may step up today, or None (the first reason that applies)."""
+    worst = max((p for p in (pain_before.back, pain_before.leg) if p is not None),
+                default=None) if pain_before is not None else None
+    if locked:
+        return "the dose is locked"
+    if pain_rising:
+        return "pain has been rising after sessions"
+    if high_pain is not None and worst is not None and worst >= high_pain:
+        return f"your pain is {worst} out of 10 today"
+    if flare:
+        return "your pain is higher than after your last session"
+    if last_felt is Felt.HARDER:
+        return "you found your last session harder"
+    return None
+
+
 def decide(exercise: Exercise, base: Mapping[str, Any], history: Sequence[ExerciseSession],
-           *, locked: bool = False, pain_rising: bool = False) -> ProgressionDecision:
+           *, locked: bool = False, pain_rising: bool = False,
+           pain_before: PainScore | None = None, high_pain: int | None = None,
+           last_felt: Felt | None = None, flare: bool = False) -> ProgressionDecision:
     """Today's dose step for `exercise`.
 
     `base` is the dose the routine asks for before progression (the item's effective dose as a
@@ -104,9 +126,10 @@ def decide(exercise: Exercise, base: Mapping[str, Any], history: Sequence[Exerci
         s.completed and s.pain_not_rising for s in recent)
     if not ready:
         return here
-    if locked or pain_rising:
-        return replace(here, held_back="the dose is locked" if locked
-                       else "pain has been rising after sessions")
+    reason = hold_reason(locked=locked, pain_rising=pain_rising, pain_before=pain_before,
+                         high_pain=high_pain, last_felt=last_felt, flare=flare)
+    if reason is not None:
+        return replace(here, held_back=reason)
     new = level + 1
     return ProgressionDecision(
         step=new, overrides=dict(steps[new]), stepped_up=True,

@@ -62,6 +62,16 @@ class Felt(StrEnum):
     HARDER = "harder"
 
 
+class LegPain(StrEnum):
+    """Where the leg pain has gone since the last time: further down the leg (the nerve is
+    more irritated), up out of the leg towards the back (centralising: a good sign), or
+    neither."""
+
+    FURTHER_DOWN = "further-down"
+    TOWARDS_BACK = "towards-back"
+    NO_CHANGE = "no-change"
+
+
 class ExerciseEventKind(StrEnum):
     """Something that happened to one exercise other than a completed set."""
 
@@ -186,6 +196,9 @@ class SessionRecord:
     felt: Felt | None = None
     note: str | None = None
     leg_pain_spreading: bool | None = None
+    #: Where the leg pain had gone before and after the session (None: not asked).
+    leg_pain_before: LegPain | None = None
+    leg_pain_after: LegPain | None = None
     set_count: int = 0
     active_seconds: float = 0.0
     pain_stops: int = 0
@@ -225,16 +238,21 @@ class ExerciseWeek:
 
 @dataclass(frozen=True)
 class Screening:
-    """Answers to the red-flag questions, and when the person confirmed reading the advice."""
+    """Answers to the red-flag questions, when the person confirmed reading the advice, and
+    when they confirmed that a clinician had checked them and said they can exercise (the
+    end of the hold a yes puts on sessions)."""
 
     answered_at: datetime
     answers: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
     acknowledged_at: datetime | None = None
+    cleared_at: datetime | None = None
 
     def __post_init__(self) -> None:
         check_aware(self.answered_at, "answered_at")
-        if self.acknowledged_at is not None:
-            check_aware(self.acknowledged_at, "acknowledged_at")
+        for name in ("acknowledged_at", "cleared_at"):
+            moment = getattr(self, name)
+            if moment is not None:
+                check_aware(moment, name)
 
     @property
     def any_positive(self) -> bool:

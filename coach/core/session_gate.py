@@ -2,13 +2,15 @@
 
 The window, the terminal mode and the tests ask the same two questions, in this order:
 
-1. `SessionGate.screening(last, now)`: are the red-flag questions due (first run, or the
-   weekly re-check), and is today blocked (a yes today, not yet acknowledged)?
+1. `SessionGate.screening(screenings, now)`: are the red-flag questions due (first run, the
+   weekly re-check, or at every start while a yes holds sessions until a clinician's check
+   is confirmed)?
 2. After the pain check, `SessionGate.check(target, pain=..., ...)` -> `GateDecision`: the
-   advice to show (pain at or above the threshold: the flare-up routine instead, or not today;
-   leg pain spreading: stop and contact the physio; pain rising after sessions: contact the
-   physio, doses held), and each exercise's dose step for today with the sentence that
-   announces a step up ("Forearm plank today: 45 s, up from 30 s").
+   advice to show (leg pain spreading: not today, the only message; pain at or above the
+   threshold, or 2+ above the last session's pain after: the flare-up routine instead; pain
+   rising after sessions, or by 3+ in one: contact the physio, doses held; leg pain moving
+   towards the back: a good sign), and each exercise's dose step for today with the sentence
+   that announces a step up ("Forearm plank today: 45 s, up from 30 s").
 
 `GateDecision.apply(routine)` is the routine copy to plan: each item's overrides with today's
 dose step merged in. An item that sets its own value for a field the progression changes (the
@@ -31,8 +33,8 @@ from coach.core import progression, safety
 from coach.core.dose_history import progression_history
 from coach.core.models import Catalogue, Routine, RoutineItem
 from coach.core.progression import ExerciseSession, describe_step
-from coach.core.records import PainScore, Screening, SessionRecord
-from coach.core.safety import Advice, ScreeningNeed, StopRules
+from coach.core.records import Felt, PainScore, Screening, SessionRecord
+from coach.core.safety import Advice, Hold, ScreeningNeed, StopRules
 from coach.core.thermal import is_thermal
 
 #: The id a single-exercise target carries (never a routine's id).
@@ -47,10 +49,14 @@ def single_exercise(exercise_id: str, overrides: Mapping[str, Any] | None = None
 
 @dataclass(frozen=True)
 class ScreeningStatus:
-    """Whether to ask the red-flag questions now, and whether today is blocked."""
+    """Whether to ask the red-flag questions now, and the hold a yes put on sessions."""
 
     need: ScreeningNeed | None
-    blocked: bool
+    hold: Hold | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return self.hold is not None
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,11 @@ class GateDecision:
         return tuple(d for d in self.doses if d.stepped_up or d.held_back)
 
     @property
+    def warning(self) -> bool:
+        """Some advice is a warning (good news alone needs no "Start anyway")."""
+        return any(a.warning for a in self.advice)
+
+    @property
     def worth_showing(self) -> bool:
         """True when there is something to show before the session starts."""
         return bool(self.advice or self.announcements)
@@ -133,9 +144,11 @@ class SessionGate:
         self.rules = rules or StopRules()
         self.locked = frozenset(locked)
 
-    def screening(self, last: Screening | None, now: datetime) -> ScreeningStatus:
-        return ScreeningStatus(need=safety.screening_needed(last, now),
-                               blocked=safety.sessions_blocked(last, now.date()))
+    def screening(self, screenings: Sequence[Screening], now: datetime) -> ScreeningStatus:
+        """`screenings`: every red-flag screening, oldest first."""
+        hold = safety.red_flag_hold(screenings)
+        last = screenings[-1] if screenings else None
+        return ScreeningStatus(need=safety.screening_needed(last, now, hold), hold=hold)
 
     def check(
         self,
@@ -143,28 +156,43 @@ class SessionGate:
         *,
         pain: PainScore | None = None,
         leg_spreading: bool | None = None,
+        centralising: bool = False,
         sessions: Sequence[SessionRecord] = (),
         histories: Mapping[str, Sequence[ExerciseSession]] | None = None,
     ) -> GateDecision:
         """The decision for `target` given today's pain answers (None: skipped) and the history
-        (`sessions` oldest first; `histories`: exercise id -> its sessions, oldest first)."""
-        advice: list[Advice] = []
-        if not self._thermal_only(target):
-            flare = self.catalogue.routines.get(safety.FLARE_UP_ROUTINE)
-            advice += safety.before_session(
-                pain or PainScore(), leg_spreading, self.rules, routine_id=target.id,
-                flare_up_available=flare is not None and flare.usable)
-        elif leg_spreading and self.rules.spreading_stops:
-            advice += safety.before_session(PainScore(), True, self.rules,
-                                            routine_id=target.id, flare_up_available=False)
+        (`sessions` oldest first; `histories`: exercise id -> its sessions, oldest first).
+
+        Leg pain spreading further down is the one message when it applies (not today);
+        otherwise high pain or a flare-up since the last session, pain rising, and good news
+        (centralising). A dose steps up only when none of these, nor a "Harder" last time,
+        holds it back."""
+        pain = pain or PainScore()
+        done = [s for s in sessions if s.done]
+        last = done[-1] if done else None
+        thermal_only = self._thermal_only(target)
+        flare = self.catalogue.routines.get(safety.FLARE_UP_ROUTINE)
+        advice = list(safety.before_session(
+            PainScore() if thermal_only else pain, leg_spreading, self.rules,
+            routine_id=target.id, last=None if thermal_only else last,
+            flare_up_available=flare is not None and flare.usable and not thermal_only,
+            centralising=centralising))
+        stop = any(a.stop for a in advice)
         rising = safety.pain_rising(sessions, self.rules)
-        advice += safety.after_sessions(sessions, self.rules)
-        doses, overrides = self.doses(target, histories or {}, pain_rising=rising)
+        if not stop:
+            advice += safety.after_sessions(sessions, self.rules)
+        rise = safety.flare_rise(pain, last)
+        doses, overrides = self.doses(
+            target, histories or {}, pain_rising=rising, pain_before=pain,
+            last_felt=last.felt if last else None,
+            flare=rise is not None and rise >= self.rules.flare_by)
         return GateDecision(advice=tuple(advice), pain_rising=rising, doses=tuple(doses),
                             overrides=MappingProxyType(overrides))
 
     def doses(self, target: Routine, histories: Mapping[str, Sequence[ExerciseSession]], *,
-              pain_rising: bool = False) -> tuple[list[DoseNote], dict[int, dict[str, Any]]]:
+              pain_rising: bool = False, pain_before: PainScore | None = None,
+              last_felt: Felt | None = None,
+              flare: bool = False) -> tuple[list[DoseNote], dict[int, dict[str, Any]]]:
         """Each progressing item's dose step today, and the overrides that give it."""
         notes: list[DoseNote] = []
         overrides: dict[int, dict[str, Any]] = {}
@@ -177,8 +205,10 @@ class SessionGate:
                 continue  # the routine sets this dose itself
             history = progression_history(exercise, histories.get(exercise.id, ()))
             locked = exercise.id in self.locked
-            decision = progression.decide(exercise, _dose_mapping(self.catalogue, item),
-                                          history, locked=locked, pain_rising=pain_rising)
+            decision = progression.decide(
+                exercise, _dose_mapping(self.catalogue, item), history, locked=locked,
+                pain_rising=pain_rising, pain_before=pain_before,
+                high_pain=self.rules.high_pain, last_felt=last_felt, flare=flare)
             if decision.step is None:
                 continue
             overrides[n] = dict(decision.overrides)

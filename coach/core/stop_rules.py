@@ -22,3 +22,8 @@ class StopRules:
     rising_by: int = 2
     #: ...in this many sessions in a row: advise calling the physio, and hold every dose.
     rising_sessions: int = 2
+    #: One session that ends this much higher than it started: the same advice at once.
+    single_rise_by: int = 3
+    #: Pain before today this much above the last session's pain after (the next-day
+    #: flare-up): suggest the flare-up routine and hold every dose.
+    flare_by: int = 2

@@ -4,7 +4,7 @@ Page one opens with the routine (name, goal, length, the physiotherapist and how
 them); then each exercise, its illustration on the left and everything else in one column
 beside it: name, dose, sides, the note (labelled "From your physiotherapist" only for a
 prescription, a routine with a prescriber), steps, cautions and stop signs. The warning-signs
-box (the six red flags written for paper, `RedFlag.sign` and `PRINTED_ADVICE` of
+box (the six red flags as advice by urgency, `warning_sign_advice` of
 `coach.core.safety`, with the physiotherapist's contact) follows the last exercise when it fits
 on that page, and otherwise goes under the heading on page one (`place_warning`): never alone
 on a page. A routine of five fits on two pages of A4 or Letter.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from coach.core.models import Catalogue, Exercise, Routine, RoutineItem, Sides, format_duration
 from coach.core.plan import PlanSettings, about, limb_of, routine_seconds
-from coach.core.safety import DISCLAIMER, PRINTED_ADVICE, RED_FLAGS
+from coach.core.safety import DISCLAIMER, warning_sign_advice
 from coach.pdf.layout import (
     BODY_PT,
     Block,
@@ -103,13 +103,15 @@ def exercise_html(catalogue: Catalogue, number: int, item: RoutineItem, ex: Exer
 
 
 def red_flags_html(routine: Routine) -> str:
-    flags = bulleted([esc(flag.sign) for flag in RED_FLAGS])
+    flags = bulleted([esc(line) for line in warning_sign_advice()])
     contact = contact_html(routine)
     parts = [
-        f'<p class="warn" style="{font_css(BODY_PT + 2)}"><b>Warning signs: get medical '
-        'help today</b></p>',
+        f'<p class="warn" style="{font_css(BODY_PT + 2)}"><b>Warning signs: stop and get '
+        'medical help</b></p>',
+        '<p style="margin-top: 3px">Rare, but important. Stop the exercises at once:</p>',
         flags,
-        f'<p style="margin-top: 3px"><b>{esc(PRINTED_ADVICE)}</b></p>',
+        "<p><b>Do not start them again until a doctor or physiotherapist has checked you and "
+        "said you can.</b></p>",
     ]
     if contact:
         parts.append(f'<p style="margin-top: 4px">For anything else about your exercises, '

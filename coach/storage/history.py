@@ -45,6 +45,7 @@ from coach.core.records import (
     ExerciseEventKind,
     ExerciseWeek,
     Felt,
+    LegPain,
     Outcome,
     PainScore,
     Screening,
@@ -135,7 +136,7 @@ def _iso(moment: datetime | None) -> str | None:
 _SESSION_COLUMNS = """
     x.id, x.routine_id, x.routine_name, x.weekly_goal, x.started_at, x.local_date, x.ended_at,
     x.outcome, x.recovered, x.pain_before_back, x.pain_before_leg, x.pain_after_back,
-    x.pain_after_leg, x.felt, x.note, x.leg_pain_spreading,
+    x.pain_after_leg, x.felt, x.note, x.leg_pain_spreading, x.leg_pain_before, x.leg_pain_after,
     (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id),
     (SELECT TOTAL(s.work_seconds) FROM sets s WHERE s.session_id = x.id),
     (SELECT COUNT(*) FROM exercise_events e WHERE e.session_id = x.id
@@ -145,7 +146,7 @@ _SESSION_COLUMNS = """
 
 def _session_from_row(row: Sequence[Any]) -> SessionRecord:
     (sid, routine_id, routine_name, goal, started, day, ended, outcome, recovered, bb, bl, ab,
-     al, felt, note, spreading, set_count, active, pain_stops) = row
+     al, felt, note, spreading, leg_before, leg_after, set_count, active, pain_stops) = row
     return SessionRecord(
         id=sid,
         routine_id=routine_id,
@@ -162,6 +163,8 @@ def _session_from_row(row: Sequence[Any]) -> SessionRecord:
         felt=Felt(felt) if felt else None,
         note=note,
         leg_pain_spreading=None if spreading is None else bool(spreading),
+        leg_pain_before=LegPain(leg_before) if leg_before else None,
+        leg_pain_after=LegPain(leg_after) if leg_after else None,
         set_count=set_count,
         active_seconds=active,
         pain_stops=pain_stops,
@@ -611,13 +614,15 @@ class HistoryStore:
         weekly_goal: int | None = None,
         pain_before: PainScore | None = None,
         leg_pain_spreading: bool | None = None,
+        leg_pain: LegPain | None = None,
     ) -> int:
         """Record that a session has started; its id for the calls that follow.
 
         `started_at` is the aware local time; its date is the session's day for statistics.
         `weekly_goal` is the weekly goal in force when it starts (`goal_in_force`: today's
         routine's sessions per week, whichever routine runs); adherence uses it.
-        `pain_before` may be None or partly None (a skipped question).
+        `pain_before` may be None or partly None (a skipped question). `leg_pain`: where the
+        leg pain had gone (further down also sets `leg_pain_spreading` when that is None).
 
         The id is the row id when the row was written; while writes are failing it is a
         provisional (negative) id that this store keeps mapping to the row once written.
@@ -626,6 +631,8 @@ class HistoryStore:
         if weekly_goal is not None and weekly_goal < 0:
             raise ValueError("weekly_goal must not be negative")
         pain = pain_before or PainScore()
+        if leg_pain is not None and leg_pain_spreading is None:
+            leg_pain_spreading = leg_pain is LegPain.FURTHER_DOWN
         provisional = self._next_provisional
         self._next_provisional -= 1
         data = {
@@ -638,14 +645,16 @@ class HistoryStore:
             "pain_before_leg": pain.leg,
             "leg_pain_spreading": None if leg_pain_spreading is None
             else int(leg_pain_spreading),
+            "leg_pain_before": LegPain(leg_pain).value if leg_pain is not None else None,
         }
 
         def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
             cursor = conn.execute(
                 "INSERT INTO sessions (routine_id, routine_name, weekly_goal, started_at,"
-                " local_date, pain_before_back, pain_before_leg, leg_pain_spreading)"
+                " local_date, pain_before_back, pain_before_leg, leg_pain_spreading,"
+                " leg_pain_before)"
                 " VALUES (:routine_id, :routine_name, :weekly_goal, :started_at, :local_date,"
-                " :pain_before_back, :pain_before_leg, :leg_pain_spreading)",
+                " :pain_before_back, :pain_before_leg, :leg_pain_spreading, :leg_pain_before)",
                 data,
             )
             assert cursor.lastrowid is not None
@@ -763,16 +772,20 @@ class HistoryStore:
         *,
         felt: Felt | str | None = None,
         note: str | None = None,
+        leg_pain_after: LegPain | str | None = None,
     ) -> bool:
-        """Store how the session felt and/or a note; None keeps what is stored."""
+        """Store how the session felt, a note and/or where the leg pain had gone after it;
+        None keeps what is stored."""
         data = {
             "session_id": session_id,
             "felt": Felt(felt).value if felt is not None else None,
             "note": note or None,
+            "leg": LegPain(leg_pain_after).value if leg_pain_after is not None else None,
         }
         return self._write(_Write.statement(
             f"feedback for session {session_id}",
-            "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+            "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note),"
+            " leg_pain_after = COALESCE(:leg, leg_pain_after)"
             " WHERE id = :session_id",
             data, session_id=session_id, updates_session=True))
 
@@ -784,13 +797,25 @@ class HistoryStore:
             "answers": json.dumps(dict(screening.answers), sort_keys=True),
             "any_positive": int(screening.any_positive),
             "acknowledged_at": _iso(screening.acknowledged_at),
+            "cleared_at": _iso(screening.cleared_at),
         }
         return self._write(_Write.statement(
             "red-flag screening",
             "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
-            " any_positive, acknowledged_at) VALUES (:answered_at, :local_date, :answers,"
-            " :any_positive, :acknowledged_at)",
+            " any_positive, acknowledged_at, cleared_at) VALUES (:answered_at, :local_date,"
+            " :answers, :any_positive, :acknowledged_at, :cleared_at)",
             data))
+
+    def clear_red_flags(self, at: datetime) -> bool:
+        """Record, with its date and time, that the person confirmed a clinician has checked
+        them and said they can exercise: every screening with a yes not yet cleared is
+        cleared `at`. True when on disk."""
+        check_aware(at, "at")
+        return self._write(_Write.statement(
+            "confirmation of a clinician's check",
+            "UPDATE red_flag_screenings SET cleared_at = :at"
+            " WHERE any_positive = 1 AND cleared_at IS NULL",
+            {"at": at.isoformat()}))
 
     def acknowledge_screening(self, at: datetime) -> bool:
         """Record that the person read the advice shown for the latest screening; True when on
@@ -922,11 +947,13 @@ class HistoryStore:
     def screenings(self) -> list[Screening]:
         """Every red-flag screening, oldest first."""
         rows = self._query(
-            "SELECT answered_at, answers, acknowledged_at FROM red_flag_screenings ORDER BY id")
+            "SELECT answered_at, answers, acknowledged_at, cleared_at FROM red_flag_screenings"
+            " ORDER BY id")
         return [
             Screening(answered_at=datetime.fromisoformat(at), answers=json.loads(answers),
-                      acknowledged_at=datetime.fromisoformat(ack) if ack else None)
-            for at, answers, ack in rows
+                      acknowledged_at=datetime.fromisoformat(ack) if ack else None,
+                      cleared_at=datetime.fromisoformat(cleared) if cleared else None)
+            for at, answers, ack, cleared in rows
         ]
 
     def progress(

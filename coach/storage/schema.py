@@ -135,11 +135,23 @@ def _v3_nothing_done(conn: sqlite3.Connection) -> None:
     ])
 
 
+def _v4_clearance_and_leg_pain(conn: sqlite3.Connection) -> None:
+    """When the person confirmed a clinician had checked them after a red flag (the end of
+    the hold on sessions), and where the leg pain had gone before and after a session."""
+    _run(conn, [
+        "ALTER TABLE red_flag_screenings ADD COLUMN cleared_at TEXT",
+        # leg pain: 'further-down', 'towards-back' or 'no-change' (validated in Python).
+        "ALTER TABLE sessions ADD COLUMN leg_pain_before TEXT",
+        "ALTER TABLE sessions ADD COLUMN leg_pain_after TEXT",
+    ])
+
+
 #: Schema version reached -> the step that reaches it from the version before. Append only.
 MIGRATIONS: Mapping[int, Migration] = MappingProxyType({
     1: _v1_sessions_and_sets,
     2: _v2_screening,
     3: _v3_nothing_done,
+    4: _v4_clearance_and_leg_pain,
 })
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -1,8 +1,10 @@
 """The pain checks before and after a session.
 
-Before: back pain and leg pain, each 0-10, and "is the leg pain reaching further down the leg
-than usual?". After: back and leg pain again, how the session felt compared with last time,
-and an optional note. Every question may be left unanswered (it is saved as skipped).
+Both checks ask back pain and leg pain, each 0-10, where the leg pain has gone (further down
+the leg, up towards the back, or no change), and the three nerve signs that need emergency
+care in one line (`NERVE_SIGNS_QUESTION`; a yes makes the caller ask the six red-flag
+questions). After a session: how it felt compared with last time, and an optional note.
+Every question may be left unanswered (it is saved as skipped).
 
 Each 0-10 scale is a row of eleven large buttons (a person on a mat may be reaching from the
 floor): click one, or, with the row focused, press a digit (0-9; "1" then "0" for 10) or the
@@ -26,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, PainScore
+from coach.core.records import PAIN_MAX, PAIN_MIN, Felt, LegPain, PainScore
+from coach.core.safety import NERVE_SIGNS_QUESTION
 from coach.safety_flow import PainAfter, PainBefore
 from coach.ui.theme import ACCENT
 from coach.ui.widgets import button, heading, plain_label, primary_button
@@ -39,7 +42,11 @@ SCALE_STYLE = (
 )
 
 SCALE_HINT = "0 means no pain at all, 10 the worst pain you can imagine."
-SPREADING_QUESTION = "Is the leg pain reaching further down your leg than usual?"
+LEG_PAIN_BEFORE = "Has your leg pain moved since your last session?"
+LEG_PAIN_AFTER = "Has your leg pain moved during this session?"
+LEG_PAIN_LABELS = {LegPain.FURTHER_DOWN: "Further down my leg",
+                   LegPain.TOWARDS_BACK: "Up, towards my back",
+                   LegPain.NO_CHANGE: "No change"}
 FELT_LABELS = {Felt.EASIER: "Easier", Felt.SAME: "About the same", Felt.HARDER: "Harder"}
 
 
@@ -145,6 +152,29 @@ class YesNo(QWidget):
         return None if checked < 0 else bool(checked)
 
 
+class Choice(QWidget):
+    """A row of radio buttons, one per option; `value()` None until one is chosen."""
+
+    def __init__(self, name: str, options: dict, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.group = QButtonGroup(self)
+        self.buttons: dict = {}
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for value, text in options.items():
+            radio = QRadioButton(text)
+            radio.setAccessibleName(f"{name}: {text}")
+            radio.setMinimumHeight(32)
+            self.group.addButton(radio)
+            self.buttons[value] = radio
+            row.addWidget(radio)
+        row.addStretch()
+
+    def value(self):  # -> the chosen option's key, or None
+        return next((v for v, b in self.buttons.items() if b.isChecked()), None)
+
+
 def _question(text: str) -> QWidget:
     label = plain_label(text)
     font = label.font()
@@ -173,6 +203,12 @@ class _PainCheck(QDialog):
         self._ask(f"Back pain {when}", self.back)
         self._ask(f"Leg pain {when}", self.leg)
         self.back.setFocus()
+
+    def _ask_leg_and_nerves(self, leg_question: str) -> None:
+        self.leg_pain = Choice("Where the leg pain has gone", LEG_PAIN_LABELS)
+        self._ask(leg_question, self.leg_pain)
+        self.nerve_signs = YesNo("New nerve signs")
+        self._ask(NERVE_SIGNS_QUESTION, self.nerve_signs)
 
     def _ask(self, question: str, answer: QWidget | QLayout) -> None:
         self._layout.addWidget(_question(question))
@@ -207,13 +243,12 @@ class PainBeforeDialog(_PainCheck):
         super().__init__(window_title="How is your pain today?", title="Before you start",
                          intro=f"A quick check before {session_name}.", when="right now",
                          parent=parent)
-        self.spreading = YesNo("Leg pain reaching further down than usual")
-        self._ask(SPREADING_QUESTION, self.spreading)
+        self._ask_leg_and_nerves(LEG_PAIN_BEFORE)
         self.start_button, self.cancel_button = self._buttons(
             ("&Start", "Start the session"), ("&Cancel", "Do not start the session"))
 
     def value(self) -> PainBefore:
-        return PainBefore(self.pain(), self.spreading.value())
+        return PainBefore(self.pain(), self.leg_pain.value(), self.nerve_signs.value())
 
 
 class PainAfterDialog(_PainCheck):
@@ -225,6 +260,7 @@ class PainAfterDialog(_PainCheck):
         super().__init__(window_title="How is your pain now?", title="After your session",
                          intro=f"How do you feel after {session_name}?", when="now",
                          parent=parent)
+        self._ask_leg_and_nerves(LEG_PAIN_AFTER)
         self.felt_group = QButtonGroup(self)
         self.felt_buttons: dict[Felt, QRadioButton] = {}
         if compare:
@@ -248,4 +284,5 @@ class PainAfterDialog(_PainCheck):
     def value(self) -> PainAfter:
         felt = next((f for f, b in self.felt_buttons.items() if b.isChecked()), None)
         note = self.note.text().strip() or None
-        return PainAfter(self.pain(), felt, note)
+        return PainAfter(self.pain(), felt, note, self.leg_pain.value(),
+                         self.nerve_signs.value())

@@ -23,7 +23,7 @@ from coach.ui.widgets import ok_cancel, plain_label
 
 if TYPE_CHECKING:
     from coach.core.models import Problem
-    from coach.core.safety import ScreeningNeed
+    from coach.core.safety import Hold, ScreeningNeed
     from coach.core.session_gate import GateDecision
     from coach.safety_flow import BriefResult, PainAfter, PainBefore, RedFlagResult
 
@@ -90,16 +90,14 @@ class Prompts:
     # --- safety (issue 7); each dialog is imported when first needed -------------------------
 
     def red_flags(self, parent: QWidget | None, need: ScreeningNeed | None, *,
-                  acknowledge_only: bool = False) -> RedFlagResult | None:
-        """The six red-flag questions (or, `acknowledge_only`, just the urgent advice to
-        confirm). None when the questions were not all answered."""
-        from coach.safety_flow import RedFlagResult
+                  hold: Hold | None = None) -> RedFlagResult | None:
+        """The six red-flag questions, the advice for any yes, and (`hold`: a yes from an
+        earlier start) the clinician's-check confirmation. None when the questions were not
+        all answered."""
         from coach.ui.red_flags_dialog import RedFlagsDialog
 
-        dialog = RedFlagsDialog(need, acknowledge_only=acknowledge_only, parent=parent)
+        dialog = RedFlagsDialog(need, hold=hold, parent=parent)
         dialog.exec()
-        if acknowledge_only:
-            return RedFlagResult({}, dialog.acknowledged)
         return dialog.result_value()
 
     def pain_before(self, parent: QWidget | None, session_name: str) -> PainBefore | None:

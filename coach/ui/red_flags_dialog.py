@@ -1,18 +1,21 @@
-"""The red-flag screen: six yes/no questions, and the urgent advice when any answer is yes.
+"""The red-flag screen: six yes/no questions, and advice by urgency when any answer is yes.
 
 Page one asks the six questions of `coach.core.safety.RED_FLAGS`, each with a Yes and a No;
-"Continue" is enabled once all six are answered. All no: the dialog is accepted. Any yes: page
-two shows `URGENT_ADVICE` in large type; "I have read this advice" must be ticked before
-"Done" is enabled, and only that counts as the acknowledgement. Closing the dialog there
-keeps the answers (they are recorded) without an acknowledgement, so no session starts today
-until it is given. `acknowledge_only=True` opens straight on page two (a yes was recorded
-earlier today and not yet acknowledged).
+"Continue" is enabled once all six are answered. All no, and nothing held: the dialog is
+accepted. Any yes, or a hold from an earlier yes (`hold`): page two shows what to do (the
+most urgent level's title and action, and the reason for each sign) and that no session
+starts until a clinician has checked the person. With a hold from an earlier start, and no
+new sign now, page two also asks for the confirmation "A doctor or physiotherapist has
+checked me and said I can exercise": ticked, "Continue" accepts it; "Not yet" keeps the
+hold. A first yes can never be confirmed in the same dialog.
 
-The dialog returns `RedFlagResult`; recording it (answers, then the acknowledgement, with the
-time) is the caller's job.
+The dialog returns `RedFlagResult`; recording it (answers, the clearance, with the time) is
+the caller's job.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.safety import RED_FLAGS, URGENT_ADVICE, ScreeningNeed
+from coach.core.safety import (
+    CLEARANCE_TEXT,
+    HOLD_TEXT,
+    RED_FLAGS,
+    Hold,
+    ScreeningNeed,
+    clearance_allowed,
+    red_flag_advice,
+)
 from coach.safety_flow import RedFlagResult
 from coach.ui.pain_check_dialog import YesNo
 from coach.ui.theme import WARNING
@@ -40,13 +51,19 @@ INTRO = {
     ScreeningNeed.WEEKLY: (
         "Your weekly safety check: the same six quick questions. Answer for how you are "
         "now."),
+    ScreeningNeed.HOLD: "Please answer the six questions again for how you are now.",
     None: "Answer for how you are now.",
 }
 
 
+def day_text(moment: datetime) -> str:
+    """'Thursday 3 December'."""
+    return f"{moment:%A} {moment.day} {moment:%B}"
+
+
 class RedFlagsDialog(QDialog):
     def __init__(self, need: ScreeningNeed | None = ScreeningNeed.FIRST, *,
-                 acknowledge_only: bool = False, parent: QWidget | None = None) -> None:
+                 hold: Hold | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Safety check")
         self.setModal(True)
@@ -54,23 +71,26 @@ class RedFlagsDialog(QDialog):
         # A button that cannot be pressed yet must look like it.
         self.setStyleSheet("QPushButton#primary:disabled { background: palette(mid);"
                            " color: palette(window); }")
+        self._hold = hold
         self._answers: dict[str, bool] = {}
         self._acknowledged = False
+        self._cleared = False
         self.pages = QStackedWidget()
         self.pages.addWidget(self._questions_page(need))
-        self.pages.addWidget(self._urgent_page())
+        self.pages.addWidget(self._advice_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
-        if acknowledge_only:
-            self.pages.setCurrentIndex(1)
-            self.close_button.setText("&Not now")
 
     # --- pages ------------------------------------------------------------------------------
 
     def _questions_page(self, need: ScreeningNeed | None) -> QWidget:
         page = QWidget()
         title = heading("Safety check", scale=1.6)
-        intro = plain_label(INTRO[need])
+        text = INTRO[need]
+        if self._hold is not None:
+            text = (f"On {day_text(self._hold.since)} you told the coach about a warning sign. "
+                    f"{text}")
+        intro = plain_label(text)
         grid = QGridLayout()
         grid.setVerticalSpacing(14)
         self.questions: dict[str, YesNo] = {}
@@ -106,37 +126,58 @@ class RedFlagsDialog(QDialog):
         self._answered()
         return page
 
-    def _urgent_page(self) -> QWidget:
+    def _advice_page(self) -> QWidget:
         page = QWidget()
-        title = heading("Please get medical help today", scale=1.8)
-        title.setStyleSheet(f"color: {WARNING};")
-        self.advice = plain_label(URGENT_ADVICE)
+        self.title = heading("", scale=1.8)
+        self.title.setStyleSheet(f"color: {WARNING};")
+        self.advice = plain_label()
         font = self.advice.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.advice.setFont(font)
-        self.advice.setAccessibleName("Urgent advice")
-        self.read_box = QCheckBox("I have read this advice")
-        self.read_box.toggled.connect(lambda on: self.done_button.setEnabled(on))
-        self.done_button = primary_button("&Done", "I have read this advice: done")
-        self.done_button.setEnabled(False)
-        self.done_button.clicked.connect(self._acknowledge)
-        self.close_button = button("&Close", "Close without confirming")
-        self.close_button.clicked.connect(self._close_unacknowledged)
-        later = plain_label("No exercise session will start today until you confirm that you "
-                            "have read this.")
+        self.advice.setAccessibleName("What to do")
+        self.next_step = plain_label()
+        self.clear_box = QCheckBox(CLEARANCE_TEXT)
+        self.clear_box.toggled.connect(lambda on: self.clear_button.setEnabled(on))
+        self.clear_button = primary_button("&Continue", "A clinician has checked me: continue")
+        self.clear_button.clicked.connect(self._clear)
+        self.ok_button = primary_button("&OK", "I understand")
+        self.ok_button.clicked.connect(self._acknowledge)
+        self.not_yet_button = button("&Not yet", "Not checked yet: no session")
+        self.not_yet_button.clicked.connect(self._acknowledge)
         buttons = QHBoxLayout()
         buttons.addStretch()
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.done_button)
+        for b in (self.not_yet_button, self.clear_button, self.ok_button):
+            buttons.addWidget(b)
         layout = QVBoxLayout(page)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.advice)
         layout.addSpacing(12)
-        layout.addWidget(later)
-        layout.addWidget(self.read_box)
+        layout.addWidget(self.next_step)
+        layout.addWidget(self.clear_box)
         layout.addStretch()
         layout.addLayout(buttons)
         return page
+
+    def _show_advice(self) -> None:
+        signs = [fid for fid, yes in self._answers.items() if yes]
+        advice = red_flag_advice(signs) or (self._hold.advice() if self._hold else None)
+        assert advice is not None
+        self.title.setText(advice.title)
+        self.advice.setText(advice.text)
+        can_clear = clearance_allowed(self._hold, self._answers)
+        if can_clear:
+            self.next_step.setText(f"{HOLD_TEXT} Has one checked you since "
+                                   f"{day_text(self._hold.since)}?")
+        else:
+            self.next_step.setText(f"{HOLD_TEXT} When they have, press Start again and "
+                                   "confirm it.")
+        self.clear_box.setVisible(can_clear)
+        self.clear_button.setVisible(can_clear)
+        self.clear_button.setEnabled(False)
+        self.not_yet_button.setVisible(can_clear)
+        self.ok_button.setVisible(not can_clear)
+        self.pages.setCurrentIndex(1)
+        (self.clear_box if can_clear else self.ok_button).setFocus()
 
     # --- behaviour --------------------------------------------------------------------------
 
@@ -148,19 +189,19 @@ class RedFlagsDialog(QDialog):
 
     def _continue(self) -> None:
         self._answers = {fid: bool(q.value()) for fid, q in self.questions.items()}
-        if any(self._answers.values()):
-            self.pages.setCurrentIndex(1)
-            self.read_box.setFocus()
+        if any(self._answers.values()) or self._hold is not None:
+            self._show_advice()
         else:
             self.accept()
 
     def _acknowledge(self) -> None:
-        if self.read_box.isChecked():
-            self._acknowledged = True
-            self.accept()
+        self._acknowledged = True
+        self.accept()
 
-    def _close_unacknowledged(self) -> None:
-        self.done(QDialog.DialogCode.Rejected)
+    def _clear(self) -> None:
+        if self.clear_box.isChecked() and self.clear_box.isVisible():
+            self._acknowledged = self._cleared = True
+            self.accept()
 
     # --- the answer -------------------------------------------------------------------------
 
@@ -168,8 +209,4 @@ class RedFlagsDialog(QDialog):
         """The answers given (None when the questions were not all answered)."""
         if not self._answers:
             return None
-        return RedFlagResult(dict(self._answers), self._acknowledged)
-
-    @property
-    def acknowledged(self) -> bool:
-        return self._acknowledged
+        return RedFlagResult(dict(self._answers), self._acknowledged, self._cleared)

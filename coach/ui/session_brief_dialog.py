@@ -2,8 +2,9 @@
 
 It renders a `GateDecision` (coach.core.session_gate) and returns what the person chose:
 
-- start (or "Start anyway" after advice), do the suggested routine instead ("Do the flare-up
-  routine instead"), or not today;
+- start (or "Start anyway" after a warning), do the suggested routine instead ("Do the
+  flare-up routine instead"), or not today; advice not to exercise today has one action only,
+  "Not today" (no other routine or "Start anyway" beside it);
 - for each dose note, "Keep ... at ... (lock this dose)": ticked means the dose is locked and
   will not be stepped up until unticked (here or in "Safety and reminders").
 
@@ -76,19 +77,23 @@ class SessionBriefDialog(QDialog):
         self.not_today.clicked.connect(lambda: self._choose(BriefChoice.NOT_TODAY))
         row.addWidget(self.not_today)
         self.suggested: QPushButton | None = None
-        if decision.suggest_routine and suggested_name:
+        if decision.suggest_routine and suggested_name and not decision.stop:
             self.suggested = button(f"Do the {suggested_name} routine &instead")
             self.suggested.setObjectName("primary")  # the accent colour, at the normal size
             self.suggested.setMinimumHeight(44)
             self.suggested.clicked.connect(lambda: self._choose(BriefChoice.SUGGESTED))
             row.addWidget(self.suggested)
-        start_text = "Start &anyway" if decision.advice else "&Start"
-        self.start = (button if decision.advice else primary_button)(start_text)
+        start_text = "Start &anyway" if decision.warning else "&Start"
+        self.start = (button if decision.warning else primary_button)(start_text)
         self.start.clicked.connect(lambda: self._choose(BriefChoice.START))
+        if decision.stop:  # one message, one action
+            self.start.hide()
+            self.not_today.setText("&OK, not today")
+            self.not_today.setObjectName("primary")
         row.addWidget(self.start)
         layout.addLayout(row)
         for b in (self.not_today, self.suggested, self.start):
-            if b is not None:  # never squeezed below its text
+            if b is not None and not b.isHidden():  # never squeezed below its text
                 b.ensurePolished()
                 b.setMinimumWidth(b.sizeHint().width())
         default = (self.not_today if decision.stop else

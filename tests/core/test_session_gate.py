@@ -3,6 +3,7 @@ checks and each exercise's dose history; and the dose history read from plain re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from coach.core.progression import ExerciseSession
 from coach.core.records import (
     ExerciseEvent,
     ExerciseEventKind,
+    Felt,
     Outcome,
     PainScore,
     Screening,
@@ -48,17 +50,19 @@ def screening(at: datetime, *, yes: bool = False, ack: datetime | None = None) -
 
 def test_the_first_session_needs_the_screen_and_a_week_later_the_recheck(cat):
     gate = SessionGate(cat)
-    assert gate.screening(None, NOW).need is ScreeningNeed.FIRST
-    assert gate.screening(screening(NOW - timedelta(days=1)), NOW).need is None
-    assert gate.screening(screening(NOW - timedelta(days=8)), NOW).need is ScreeningNeed.WEEKLY
+    assert gate.screening([], NOW).need is ScreeningNeed.FIRST
+    assert gate.screening([screening(NOW - timedelta(days=1))], NOW).need is None
+    assert gate.screening([screening(NOW - timedelta(days=8))], NOW).need is ScreeningNeed.WEEKLY
 
 
-def test_a_yes_today_blocks_until_acknowledged_and_not_the_next_day(cat):
+def test_a_yes_blocks_on_every_later_day_even_when_acknowledged_until_cleared(cat):
     gate = SessionGate(cat)
-    assert gate.screening(screening(NOW, yes=True), NOW).blocked
-    assert not gate.screening(screening(NOW, yes=True, ack=NOW), NOW).blocked
-    assert not gate.screening(screening(NOW - timedelta(days=1), yes=True),
-                              NOW).blocked
+    yes = screening(NOW - timedelta(days=3), yes=True, ack=NOW - timedelta(days=3))
+    status = gate.screening([yes, screening(NOW - timedelta(days=1))], NOW)
+    assert status.blocked
+    assert status.need is ScreeningNeed.HOLD
+    cleared = replace(yes, cleared_at=NOW - timedelta(days=1))
+    assert not gate.screening([cleared], NOW).blocked
 
 
 # --- pain advice -----------------------------------------------------------------------------
@@ -89,6 +93,43 @@ def test_spreading_leg_pain_advises_stopping_even_before_heat_or_cold(cat):
         decision = gate.check(target, pain=PainScore(2, 3), leg_spreading=True)
         assert decision.stop
         assert [a.kind for a in decision.advice] == [AdviceKind.SPREADING]
+
+
+def test_spreading_leg_pain_with_high_pain_is_not_today_alone(cat):
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(8, 9),
+                                      leg_spreading=True)
+    assert [a.kind for a in decision.advice] == [AdviceKind.SPREADING]
+    assert decision.stop
+    assert decision.suggest_routine is None
+
+
+def test_a_flare_since_the_last_session_suggests_the_flare_up_routine_and_holds_doses(cat):
+    history = [record(n, (3, 3), (3, 3)) for n in (1, 3, 5)]
+    decision = SessionGate(cat).check(
+        cat.routine("core-and-glutes"), pain=PainScore(5, 3), sessions=history,
+        histories={"plank": [done(30, n) for n in (1, 3, 5)]})
+    assert [a.kind for a in decision.advice] == [AdviceKind.FLARE]
+    assert decision.suggest_routine == "flare-up"
+    (plank,) = [d for d in decision.doses if d.exercise_id == "plank"]
+    assert not plank.stepped_up
+    assert plank.held_back == "your pain is higher than after your last session"
+
+
+def test_no_step_up_on_a_high_pain_day_or_after_a_harder_session(cat):
+    plank_history = {"plank": [done(30, n) for n in (1, 3, 5)]}
+    target = cat.routine("core-and-glutes")
+    high = SessionGate(cat).check(target, pain=PainScore(7, 2), histories=plank_history)
+    (plank,) = [d for d in high.doses if d.exercise_id == "plank"]
+    assert plank.held_back == "your pain is 7 out of 10 today"
+    assert not plank.stepped_up
+    harder = [replace(record(n, (3, 3), (3, 3)), felt=Felt.HARDER) for n in (1, 3, 5)]
+    decision = SessionGate(cat).check(target, pain=PainScore(3, 3), sessions=harder,
+                                      histories=plank_history)
+    (plank,) = [d for d in decision.doses if d.exercise_id == "plank"]
+    assert plank.held_back == "you found your last session harder"
+    assert not plank.stepped_up
+    fine = SessionGate(cat).check(target, pain=PainScore(3, 3), histories=plank_history)
+    assert [d for d in fine.doses if d.exercise_id == "plank"][0].stepped_up
 
 
 def test_high_pain_does_not_advise_against_a_cold_pack_on_its_own(cat):

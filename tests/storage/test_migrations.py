@@ -206,3 +206,25 @@ def test_a_history_from_a_newer_app_is_refused_and_left_untouched(tmp_path, now,
     assert str(path) in message
     assert "has not been changed" in message
     assert _snapshot(tmp_path) == before  # same files, same bytes, same times
+
+
+def test_a_red_flag_from_a_version_3_history_still_holds_and_its_clearance_is_kept(tmp_path,
+                                                                                   now):
+    from datetime import datetime
+
+    from coach.core.safety import red_flag_hold
+
+    path = tmp_path / "history.db"
+    build_at(path, 3)
+    store = HistoryStore.open(path, now=now)
+    hold = red_flag_hold(store.screenings())
+    assert hold is not None
+    assert hold.signs == {"leg-weakness"}
+    assert store.sessions()[3].leg_pain_spreading is False
+    assert all(s.leg_pain_before is None for s in store.sessions())  # new in version 4
+    checked = datetime.fromisoformat("2024-04-05T18:30:00+01:00")
+    store.clear_red_flags(checked)
+    store.close()
+    with HistoryStore.open(path, now=now, recover=False, backup=False) as again:
+        assert [s.cleared_at for s in again.screenings()] == [None, checked]
+        assert red_flag_hold(again.screenings()) is None
