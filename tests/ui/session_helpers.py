@@ -72,7 +72,7 @@ class FakePrompts:
     warnings: list[str] = field(default_factory=list)
     red_flag_answers: RedFlagResult | None = field(
         default_factory=lambda: RedFlagResult(all_no()))
-    acknowledge_answer: bool = True
+    holds: list = field(default_factory=list)
     pain_before_answer: PainBefore | None = field(default_factory=PainBefore)
     pain_after_answer: PainAfter | None = None
     brief_answer: BriefResult = field(default_factory=lambda: BriefResult(BriefChoice.START))
@@ -97,10 +97,9 @@ class FakePrompts:
     def warn(self, parent, text: str) -> None:
         self.warnings.append(text)
 
-    def red_flags(self, parent, need, *, acknowledge_only: bool = False):
-        self.asked.append("acknowledge red flags" if acknowledge_only else "red flags")
-        if acknowledge_only:
-            return RedFlagResult({}, self.acknowledge_answer)
+    def red_flags(self, parent, need, *, hold=None):
+        self.asked.append("red flags")
+        self.holds.append(hold)
         return self.red_flag_answers
 
     def pain_before(self, parent, session_name: str):

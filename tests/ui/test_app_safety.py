@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from coach.core.records import ExerciseEventKind, Felt, Outcome, PainScore, SetRecord
+from coach.core.records import ExerciseEventKind, Felt, LegPain, Outcome, PainScore, SetRecord
 from coach.core.safety import AdviceKind
 from coach.safety_flow import BriefChoice, BriefResult, PainAfter, PainBefore, RedFlagResult
 from coach.storage.history import HistoryStore
@@ -40,31 +40,26 @@ def finish(app, qtbot) -> None:
 # --- red flags -------------------------------------------------------------------------------
 
 
-def test_a_red_flag_blocks_sessions_that_day_until_the_advice_is_acknowledged(coach_app, qtbot):
+def test_a_red_flag_holds_every_start_until_a_clinicians_check_is_confirmed(coach_app, qtbot):
     app = coach_app
     prompts = app.prompts
-    prompts.red_flag_answers = RedFlagResult({**all_no(), "bladder-bowel": True}, False)
+    prompts.red_flag_answers = RedFlagResult({**all_no(), "bladder-bowel": True}, True)
     app.start_routine("desk-break")
-    assert app.session is None  # the urgent advice was shown instead
-    store = app.history()
-    screening = store.latest_screening()
-    assert screening.answers["bladder-bowel"]
-    assert screening.acknowledged_at is None
-
-    prompts.acknowledge_answer = False
+    assert app.session is None  # the advice was shown instead
+    # Every later start asks the questions again, and answering no does not lift the hold.
+    prompts.red_flag_answers = RedFlagResult(all_no(), True)
     app.start_routine("desk-break")
-    assert app.session is None
-    assert prompts.asked[-1] == "acknowledge red flags"
     app.try_exercise("bridge")
     assert app.session is None
-
-    prompts.acknowledge_answer = True
+    assert prompts.asked == ["red flags"] * 3
+    assert prompts.holds[-1].signs == {"bladder-bowel"}
+    prompts.red_flag_answers = RedFlagResult(all_no(), True, cleared=True)
     app.start_routine("desk-break")
     assert app.session is not None
     with HistoryStore.open(app.paths.history_db, recover=False, backup=False) as store:
-        acknowledged = store.latest_screening()
-    assert acknowledged.acknowledged_at is not None
-    assert acknowledged.acknowledged_at.date() == datetime.now().astimezone().date()
+        (first, *_) = store.screenings()
+    assert first.cleared_at is not None
+    assert first.cleared_at.date() == datetime.now().astimezone().date()
 
 
 def test_answering_no_to_every_question_starts_the_session(coach_app):
@@ -97,8 +92,9 @@ def test_the_help_menu_runs_the_check_and_shows_the_disclaimer(coach_app):
 
 def test_pain_before_and_after_are_saved_with_the_session(coach_app, qtbot):
     app = coach_app
-    app.prompts.pain_before_answer = PainBefore(PainScore(4, 6), False)
-    app.prompts.pain_after_answer = PainAfter(PainScore(3, 5), Felt.EASIER, "Felt looser")
+    app.prompts.pain_before_answer = PainBefore(PainScore(4, 6), LegPain.NO_CHANGE)
+    app.prompts.pain_after_answer = PainAfter(PainScore(3, 5), Felt.EASIER, "Felt looser",
+                                              LegPain.TOWARDS_BACK)
     app.start_routine("desk-break")
     finish(app, qtbot)
     qtbot.waitUntil(lambda: app.prompts.asked[-1] == "pain after Desk break", timeout=2000)
@@ -107,6 +103,9 @@ def test_pain_before_and_after_are_saved_with_the_session(coach_app, qtbot):
     assert session.outcome is Outcome.COMPLETED
     assert session.pain_before == PainScore(4, 6)
     assert session.leg_pain_spreading is False
+    assert session.leg_pain_before is LegPain.NO_CHANGE
+    assert session.leg_pain_after is LegPain.TOWARDS_BACK  # recorded, and said to be good
+    assert any(text.startswith("Good sign") for text in app.prompts.informed)
     assert session.pain_after == PainScore(3, 5)
     assert session.felt is Felt.EASIER
     assert session.note == "Felt looser"
@@ -122,7 +121,7 @@ def test_cancelling_the_pain_check_starts_nothing(coach_app):
 
 def test_high_pain_can_switch_to_the_flare_up_routine(coach_app):
     app = coach_app
-    app.prompts.pain_before_answer = PainBefore(PainScore(8, 4), False)
+    app.prompts.pain_before_answer = PainBefore(PainScore(8, 4), LegPain.NO_CHANGE)
     app.prompts.brief_answer = BriefResult(BriefChoice.SUGGESTED)
     app.start_routine("core-and-glutes")
     decision = app.prompts.briefs[0]
@@ -133,7 +132,7 @@ def test_high_pain_can_switch_to_the_flare_up_routine(coach_app):
 
 def test_spreading_leg_pain_and_not_today_starts_nothing(coach_app):
     app = coach_app
-    app.prompts.pain_before_answer = PainBefore(PainScore(2, 3), True)
+    app.prompts.pain_before_answer = PainBefore(PainScore(2, 3), LegPain.FURTHER_DOWN)
     app.prompts.brief_answer = BriefResult(BriefChoice.NOT_TODAY)
     app.start_routine("core-and-glutes")
     assert app.prompts.briefs[0].stop

@@ -4,8 +4,9 @@ event loop (show(), not exec()) and driven like a person would."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,8 +15,17 @@ from PySide6.QtWidgets import QDialog, QLabel
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Catalogue
 from coach.core.progression import ExerciseSession
-from coach.core.records import Felt, PainScore
-from coach.core.safety import DISCLAIMER, RED_FLAGS, URGENT_ADVICE, ScreeningNeed
+from coach.core.records import Felt, LegPain, PainScore, Screening
+from coach.core.safety import (
+    CLEARANCE_TEXT,
+    DISCLAIMER,
+    HOLD_TEXT,
+    NERVE_SIGNS_QUESTION,
+    RED_FLAGS,
+    ScreeningNeed,
+    red_flag_advice,
+    red_flag_hold,
+)
 from coach.core.session_gate import SessionGate
 from coach.core.tips import TIPS
 from coach.safety_flow import BriefChoice, PainBefore
@@ -70,42 +80,79 @@ def test_the_red_flag_screen_asks_six_questions_and_continues_only_when_all_are_
     assert all_plain(dialog)
 
 
-def test_a_yes_shows_the_urgent_advice_and_done_needs_the_box_ticked(qtbot):
+def test_a_first_yes_shows_the_advice_for_its_urgency_and_offers_no_clearance(qtbot):
     dialog = RedFlagsDialog(ScreeningNeed.WEEKLY)
     qtbot.addWidget(dialog)
     dialog.show()
     answer(dialog, qtbot, {"both-legs"})
     qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == 1
-    assert dialog.advice.text() == URGENT_ADVICE
-    assert not dialog.done_button.isEnabled()
-    dialog.read_box.setChecked(True)
-    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
+    assert dialog.title.text() == "Get emergency help now"
+    assert dialog.advice.text() == red_flag_advice(["both-legs"]).text
+    assert dialog.next_step.text().startswith(HOLD_TEXT)
+    assert not dialog.clear_box.isVisible()
+    assert not dialog.clear_button.isVisible()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     result = dialog.result_value()
     assert result.answers["both-legs"]
     assert result.acknowledged
+    assert not result.cleared
+    assert all_plain(dialog)
 
 
-def test_closing_the_urgent_advice_keeps_the_answers_without_an_acknowledgement(qtbot):
+def test_a_fever_is_advised_a_doctor_within_a_day_or_two_for_its_own_reason(qtbot):
     dialog = RedFlagsDialog(ScreeningNeed.FIRST)
     qtbot.addWidget(dialog)
     dialog.show()
     answer(dialog, qtbot, {"weight-fever"})
     qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert dialog.title.text() == "See a doctor in the next day or two"
+    assert "infection" in dialog.advice.text()
+    assert "nerve" not in dialog.advice.text()
+    dialog.reject()  # closed: the answers are still given back, not acknowledged
     result = dialog.result_value()
     assert result.any_positive
     assert not result.acknowledged
 
 
-def test_the_acknowledgement_alone_opens_on_the_advice(qtbot):
-    dialog = RedFlagsDialog(None, acknowledge_only=True)
+LONDON = ZoneInfo("Europe/London")
+
+
+def held(signs: set[str]):
+    answers = {f.id: f.id in signs for f in RED_FLAGS}
+    return red_flag_hold([Screening(datetime(2026, 12, 3, 9, tzinfo=LONDON), answers)])
+
+
+def test_at_a_later_start_the_questions_come_again_then_the_clinicians_check_to_confirm(qtbot):
+    dialog = RedFlagsDialog(ScreeningNeed.HOLD, hold=held({"walking"}))
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.pages.currentIndex() == 1
-    dialog.read_box.setChecked(True)
-    qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)
-    assert dialog.acknowledged
+    intro = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any(t.startswith("On Thursday 3 December you told the coach about a warning sign.")
+               for t in intro)
+    answer(dialog, qtbot, set())
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1  # all no is not enough while held
+    assert dialog.title.text() == "Get medical help today"
+    assert dialog.clear_box.isVisible()
+    assert dialog.clear_box.text() == CLEARANCE_TEXT
+    assert not dialog.clear_button.isEnabled()
+    dialog.clear_box.setChecked(True)
+    qtbot.mouseClick(dialog.clear_button, Qt.MouseButton.LeftButton)
+    result = dialog.result_value()
+    assert result.cleared
+    assert not result.any_positive
+
+
+def test_a_new_sign_at_a_later_start_cannot_be_confirmed_as_checked(qtbot):
+    dialog = RedFlagsDialog(ScreeningNeed.HOLD, hold=held({"walking"}))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answer(dialog, qtbot, {"bladder-bowel"})
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert dialog.title.text() == "Get emergency help now"
+    assert not dialog.clear_box.isVisible()
+    assert dialog.ok_button.isVisible()
 
 
 # --- pain checks -----------------------------------------------------------------------------
@@ -131,14 +178,18 @@ def test_a_pain_scale_answers_by_click_digit_ten_arrows_and_clear(qtbot):
     assert all(b.minimumHeight() >= 44 for b in scale.buttons)
 
 
-def test_the_pain_check_before_gives_back_leg_and_spreading_each_skippable(qtbot):
+def test_the_pain_check_before_gives_back_leg_where_it_moved_and_nerve_signs_each_skippable(
+        qtbot):
     dialog = PainBeforeDialog("Core and glutes")
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.value() == PainBefore()
     dialog.back.set_value(3)
-    qtbot.mouseClick(dialog.spreading.yes, Qt.MouseButton.LeftButton)
-    assert dialog.value() == PainBefore(PainScore(3, None), True)
+    qtbot.mouseClick(dialog.leg_pain.buttons[LegPain.FURTHER_DOWN], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.nerve_signs.no, Qt.MouseButton.LeftButton)
+    assert dialog.value() == PainBefore(PainScore(3, None), LegPain.FURTHER_DOWN, False)
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert NERVE_SIGNS_QUESTION in labels
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert all_plain(dialog)
@@ -150,8 +201,12 @@ def test_the_pain_check_after_gives_pain_how_it_felt_and_a_note(qtbot):
     dialog.show()
     dialog.leg.set_value(2)
     dialog.felt_buttons[Felt.HARDER].setChecked(True)
+    qtbot.mouseClick(dialog.leg_pain.buttons[LegPain.TOWARDS_BACK], Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.note, "  stiff in the morning ")
     value = dialog.value()
+    assert value.leg_pain is LegPain.TOWARDS_BACK
+    assert value.nerve_signs is None
+    assert NERVE_SIGNS_QUESTION in [label.text() for label in dialog.findChildren(QLabel)]
     assert value.pain == PainScore(None, 2)
     assert value.felt is Felt.HARDER
     assert value.note == "stiff in the morning"
@@ -198,13 +253,19 @@ def test_high_pain_offers_the_flare_up_routine_as_the_default(qtbot, cat):
     assert dialog.result_value().choice is BriefChoice.SUGGESTED
 
 
-def test_spreading_leg_pain_makes_not_today_the_default_and_closing_means_not_today(qtbot, cat):
-    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(2, 4),
+def test_spreading_leg_pain_is_one_message_with_one_action_not_today(qtbot, cat):
+    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), pain=PainScore(8, 8),
                                       leg_spreading=True)
-    dialog = SessionBriefDialog(decision, session_name="Core and glutes")
+    dialog = SessionBriefDialog(decision, session_name="Core and glutes",
+                                suggested_name="Flare-up relief")
     qtbot.addWidget(dialog)
     dialog.show()
+    assert len(dialog.advice_labels) == 1
+    assert "do not exercise today" in dialog.advice_labels[0].text()
+    assert dialog.suggested is None
+    assert not dialog.start.isVisible()
     assert dialog.not_today.isDefault()
+    assert dialog.not_today.text() == "&OK, not today"
     dialog.reject()
     assert dialog.result_value().choice is BriefChoice.NOT_TODAY
 
