@@ -727,10 +727,11 @@ class CoachApp:
 
     def _watch_patient_session(self, controller: SessionController,
                                window: SessionWindow) -> None:
-        """Around a patient's session: "this hurts" offers the easier version the catalogue
-        names (run on its own after this session: see `_try_easier`), and the pain check
-        after it is asked once it ends, however it ends (stopped early too, as `coach run`
-        does: someone who stops may be stopping because of pain)."""
+        """Around a patient's session: "this hurts" asks where the leg pain has gone (further
+        down ends the session) and offers the easier version the catalogue names (run on its
+        own after this session: see `_try_easier`), and the pain check after it is asked once
+        it ends, however it ends (stopped early too, as `coach run` does: someone who stops
+        may be stopping because of pain)."""
         from coach.core.events import Event, ExerciseStoppedForPain
         from coach.core.session_gate import easier_offer
 
@@ -741,6 +742,19 @@ class CoachApp:
                 offer = easier_offer(self.catalogue, event.exercise_id, event.easier)
                 if offer is not None:
                     window.offer_easier(offer.exercise_id, offer.text, offer.button_text)
+                # Asked once the engine has delivered its events, not inside them.
+                QTimer.singleShot(0, window, ask_leg_pain)
+
+        def ask_leg_pain() -> None:
+            """Where the leg pain has gone, the session paused meanwhile; further down ends
+            the session (the pain check after it says what to do)."""
+            if self._closing or controller.engine.finished:
+                return
+            paused = controller.pause()
+            if self.safety().after_hurts(window, recorder):
+                controller.stop()
+            elif paused:
+                controller.resume()
 
         def finished(_result: Any) -> None:
             # Asked once the engine has delivered its last events, not inside them.

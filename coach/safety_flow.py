@@ -18,6 +18,8 @@ rules of `coach.core.session_gate`:
   choice of the flare-up routine instead, not today, or start (anyway); dose locks ticked
   there are saved. Returns `Prepared` (the routine to plan, with today's doses, and the
   answers for the recorder) or None when no session should start.
+- `after_hurts(parent, recorder)`: on "this hurts", where the leg pain has gone (saved with
+  the session); further down ends the session.
 - `after_session(parent, recorder, name=...)`: pain after, where the leg pain has gone, the
   nerve signs, how it felt and a note, saved with the session; then one message: rest today
   (leg pain spreading further down), a good sign (moving towards the back), or the "pain
@@ -135,6 +137,8 @@ class SafetyPrompts(Protocol):
 
     def inform(self, parent: Any, title: str, text: str) -> None: ...
 
+    def leg_pain_moved(self, parent: Any, text: str) -> LegPain | None: ...
+
 
 class Answering(Protocol):
     """The part of `SessionRecorder` the flow uses after a session."""
@@ -159,6 +163,7 @@ class Prepared:
 
 RISING_TITLE = "Please contact your physiotherapist"
 SPREADING_TITLE = "Rest today"
+HURTS_QUESTION = "The exercise has stopped. Has your leg pain moved?"
 CENTRALISING_TITLE = "A good sign"
 
 
@@ -187,6 +192,8 @@ class SafetyFlow:
         self._mark_disclaimer_seen = mark_disclaimer_seen
         #: Without a history, the answers of this run are kept here (never across runs).
         self._screenings: list[Screening] = []
+        #: Leg pain spreading was said on "this hurts" in the running session.
+        self._spreading_said = False
 
     def gate(self) -> SessionGate:
         return SessionGate(self.catalogue, self._rules(), self._locked())
@@ -320,6 +327,21 @@ class SafetyFlow:
 
     # --- after a session --------------------------------------------------------------------
 
+    def after_hurts(self, parent: Any, recorder: Answering | None) -> bool:
+        """After "this hurts": ask where the leg pain has gone, and keep the answer with the
+        session. Further down: what to do is said at once (and not again after the session),
+        and True: the session should end."""
+        moved = self.prompts.leg_pain_moved(parent, HURTS_QUESTION)
+        if moved is None:
+            return False
+        if recorder is not None and recorder.session_id is not None:
+            recorder.answer(leg_pain_after=moved)
+        if moved is LegPain.FURTHER_DOWN and self._rules().spreading_stops:
+            self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
+            self._spreading_said = True
+            return True
+        return False
+
     def after_session(self, parent: Any, recorder: Answering | None, *,
                       name: str) -> PainAfter | None:
         """Ask the pain after (saved with the session), then advise if pain keeps rising.
@@ -336,8 +358,10 @@ class SafetyFlow:
         if answers is not None and answers.nerve_signs:
             self.screen(parent, force=True)
         leg = answers.leg_pain if answers is not None else None
-        if leg is LegPain.FURTHER_DOWN and self._rules().spreading_stops:
-            self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
+        said, self._spreading_said = self._spreading_said, False
+        if leg is LegPain.FURTHER_DOWN and self._rules().spreading_stops or said:
+            if not said:
+                self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
             return answers
         if leg is LegPain.TOWARDS_BACK:
             self.prompts.inform(parent, CENTRALISING_TITLE, CENTRALISING_MESSAGE)

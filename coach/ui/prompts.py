@@ -23,6 +23,7 @@ from coach.ui.widgets import ok_cancel, plain_label
 
 if TYPE_CHECKING:
     from coach.core.models import Problem
+    from coach.core.records import LegPain
     from coach.core.safety import Hold, ScreeningNeed
     from coach.core.session_gate import GateDecision
     from coach.safety_flow import BriefResult, PainAfter, PainBefore, RedFlagResult
@@ -148,6 +149,15 @@ class Prompts:
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """A plain message that waits for OK (advice after a session)."""
         _message_box(parent, title, text, QMessageBox.Icon.Information).exec()
+
+    def leg_pain_moved(self, parent: QWidget | None, text: str) -> LegPain | None:
+        """Where the leg pain has gone (after "this hurts"); None if not answered."""
+        from coach.core.records import LegPain
+        from coach.ui.pain_check_dialog import LEG_PAIN_LABELS
+
+        key = self.choose(parent, "This hurts", text,
+                          [(leg.value, label) for leg, label in LEG_PAIN_LABELS.items()])
+        return LegPain(key) if key else None
 
     # --- routines and prescriptions (issue 8) -------------------------------------------------
 

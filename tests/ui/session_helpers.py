@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from coach.core.clock import FakeClock
 from coach.core.cues import Verbosity
 from coach.core.plan import Plan, PlanSettings, plan_routine
+from coach.core.records import LegPain
 from coach.core.safety import RED_FLAGS
 from coach.safety_flow import BriefChoice, BriefResult, PainAfter, PainBefore, RedFlagResult
 from coach.speech.fake import FakeSpeaker
@@ -73,6 +74,7 @@ class FakePrompts:
     red_flag_answers: RedFlagResult | None = field(
         default_factory=lambda: RedFlagResult(all_no()))
     holds: list = field(default_factory=list)
+    leg_pain_answer: LegPain | None = None
     pain_before_answer: PainBefore | None = field(default_factory=PainBefore)
     pain_after_answer: PainAfter | None = None
     brief_answer: BriefResult = field(default_factory=lambda: BriefResult(BriefChoice.START))
@@ -128,6 +130,10 @@ class FakePrompts:
 
     def inform(self, parent, title: str, text: str) -> None:
         self.informed.append(text)
+
+    def leg_pain_moved(self, parent, text: str):
+        self.asked.append("leg pain moved")
+        return self.leg_pain_answer
 
 
 class Session:

@@ -29,7 +29,8 @@ def app(tmp_path, qtbot):
     app, _ = make_app(tmp_path)
     qtbot.addWidget(app.window)
     real = Prompts()
-    for name in ("red_flags", "pain_before", "pain_after", "session_brief", "inform"):
+    for name in ("red_flags", "pain_before", "pain_after", "session_brief", "inform",
+                 "leg_pain_moved"):
         setattr(app.prompts, name, getattr(real, name))
     yield app
     app.shutdown()
@@ -232,3 +233,35 @@ def test_a_rise_of_three_in_one_session_is_advised_at_once_and_centralising_is_p
     assert "went up by 3 points during your last session" in infos.seen[1].text
     session = app.history().sessions()[-1]
     assert session.leg_pain_after is LegPain.TOWARDS_BACK
+
+
+def test_this_hurts_asks_where_the_leg_pain_went_and_further_down_ends_the_session(
+        tmp_path, qtbot):
+    app, _ = make_app(tmp_path, time_scale=None)  # real time: nothing moves on by itself
+    qtbot.addWidget(app.window)
+    real = Prompts()
+    for name in ("red_flags", "pain_before", "pain_after", "inform", "leg_pain_moved"):
+        setattr(app.prompts, name, getattr(real, name))
+
+    def box(dialog: QMessageBox) -> None:
+        further = [b for b in dialog.buttons() if b.text() == "Further down my leg"]
+        click(further[0]) if further else dialog.accept()
+
+    try:
+        run_with([(RedFlagsDialog, answers())], lambda: app.safety().screen(None))
+        run_with([(PainBeforeDialog, no_pain)], lambda: app.start_routine("desk-break"))
+        boxes = answer_when_open(QMessageBox, box, times=2)
+        try:
+            session_id = app.recorder.session_id
+            assert app.session.hurts()
+            qtbot.waitUntil(lambda: len(boxes.seen) == 2, timeout=10_000)
+        finally:
+            boxes.stop()
+        assert "Has your leg pain moved?" in boxes.seen[0].text
+        assert app.session.engine.finished  # further down: the session ended
+        assert "do not exercise again today" in boxes.seen[1].text
+        stored = app.history().session(session_id)
+        assert stored.leg_pain_after is LegPain.FURTHER_DOWN
+        assert stored.outcome is Outcome.STOPPED_FOR_PAIN
+    finally:
+        app.shutdown()
