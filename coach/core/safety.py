@@ -94,8 +94,8 @@ URGENCY_ADVICE: Mapping[Urgency, UrgencyAdvice] = MappingProxyType({
     Urgency.EMERGENCY: UrgencyAdvice(
         "Get emergency help now",
         "Call your emergency number or go to an emergency department now.",
-        "These signs can mean the nerves at the bottom of your spine are being squeezed. "
-        "That needs treating straight away.",
+        "This can mean the nerves at the bottom of your spine are being squeezed, which "
+        "needs treating straight away.",
         "get emergency help now (call your emergency number or go to an emergency "
         "department)"),
     Urgency.SAME_DAY: UrgencyAdvice(
@@ -238,10 +238,10 @@ class Advice:
 FLARE_UP_ROUTINE = "flare-up"
 
 SPREADING_MESSAGE = (
-    "Your leg pain is reaching further down than usual. That can mean the nerve is more "
+    "Your leg pain has spread further down your leg. That can mean the nerve is more "
     "irritated. Please do not exercise today, and contact your physiotherapist.")
 SPREADING_AFTER_MESSAGE = (
-    "Your leg pain is reaching further down than before. That can mean the nerve is more "
+    "Your leg pain has spread further down your leg. That can mean the nerve is more "
     "irritated. Please do not exercise again today, and contact your physiotherapist before "
     "your next session.")
 CENTRALISING_MESSAGE = (

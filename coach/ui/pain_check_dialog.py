@@ -166,6 +166,9 @@ class Choice(QWidget):
             radio = QRadioButton(text)
             radio.setAccessibleName(f"{name}: {text}")
             radio.setMinimumHeight(32)
+            font = radio.font()
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            radio.setFont(font)
             self.group.addButton(radio)
             self.buttons[value] = radio
             row.addWidget(radio)

@@ -73,7 +73,9 @@ class SessionBriefDialog(QDialog):
         layout.addSpacing(12)
         row = QHBoxLayout()
         row.addStretch()
-        self.not_today = button("&Not today", "Not today: do not start a session")
+        self.not_today = (primary_button("&OK, not today", "Not today: do not start a session")
+                          if decision.stop else
+                          button("&Not today", "Not today: do not start a session"))
         self.not_today.clicked.connect(lambda: self._choose(BriefChoice.NOT_TODAY))
         row.addWidget(self.not_today)
         self.suggested: QPushButton | None = None
@@ -88,8 +90,6 @@ class SessionBriefDialog(QDialog):
         self.start.clicked.connect(lambda: self._choose(BriefChoice.START))
         if decision.stop:  # one message, one action
             self.start.hide()
-            self.not_today.setText("&OK, not today")
-            self.not_today.setObjectName("primary")
         row.addWidget(self.start)
         layout.addLayout(row)
         for b in (self.not_today, self.suggested, self.start):
