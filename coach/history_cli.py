@@ -36,7 +36,8 @@ EXIT_USAGE = 2
 CSV_COLUMNS = (
     "session_id", "routine_id", "routine_name", "local_date", "started_at", "ended_at",
     "outcome", "closed", "weekly_goal", "pain_before_back", "pain_before_leg",
-    "pain_after_back", "pain_after_leg", "leg_pain_spreading", "felt", "note",
+    "pain_after_back", "pain_after_leg", "leg_pain_spreading", "leg_pain_before",
+    "leg_pain_after", "felt", "note",
     "record", "at", "exercise_id", "item_index", "side", "set_number", "sets_planned",
     "complete", "reps_done", "reps_planned", "hold_seconds", "hold_seconds_planned",
     "work_seconds", "work_seconds_planned", "detail",
@@ -190,6 +191,8 @@ def _session_cells(s: SessionRecord) -> dict[str, object]:
         "pain_after_back": _cell(s.pain_after.back),
         "pain_after_leg": _cell(s.pain_after.leg),
         "leg_pain_spreading": _cell(s.leg_pain_spreading),
+        "leg_pain_before": s.leg_pain_before.value if s.leg_pain_before else "",
+        "leg_pain_after": s.leg_pain_after.value if s.leg_pain_after else "",
         "felt": s.felt.value if s.felt else "",
         "note": _text(s.note),
     }
