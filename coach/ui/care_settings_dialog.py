@@ -7,6 +7,8 @@ applies it. Reminder times are off until the person adds one.
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from coach.core.models import Catalogue
 from coach.core.reminders import format_time, parse_times
-from coach.core.safety import StopRules
 from coach.settings import Settings
 from coach.ui.widgets import (
     WrappingCheckBox,
@@ -162,10 +163,10 @@ class CareSettingsDialog(QDialog):
             times=tuple(format_time(t) for t in parse_times(self._time_texts())),
             snooze_minutes=self.snooze.value(), sitting=self.sitting.isChecked(),
             sitting_minutes=self.sitting_minutes.value())
-        rules = StopRules(high_pain=self.high_pain.value(),
-                          spreading_stops=self.spreading.isChecked(),
-                          rising_by=self.rising_by.value(),
-                          rising_sessions=self.rising_sessions.value())
+        rules = dataclasses.replace(  # the rules without a field here are kept as they are
+            self._original.stop_rules, high_pain=self.high_pain.value(),
+            spreading_stops=self.spreading.isChecked(), rising_by=self.rising_by.value(),
+            rising_sessions=self.rising_sessions.value())
         locked = [self.locks.item(i).data(Qt.ItemDataRole.UserRole)
                   for i in range(self.locks.count())
                   if self.locks.item(i).checkState() == Qt.CheckState.Checked]
