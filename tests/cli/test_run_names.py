@@ -37,7 +37,8 @@ def test_this_hurts_names_the_easier_exercise_by_its_name(tmp_path):
     term = Terminal([sys.executable, "-m", "coach", "run", "just-cat-camel", "--catalogue",
                      str(routine), "--mute"], env_for(data))
     try:
-        for question in ("Back pain now", "Leg pain now", "[y/n, Enter to skip] "):
+        for question in ("Back pain now", "Leg pain now", "n no change (Enter to skip): ",
+                         "[y/n, Enter to skip] "):
             term.expect(question)
             term.send("")
         term.expect("== Cat-camel")
