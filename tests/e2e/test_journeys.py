@@ -111,13 +111,15 @@ def answer_first_run(desktop: Desktop) -> None:
 
 def run_session(desktop: Desktop, main: str, routine_name: str, *,
                 before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
-    """Home: Start; the pain check (back, leg; the leg pain not spreading) or skipped; the
+    """Home: Start; the pain check (back, leg; the leg pain not moved) or skipped; the
     session to its end, untouched; the pain check after it (or skipped). Returns the session
     window, on its end page."""
     desktop.press(main, "alt+h", "alt+s")  # Home, Start
     check = desktop.wait_window(titled("How is your pain today?"), 10, "the pain check")
     if before is not None:
-        desktop.press(check, str(before[0]), "Tab", str(before[1]), "Tab", "Right", "space")
+        # Tab to where the leg pain has gone; Right twice to "No change"; Space chooses it.
+        desktop.press(check, str(before[0]), "Tab", str(before[1]), "Tab", "Right", "Right",
+                      "space")
     desktop.press(check, "Return")  # Start
     session = desktop.wait_window(lambda t: routine_name in t, 15, "the session window")
     desktop.monitor_title(session)
