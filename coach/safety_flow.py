@@ -331,7 +331,13 @@ class SafetyFlow:
         """After "this hurts": ask where the leg pain has gone, and keep the answer with the
         session. Further down: what to do is said at once (and not again after the session),
         and True: the session should end."""
-        moved = self.prompts.leg_pain_moved(parent, HURTS_QUESTION)
+        return self.leg_pain_moved(parent, recorder,
+                                   self.prompts.leg_pain_moved(parent, HURTS_QUESTION))
+
+    def leg_pain_moved(self, parent: Any, recorder: Answering | None,
+                       moved: LegPain | None) -> bool:
+        """The answer to `HURTS_QUESTION`, however it was asked (the terminal reads one key):
+        kept with the session; further down says what to do now; True: end the session."""
         if moved is None:
             return False
         if recorder is not None and recorder.session_id is not None:

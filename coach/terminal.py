@@ -5,7 +5,8 @@ when stdout is a terminal, one plain line per update otherwise), set/rep/side an
 every cue when it comes due. Keys, when stdin is a terminal: Space pauses and resumes, Enter is
 Ready (while getting into position or switching sides, start at once; in an open-ended activity,
 done), `s` skips (or, in an open-ended activity, says you are done), `b` goes back, `+` adds
-10 s, `h` is "this hurts", `q` ends the session early. Ctrl-C also ends it early, cleanly: the
+10 s, `h` is "this hurts" (it then asks, with one key, where the leg pain has gone; further
+down ends the session), `q` ends the session early. Ctrl-C also ends it early, cleanly: the
 session is stopped and recorded as ended early, the terminal is restored, and the exit code is
 130 (the shell's convention for an interrupted command). Exit codes: 0 when the session ended
 (completed, or ended early with `q` or because stdout was closed, as by `| head`),
@@ -88,6 +89,7 @@ from coach.core.events import (
 )
 from coach.core.models import Catalogue, Routine
 from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, about, plan_routine
+from coach.core.records import LegPain
 from coach.core.words import counted
 
 log = logging.getLogger(__name__)
@@ -172,6 +174,7 @@ def run_command(
     prepare: Callable[[Routine], Routine | None] | None = None,
     after: Callable[[], None] | None = None,
     notices: Notices | None = None,
+    leg_pain: Callable[[LegPain | None], bool] | None = None,
 ) -> int:
     """Run `routine_id` in the terminal; the exit code (see the module docstring).
 
@@ -181,6 +184,8 @@ def run_command(
     doses, or another routine instead), or None not to start; `after()` runs once the session
     has ended (not after Ctrl-C) and the terminal is back to normal. `notices` is where the
     caller's speaker and history send their notices (one on `stderr` by default).
+    `leg_pain(moved)`: after "this hurts", the answer to "has your leg pain moved?" (one key,
+    the session paused meanwhile); True ends the session.
     """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
@@ -226,6 +231,7 @@ def run_command(
     interactive = _isatty(stdin)
     view = _TerminalView(plan, stdout, clock, events_file, speaker,
                          live=_isatty(stdout), interactive=interactive, catalogue=catalogue)
+    view.on_leg_pain = leg_pain
     if recorder is not None and not no_history:
         # First: a line in the events file then means the history already has that event.
         engine.add_listener(recorder)
@@ -325,6 +331,9 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
 
     def after() -> None:
         safety.after(recorder, routine.name)
+
+    def leg_pain(moved: LegPain | None) -> bool:
+        return safety.hurt(recorder, moved)
     speaker_factory = None
     if not args.mute and not user.speech.mute:
         def speaker_factory(clock: Clock) -> Any:
@@ -334,7 +343,7 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
                                   cache_dir=paths.speech_cache)
     try:
         return run(settings=plan_settings, recorder=recorder, speaker_factory=speaker_factory,
-                   prepare=prepare, after=after, notices=tell)
+                   prepare=prepare, after=after, notices=tell, leg_pain=leg_pain)
     finally:
         if store is not None:
             store.close()
@@ -400,8 +409,25 @@ def _unattended(engine: SessionEngine, now: float, view: _TerminalView) -> None:
             engine.skip(now)
 
 
+#: After "this hurts": the key for each answer to "has your leg pain moved?".
+LEG_PAIN_KEYS = {"d": LegPain.FURTHER_DOWN, "b": LegPain.TOWARDS_BACK, "n": LegPain.NO_CHANGE}
+LEG_PAIN_QUESTION = ("The exercise has stopped. Has your leg pain moved? d further down my "
+                     "leg, b up towards my back, n no change, Enter to carry on")
+
+
 def _on_key(key: str, engine: SessionEngine, clock: Clock, view: _TerminalView) -> None:
     now = clock.now()
+    if view.asking_leg_pain:
+        if key.lower() not in LEG_PAIN_KEYS and key not in "\n\r":
+            view.line("Please press d, b or n, or Enter to carry on.")
+            return
+        view.asking_leg_pain = False
+        moved = LEG_PAIN_KEYS.get(key.lower())
+        if view.on_leg_pain is not None and view.on_leg_pain(moved):
+            engine.stop(clock.now())
+        else:
+            engine.resume(clock.now())
+        return
     if key == " ":
         engine.toggle_pause(now)
     elif key in "\n\r":
@@ -419,6 +445,10 @@ def _on_key(key: str, engine: SessionEngine, clock: Clock, view: _TerminalView) 
     elif key in "hH":
         if not engine.hurts(now):
             view.line("Nothing to stop right now: rest, and only carry on if the pain settles.")
+        elif view.on_leg_pain is not None and not engine.finished:
+            engine.pause(clock.now())
+            view.line(LEG_PAIN_QUESTION)
+            view.asking_leg_pain = True
     elif key in "qQ":
         view.line("Ending the session early.")
         engine.stop(now)
@@ -486,6 +516,10 @@ class _TerminalView:
         self._finished = False
         #: stdout was closed by the reader: the session is ended early.
         self.output_closed = False
+        #: After "this hurts": the answer to "has your leg pain moved?" (True: end the
+        #: session), and whether the next key answers it.
+        self.on_leg_pain: Callable[[LegPain | None], bool] | None = None
+        self.asking_leg_pain = False
 
     # --- engine events ------------------------------------------------------------------------
 

@@ -253,6 +253,11 @@ class TerminalSafety:
         out.flush()
         return Prepared(decision.apply(routine), pain, decision)
 
+    def hurt(self, recorder: Any, moved: LegPain | None) -> bool:
+        """After "this hurts" (h): where the leg pain has gone, as answered with one key; True
+        when the session should end (further down; what to do has been printed)."""
+        return self.flow.leg_pain_moved(None, recorder, moved)
+
     def after(self, recorder: Any, name: str) -> None:
         """The pain check after the session (only when someone can answer)."""
         if self.interactive:

@@ -381,3 +381,38 @@ def test_in_a_terminal_a_yes_holds_every_later_run_until_a_clinicians_check_is_c
     assert [s.any_positive for s in screenings] == [True, False, False]
     assert screenings[0].cleared_at is not None
     assert screenings[0].cleared_at.date() == datetime.now().astimezone().date()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_in_a_terminal_this_hurts_asks_where_the_leg_pain_went_and_further_down_ends_it(
+        tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with HistoryStore.open(data / "history.db") as store:  # the red-flag screen was answered
+        store.record_screening(Screening(datetime.now().astimezone(),
+                                         {f.id: False for f in RED_FLAGS}))
+    term = Terminal([sys.executable, "-m", "coach", "run", "desk-break", "--mute"],
+                    env_for(data))
+    try:
+        for prompt in ("): ", "): ", "): ", "] "):  # back, leg, moved, nerve signs: skipped
+            term.expect(prompt)
+            term.send("")
+        term.expect("== ")
+        os.write(term.master, b"h")
+        term.expect("Has your leg pain moved?")
+        os.write(term.master, b"x")
+        term.expect("Please press d, b or n")
+        os.write(term.master, b"d")
+        term.expect("do not exercise again today")
+        for prompt in ("): ", "): ", "): ", "] ", "): "):  # the pain check after: skipped
+            term.expect(prompt)
+            term.send("")
+        assert term.finish() == 0
+        assert "do not exercise again today" not in term.seen  # said once, not again
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+            term.proc.wait()
+    (session,), _ = history(data)
+    assert session.leg_pain_after is LegPain.FURTHER_DOWN
+    assert session.outcome is Outcome.STOPPED_FOR_PAIN
