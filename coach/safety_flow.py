@@ -192,8 +192,8 @@ class SafetyFlow:
         self._mark_disclaimer_seen = mark_disclaimer_seen
         #: Without a history, the answers of this run are kept here (never across runs).
         self._screenings: list[Screening] = []
-        #: Leg pain spreading was said on "this hurts" in the running session.
-        self._spreading_said = False
+        #: The answer given (and its message said) on "this hurts" in the running session.
+        self._said_at_hurts: LegPain | None = None
 
     def gate(self) -> SessionGate:
         return SessionGate(self.catalogue, self._rules(), self._locked())
@@ -337,15 +337,18 @@ class SafetyFlow:
     def leg_pain_moved(self, parent: Any, recorder: Answering | None,
                        moved: LegPain | None) -> bool:
         """The answer to `HURTS_QUESTION`, however it was asked (the terminal reads one key):
-        kept with the session; further down says what to do now; True: end the session."""
+        kept with the session; further down says what to do now (True: end the session);
+        towards the back says it is a good sign. Neither is said again after the session."""
         if moved is None:
             return False
         if recorder is not None and recorder.session_id is not None:
             recorder.answer(leg_pain_after=moved)
+        self._said_at_hurts = moved
         if moved is LegPain.FURTHER_DOWN and self._rules().spreading_stops:
             self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
-            self._spreading_said = True
             return True
+        if moved is LegPain.TOWARDS_BACK:
+            self.prompts.inform(parent, CENTRALISING_TITLE, CENTRALISING_MESSAGE)
         return False
 
     def after_session(self, parent: Any, recorder: Answering | None, *,
@@ -358,18 +361,19 @@ class SafetyFlow:
         compare = store is not None and any(
             s.done for s in store.sessions() if s.id != this)
         answers = self.prompts.pain_after(parent, name, compare=compare)
+        said, self._said_at_hurts = self._said_at_hurts, None
+        spread_before = said is LegPain.FURTHER_DOWN  # kept: the answer that matters most
         if answers is not None and recorder is not None:
             recorder.answer(pain_after=answers.pain, felt=answers.felt, note=answers.note,
-                            leg_pain_after=answers.leg_pain)
+                            leg_pain_after=None if spread_before else answers.leg_pain)
         if answers is not None and answers.nerve_signs:
             self.screen(parent, force=True)
         leg = answers.leg_pain if answers is not None else None
-        said, self._spreading_said = self._spreading_said, False
-        if leg is LegPain.FURTHER_DOWN and self._rules().spreading_stops or said:
-            if not said:
+        if spread_before or (leg is LegPain.FURTHER_DOWN and self._rules().spreading_stops):
+            if not spread_before:
                 self.prompts.inform(parent, SPREADING_TITLE, SPREADING_AFTER_MESSAGE)
             return answers
-        if leg is LegPain.TOWARDS_BACK:
+        if leg is LegPain.TOWARDS_BACK and said is not LegPain.TOWARDS_BACK:
             self.prompts.inform(parent, CENTRALISING_TITLE, CENTRALISING_MESSAGE)
         if store is not None:
             for advice in after_sessions(store.sessions(), self._rules()):

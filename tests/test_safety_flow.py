@@ -223,3 +223,34 @@ def test_heat_on_its_own_asks_its_minutes_within_the_range(cat, store):
     f = flow(cat, store, script, Now())
     assert f.thermal_overrides(None, "heat-therapy") == {"duration_seconds": 1200}
     assert f.thermal_overrides(None, "bridge") == {}
+
+
+def test_this_hurts_with_leg_pain_further_down_is_said_once_and_kept_over_a_later_answer(
+        cat, store):
+    script, now = Script(), Now()
+    f = flow(cat, store, script, now)
+    sid = store.start_session("desk-break", "Desk break", now.moment)
+
+    class Recorder:
+        session_id = sid
+
+        def answer(self, **kw):
+            if kw.get("pain_after") is not None:
+                store.update_pain(sid, after=kw["pain_after"])
+            store.update_feedback(sid, felt=kw.get("felt"), note=kw.get("note"),
+                                  leg_pain_after=kw.get("leg_pain_after"))
+
+    assert f.leg_pain_moved(None, Recorder(), LegPain.FURTHER_DOWN)  # end the session
+    assert script.informed == [SPREADING_AFTER_MESSAGE]
+    script.after = PainAfter(PainScore(3, 4), leg_pain=LegPain.NO_CHANGE)
+    f.after_session(None, Recorder(), name="Desk break")
+    assert script.informed == [SPREADING_AFTER_MESSAGE]  # not said twice
+    assert store.session(sid).leg_pain_after is LegPain.FURTHER_DOWN
+
+
+def test_this_hurts_with_leg_pain_towards_the_back_says_a_good_sign_and_carries_on(cat, store):
+    script = Script()
+    f = flow(cat, store, script, Now())
+    assert not f.leg_pain_moved(None, None, LegPain.TOWARDS_BACK)
+    assert script.informed == [CENTRALISING_MESSAGE]
+    assert not f.leg_pain_moved(None, None, None)
