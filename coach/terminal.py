@@ -90,6 +90,7 @@ from coach.core.events import (
 from coach.core.models import Catalogue, Routine
 from coach.core.plan import Phase, PhaseKind, Plan, PlanSettings, about, plan_routine
 from coach.core.records import LegPain
+from coach.core.safety import stop_if_text
 from coach.core.words import counted
 
 log = logging.getLogger(__name__)
@@ -584,6 +585,8 @@ class _TerminalView:
                       f" · {item.dose.describe()} ==")
             if item.note:
                 self.line(f"   Note: {item.note}")
+            if item.exercise.stop_if:
+                self.line(f"   {stop_if_text(item.exercise.stop_if)}")
         elif phase.item_index is None:
             self._item = None
         if phase.kind is PhaseKind.OPEN and self._interactive:

@@ -149,6 +149,14 @@ def warning_sign_advice() -> list[str]:
     return lines
 
 
+def stop_if_text(stop_if: Sequence[str]) -> str:
+    """An exercise's stop signs as one sentence shown while doing it: "Stop if your symptoms
+    spread further down the leg; or you feel sharp pain in your back." ("" when none)."""
+    if not stop_if:
+        return ""
+    return "Stop if " + "; or ".join(s.rstrip(".") for s in stop_if) + "."
+
+
 DISCLAIMER = (
     "Physio Coach helps you follow a home exercise routine. It does not replace your "
     "physiotherapist or doctor, and it cannot examine you. Follow the advice of the clinician "

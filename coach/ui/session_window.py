@@ -60,6 +60,7 @@ from coach.core.events import DisplayState, ExerciseStoppedForPain, PauseReason
 from coach.core.models import Exercise
 from coach.core.plan import HURTS_ADVICE, PhaseKind
 from coach.core.result import ExerciseStatus, SessionResult
+from coach.core.safety import stop_if_text
 from coach.ui.countdown import CountdownView
 from coach.ui.illustration import IllustrationView
 from coach.ui.prompts import Prompts
@@ -119,12 +120,15 @@ LEAVE_FULL_SCREEN_TEXT = "Leave full screen"
 
 #: Large type is also at least this share of the window's height, in pixels, so it grows with
 #: the window and reads from a mat across the room in full screen.
+#: Type in a colour of its own: the stop signs are a warning.
+TYPE_COLOURS: dict[str, str] = {"stop_if": WARNING}
 WINDOW_SHARES: dict[str, float] = {
     "title": 0.05,
     "counter": 0.055,
     "caption_label": 0.032,
     "next_up": 0.028,
     "current_step": 0.042,
+    "stop_if": 0.026,
     "ready_button": 0.032,
     "finished_view.title": 0.07,
     "finished_view.summary": 0.04,
@@ -347,6 +351,7 @@ class SessionWindow(QMainWindow):
         "caption_label": (1.4, True),
         "next_up": (1.25, False),
         "current_step": (1.0, False),
+        "stop_if": (1.0, True),
         "buttons.pause": (1.3, True),
         "ready_button": (1.3, True),
         "finished_view.title": (2.4, True),
@@ -404,6 +409,9 @@ class SessionWindow(QMainWindow):
         self.steps = StepList()
         self.current_step = plain_label()
         self.current_step.setAccessibleName("Current step")
+        #: The exercise's stop signs, under its steps (in presenter mode too).
+        self.stop_if = plain_label()
+        self.stop_if.setAccessibleName("Stop this exercise if")
         self.countdown = CountdownView()
         self.ready_button = primary_button(READY.text, READY.accessible)
         self.ready_button.setObjectName("primary")
@@ -429,6 +437,7 @@ class SessionWindow(QMainWindow):
         left.addWidget(self.illustration, 3)
         left.addWidget(self.steps, 2)
         left.addWidget(self.current_step)
+        left.addWidget(self.stop_if)
         middle = QHBoxLayout()
         middle.addLayout(left, 5)
         middle.addWidget(self.countdown, 6)
@@ -556,6 +565,8 @@ class SessionWindow(QMainWindow):
             # ... and with the window, so full screen reads from across the room.
             pixels = max(size * px_per_pt, WINDOW_SHARES.get(path, 0.0) * height)
             sheet = f"font-size: {round(pixels)}px; font-weight: {'bold' if bold else 'normal'};"
+            if path in TYPE_COLOURS:
+                sheet += f" color: {TYPE_COLOURS[path]};"
             widget = self._sized_widget(path)
             if widget.styleSheet() != sheet:
                 widget.setStyleSheet(sheet)
@@ -638,6 +649,8 @@ class SessionWindow(QMainWindow):
         self.illustration.set_image(exercise.image if exercise else None,
                                     exercise.name if exercise else "")
         self.steps.set_steps(exercise.steps if exercise else ())
+        self.stop_if.setText(stop_if_text(exercise.stop_if) if exercise else "")
+        self.stop_if.setVisible(bool(exercise and exercise.stop_if))
 
     def show_caption(self, text: str) -> None:
         """The cue the speaker has just reached (between the once-a-second display updates).

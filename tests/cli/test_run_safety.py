@@ -416,3 +416,18 @@ def test_in_a_terminal_this_hurts_asks_where_the_leg_pain_went_and_further_down_
     (session,), _ = history(data)
     assert session.leg_pain_after is LegPain.FURTHER_DOWN
     assert session.outcome is Outcome.STOPPED_FOR_PAIN
+
+
+def test_coach_run_prints_each_exercises_stop_signs_as_it_starts(tmp_path, cat):
+    from coach.core.safety import stop_if_text
+
+    done = subprocess.run(
+        [sys.executable, "-m", "coach", "run", "core-and-glutes", "--time-scale", "1000",
+         "--mute", "--no-history"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        env=env_for(tmp_path / "data"), timeout=120)
+    assert done.returncode == 0, done.stderr
+    for item in cat.routine("core-and-glutes").items:
+        exercise = cat.exercise(item.exercise_id)
+        if exercise.stop_if:
+            assert stop_if_text(exercise.stop_if) in done.stdout

@@ -331,3 +331,10 @@ def test_an_exercise_without_progression_is_left_alone():
 def test_steps_are_described_for_people():
     assert progression.describe_step({"reps": 12}) == "12 reps"
     assert progression.describe_step({"duration_seconds": 900}) == "15 min"
+
+
+def test_an_exercises_stop_signs_read_as_one_sentence_while_doing_it():
+    assert safety.stop_if_text(("your symptoms spread further down the leg",
+                                "you feel sharp pain in your back")) == (
+        "Stop if your symptoms spread further down the leg; or you feel sharp pain in your back.")
+    assert safety.stop_if_text(()) == ""

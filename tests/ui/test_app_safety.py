@@ -278,3 +278,17 @@ def test_exit_when_ready_skips_the_first_run_screens(tmp_path):
 def _no_screenings(data_dir) -> bool:
     with HistoryStore.open(data_dir / "history.db", recover=False, backup=False) as store:
         return store.screenings() == []
+
+
+def test_the_session_window_shows_the_exercises_stop_signs_under_its_steps(coach_app, qtbot):
+    from coach.core.safety import stop_if_text
+
+    app = coach_app
+    app.try_exercise("bridge")
+    window = app.session_window
+    bridge = app.catalogue.exercise("bridge")
+    assert bridge.stop_if
+    qtbot.waitUntil(lambda: window.stop_if.text() == stop_if_text(bridge.stop_if),
+                    timeout=5000)
+    assert window.stop_if.isVisible()
+    finish(app, qtbot)

@@ -110,6 +110,7 @@ def test_a_red_flag_holds_every_start_until_a_clinicians_check_is_confirmed(app)
     run_with([(RedFlagsDialog, answers(then=confirm)), (PainBeforeDialog, no_pain)],
              lambda: app.start_routine("desk-break"))
     assert app.session is not None
+    app.prompts.pain_after = lambda *args, **kwargs: None  # nobody to answer it here
     app.session.close()
     with HistoryStore.open(app.paths.history_db, recover=False, backup=False) as store:
         first = store.screenings()[0]
@@ -251,12 +252,15 @@ def test_this_hurts_asks_where_the_leg_pain_went_and_further_down_ends_the_sessi
         run_with([(RedFlagsDialog, answers())], lambda: app.safety().screen(None))
         run_with([(PainBeforeDialog, no_pain)], lambda: app.start_routine("desk-break"))
         boxes = answer_when_open(QMessageBox, box, times=2)
+        skip_after = answer_when_open(PainAfterDialog, lambda d: click(d.skip_button))
         try:
             session_id = app.recorder.session_id
             assert app.session.hurts()
-            qtbot.waitUntil(lambda: len(boxes.seen) == 2, timeout=10_000)
+            qtbot.waitUntil(lambda: len(boxes.seen) == 2 and bool(skip_after.seen),
+                            timeout=10_000)
         finally:
             boxes.stop()
+            skip_after.stop()
         assert "Has your leg pain moved?" in boxes.seen[0].text
         assert app.session.engine.finished  # further down: the session ended
         assert "do not exercise again today" in boxes.seen[1].text
