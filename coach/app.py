@@ -552,7 +552,8 @@ class CoachApp:
             try:
                 self._history = HistoryStore.open(
                     self.paths.history_db, on_notice=self._history_notice,
-                    read_only=self.paths.read_only is not None)
+                    read_only=self.paths.read_only is not None,
+                    journal_dirs=self.paths.journal_dirs)
             except KnownError as e:
                 self._history_failed = True
                 log.warning("history not available: %s", e.message)
