@@ -423,11 +423,19 @@ class HistoryStore:
         try:
             self._prepare(backup=backup)
         except (sqlite3.Error, OSError) as e:
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is None:
                 raise
             return problem, e
         return None
+
+    def _write_problem(self, error: BaseException) -> WriteProblem | None:
+        """`write_problem`, except that an I/O error on a disk with no room left is a full
+        disk (SQLite says "disk I/O error" when it cannot grow its shared-memory file)."""
+        problem = write_problem(error)
+        if problem is WriteProblem.IO_ERROR and database.disk_full(self.path.parent):
+            return WriteProblem.DISK_FULL
+        return problem
 
     def _prepare(self, *, backup: bool = False) -> None:
         """Make `self._conn` a migrated connection, dealing with damage and newer files."""
@@ -460,6 +468,9 @@ class HistoryStore:
             raise
         self._conn = conn
         self._identity = (st.st_dev, st.st_ino)
+        if self._snapshot is not None:  # read while it could not be opened; stale now
+            self._snapshot.close()
+            self._snapshot = None
 
     def _backup(self, conn: sqlite3.Connection) -> None:
         try:
@@ -627,7 +638,7 @@ class HistoryStore:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     log.exception("rollback failed")
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is not None:
                 self._enter_problem(problem, e)
                 return False
@@ -692,7 +703,7 @@ class HistoryStore:
             self._conn = None
             self._prepare()
         except (sqlite3.Error, OSError) as e:
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is None:
                 raise
             log.error("the deleted history could not be written again: %s", e)
@@ -931,7 +942,7 @@ class HistoryStore:
             failed = self._try_prepare()
             if failed is not None:
                 problem, error = failed
-                if problem is not WriteProblem.READ_ONLY:
+                if problem not in (WriteProblem.READ_ONLY, WriteProblem.DISK_FULL):
                     raise StorageError(
                         f"Your exercise history cannot be read right now: {problem.reason}."
                     ) from error

@@ -81,7 +81,7 @@ class LiveSessions:
             return
         try:
             if self._file is None:
-                self._file = self.path.open("a+b")
+                self._file = self.path.open("a+b", buffering=0)
                 if fcntl is not None:
                     fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             self._file.seek(0)
@@ -97,7 +97,8 @@ class LiveSessions:
         if self._file is not None:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
-            self._file.close()
+            with contextlib.suppress(OSError):
+                self._file.close()
             self._file = None
 
 
