@@ -132,6 +132,7 @@ class CoachApp:
         self.app = QApplication.instance()
         loaded = settings_file.load(paths.settings_file)
         self.settings = loaded.settings
+        self._settings_base = loaded.settings  # as last read or written (see _write_settings)
         self.notices: list[str] = [loaded.notice] if loaded.notice else []
         read_only = read_only_notice(paths)  # the one message: nothing is saved, nor asked
         if read_only is not None:
@@ -310,7 +311,13 @@ class CoachApp:
         return listing
 
     def apply_settings(self, new: Settings) -> None:
-        """Save and apply new settings at once (theme, text size; speech when a speaker runs)."""
+        """Save and apply new settings at once (theme, text size; speech when a speaker runs).
+        What another window changed meanwhile is kept and applied too."""
+        if self.paths.read_only is None:
+            try:
+                new = self._write_settings(new)
+            except KnownError as e:
+                self.prompts.warn(self.window, e.message)
         self.settings = new
         apply_theme(self.app, new.theme, new.text_scale)
         self.window.set_plan_settings(new.plan_settings())
@@ -318,18 +325,19 @@ class CoachApp:
             self.session.apply_speech(new.speech)
         if self.reminders is not None and self.reminders.settings != new.reminders:
             self.reminders.apply(new.reminders)
-        if self.paths.read_only is not None:
-            return  # applied for this run; the start-up notice said nothing is kept
-        try:
-            settings_file.save(self.paths.settings_file, new)
-        except KnownError as e:
-            self.prompts.warn(self.window, e.message)
+
+    def _write_settings(self, new: Settings) -> Settings:
+        """Write what changed since this window last read or wrote the settings onto the file as
+        it is now (another window may have changed other settings); the merged settings."""
+        merged = settings_file.save(self.paths.settings_file, new, base=self._settings_base)
+        self._settings_base = merged
+        return merged
 
     def _remember_routine(self, routine_id: str) -> None:
         self.settings = self.settings.replace(routine_id=routine_id)
         try:
             if self.paths.read_only is None:
-                settings_file.save(self.paths.settings_file, self.settings)
+                self.settings = self._write_settings(self.settings)
         except KnownError as e:
             log.warning("could not remember today's routine: %s", e.message)
         if self._history is not None:  # the goal shown is the chosen routine's
@@ -776,7 +784,7 @@ class CoachApp:
         if self.paths.read_only is not None:
             return
         try:
-            settings_file.save(self.paths.settings_file, self.settings)
+            self.settings = self._write_settings(self.settings)
         except KnownError as e:
             log.warning("could not save settings: %s", e.message)
 

@@ -160,10 +160,41 @@ def load(path: Path) -> LoadedSettings:
     return LoadedSettings(Settings.from_dict(data))
 
 
-def save(path: Path, settings: Settings) -> None:
-    """Write `settings` atomically. Raises KnownError with a plain sentence when it cannot."""
+def _merged(on_disk: dict[str, Any], base: Mapping[str, Any],
+            new: Mapping[str, Any]) -> dict[str, Any]:
+    """`on_disk` with each value that differs between `base` and `new` set as in `new`
+    (tables key by key)."""
+    out = dict(on_disk)
+    for key in {*base, *new}:
+        old, value = base.get(key), new.get(key)
+        if old == value:
+            continue
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            below = on_disk.get(key)
+            out[key] = _merged(dict(below) if isinstance(below, Mapping) else {}, old, value)
+        elif key in new:
+            out[key] = value
+        else:
+            out.pop(key, None)
+    return out
+
+
+def save(path: Path, settings: Settings, *, base: Settings | None = None) -> Settings:
+    """Write `settings` atomically; what the file now holds. Raises KnownError with a plain
+    sentence when it cannot.
+
+    With `base` (the settings as this window last read or wrote them), only what changed since
+    `base` is written, onto the file as it is now: another window's changes to other settings
+    are kept (read, merge, atomic replace), and the result, both together, is returned.
+    """
     import tomli_w
 
+    if base is not None:
+        try:
+            on_disk = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            on_disk = base.to_dict()
+        settings = Settings.from_dict(_merged(on_disk, base.to_dict(), settings.to_dict()))
     text = tomli_w.dumps(settings.to_dict())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,4 +204,5 @@ def save(path: Path, settings: Settings) -> None:
         log.warning("cannot save settings to %s: %s", path, e)
         raise KnownError(f"Your settings could not be saved ({e.strerror or e}). They apply "
                          "until you close the app.") from e
+    return settings
 

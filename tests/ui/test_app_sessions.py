@@ -367,3 +367,27 @@ def test_stopping_a_session_asks_the_pain_after_it_in_the_window_too(tmp_path, q
         assert app.history().sessions()[0].pain_after == PainScore(3, None)
     finally:
         app.shutdown()
+
+
+def test_two_windows_on_one_data_folder_keep_each_others_settings(qtbot, tmp_path):
+    """Window B changes the theme, then window A (opened before) the text size: the file and
+    window A end up with both, instead of A's whole copy undoing B's theme."""
+    from coach import settings as settings_file
+    from coach.settings import Theme
+
+    first, _ = make_app(tmp_path)
+    second, _ = make_app(tmp_path)
+    qtbot.addWidget(first.window)
+    qtbot.addWidget(second.window)
+    try:
+        second.apply_settings(second.settings.replace(theme=Theme.DARK))
+        first.apply_settings(first.settings.replace(text_scale=1.5))
+        on_disk = settings_file.load(first.paths.settings_file).settings
+        assert (on_disk.theme, on_disk.text_scale) == (Theme.DARK, 1.5)
+        assert (first.settings.theme, first.settings.text_scale) == (Theme.DARK, 1.5)
+        second.apply_settings(second.settings.replace(text_scale=1.25))
+        on_disk = settings_file.load(first.paths.settings_file).settings
+        assert (on_disk.theme, on_disk.text_scale) == (Theme.DARK, 1.25)
+    finally:
+        first.shutdown()
+        second.shutdown()
