@@ -97,13 +97,24 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Physio Coach")
     app.setOrganizationName("physio-coach")
     app.setDesktopFileName("physio-coach")
+    from coach.ui.single_instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir)
+    if not instance.claim():
+        log.info("Physio Coach is already open on %s; asked it to come to the front",
+                 paths.data_dir)
+        sys.stderr.write(f"coach: Physio Coach is already open for {paths.data_dir}; its "
+                         "window was brought to the front.\n")
+        return 0
     coach_app = CoachApp(paths, args, log_file)
+    instance.activated.connect(coach_app.come_forward)
     coach_app.install_crash_handler()
     coach_app.start()
     try:
         code = app.exec()
     finally:
         coach_app.shutdown()
+        instance.release()
     _end_process(code)
     return code  # not reached
 
@@ -514,6 +525,14 @@ class CoachApp:
         if self.reminders is not None:
             self.reminders.session_running(True)
         controller.start()
+
+    def come_forward(self) -> None:
+        """Another start on this data folder: the running session's window, else the main
+        window, comes to the front as it is."""
+        from coach.ui.session_window import bring_to_front
+
+        if not self._raise_running_session():
+            bring_to_front(self.window)
 
     def _raise_running_session(self) -> bool:
         """One session at a time: a second Start brings the running one to the front."""

@@ -391,3 +391,39 @@ def test_two_windows_on_one_data_folder_keep_each_others_settings(qtbot, tmp_pat
     finally:
         first.shutdown()
         second.shutdown()
+
+
+def test_a_second_window_on_the_same_data_folder_brings_the_first_to_the_front(qtbot,
+                                                                              tmp_path):
+    """The first window is this test's app (listening as `run_gui` makes it); the second is a
+    real `python -m coach` on the same folder: it ends at once and the first comes forward."""
+    import os
+    import subprocess
+    import sys
+
+    from coach.ui.single_instance import SingleInstance
+    from tests.cli.test_faults import ROOT
+
+    app, _ = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    instance = SingleInstance(app.paths.data_dir)
+    try:
+        assert instance.claim()
+        instance.activated.connect(app.come_forward)
+        app.window.showMinimized()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+        env.pop("COACH_DATA_DIR", None)
+        with qtbot.waitSignal(instance.activated, timeout=20_000):
+            second = subprocess.run(
+                [sys.executable, "-m", "coach", "--data-dir", str(app.paths.data_dir)],
+                capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert second.stderr == (f"coach: Physio Coach is already open for "
+                                 f"{app.paths.data_dir}; its window was brought to the "
+                                 "front.\n")
+        assert app.window.isVisible()
+        assert not app.window.isMinimized()
+        assert not (app.paths.data_dir / "history.db").exists()  # the second opened nothing
+    finally:
+        instance.release()
+        app.shutdown()
