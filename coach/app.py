@@ -61,6 +61,10 @@ log = logging.getLogger(__name__)
 DEMO_RATE_SHARE = 0.75
 
 
+#: How often records kept in memory are tried again while the window runs (milliseconds).
+HISTORY_RETRY_MS = 15_000
+
+
 def demo_speech(speech: SpeechSettings) -> SpeechSettings:
     """The voice for a clinic demonstration: every step read, slower than usual."""
     from coach.core.cues import Verbosity
@@ -162,6 +166,11 @@ class CoachApp:
         self.session_window: SessionWindow | None = None
         self.recorder: SessionRecorder | None = None
         self._history: HistoryStore | None = None
+        #: While records wait in memory (a full disk), they are tried again on this beat too,
+        #: not only with the next record: space that comes back is used before the quit.
+        self.history_retry = QTimer(self.window)
+        self.history_retry.setInterval(HISTORY_RETRY_MS)
+        self.history_retry.timeout.connect(self._retry_history)
         self._history_failed = False
         self._held_notices: list[str] = []  # history notices given during a session
         self._voices: list[VoiceInfo] = []  # listed when the settings first open
@@ -613,9 +622,20 @@ class CoachApp:
         self.window.home.set_progress(*home_summary(sessions, today=today,
                                                     goal=self.weekly_goal()))
 
+    def _retry_history(self) -> None:
+        """One try at writing what the history keeps in memory (one short transaction); the
+        beat stops once nothing is left."""
+        store = self._history
+        if store is None or store.pending_count == 0 or store.flush():
+            self.history_retry.stop()
+
     def _history_notice(self, notice: Any) -> None:
         """A notice from the history, shown at once; during a session it waits until the
         session window closes, so nothing covers the countdown of someone on the mat."""
+        from coach.storage.errors import NoticeKind
+
+        if notice.kind is NoticeKind.WRITES_PENDING and self.paths.read_only is None:
+            self.history_retry.start()
         if self.session_window is not None:
             log.info("history notice held until the session closes: %s", notice.message)
             self._held_notices.append(notice.message)
@@ -811,6 +831,7 @@ class CoachApp:
         """Called once the event loop has finished: a running session is stopped (recorded as
         ended early), the history closed, the crash handler removed."""
         self._closing = True
+        self.history_retry.stop()
         if self.reminders is not None:
             self.reminders.close()
         if self.session is not None:

@@ -427,3 +427,36 @@ def test_a_second_window_on_the_same_data_folder_brings_the_first_to_the_front(q
     finally:
         instance.release()
         app.shutdown()
+
+
+def test_records_kept_in_memory_are_written_while_the_window_runs_once_space_returns(
+        qtbot, tmp_path):
+    """A real small disk (tmpfs) as the data folder, full when a session starts: once space is
+    free again the window writes the session by itself, without waiting for the next record
+    or the quit, and says so."""
+    import sqlite3
+    from datetime import datetime
+
+    from tests.helpers.faults import fill, free, small_disk
+
+    with small_disk(tmp_path / "data") as data:
+        app, _ = make_app(tmp_path)
+        qtbot.addWidget(app.window)
+        try:
+            store = app.history()
+            fill(data)
+            store.start_session("desk-break", "Desk break", datetime.now().astimezone())
+            assert store.pending_count == 1
+            assert app.history_retry.isActive()
+            app.history_retry.setInterval(20)
+            free(data)
+            qtbot.waitUntil(lambda: store.pending_count == 0, timeout=5000)
+            assert not app.history_retry.isActive()
+            conn = sqlite3.connect(data / "history.db")
+            assert conn.execute("SELECT routine_id FROM sessions").fetchall() == [
+                ("desk-break",)]
+            conn.close()
+            assert any("the disk is full" in m for m in app.prompts.warnings)
+            assert any("now been saved" in m for m in app.prompts.warnings)
+        finally:
+            app.shutdown()
