@@ -39,12 +39,12 @@ EXERCISE_IDS = [
     "heat-therapy",
     "cold-therapy",
     "sitting-posture-break",
-    "plank-knees",
-    "knee-rolls",
+    "knee-plank",
+    "lying-knee-rolls",
     "side-lying-rest",
-    "calves-on-chair-rest",
-    "band-row",
-    "gentle-activity",
+    "band-clam",
+    "supported-squat",
+    "other-gentle-activity",
 ]
 
 # The house style (see the illustration notes in the hand-over report).
