@@ -26,6 +26,7 @@ from coach.core.records import Screening, SetRecord
 from coach.core.safety import RED_FLAGS
 from coach.paths import ASSETS_DIR, resolve
 from coach.storage.history import HistoryStore
+from tests.cli.test_handout_report import pdf_text
 from tests.helpers.file_watch import FileWatch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,5 +112,5 @@ def test_html_in_prescription_names_never_opens_a_file_or_grows_memory(tmp_path)
     (added, *_) = seen["dialogs"]
     assert added.startswith("Prescription added")
     assert '<i>Core</i> <img src="canary.png">' in added  # shown as typed
-    for name in ("handout", "report"):
-        assert Path(seen[name]).is_file()
+    for name in ("handout", "report"):  # the exercise's name printed as typed
+        assert '<img src="canary.png"><b>Bridge</b> &' in pdf_text(Path(seen[name]))
