@@ -345,7 +345,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     order = {str(p): n for n, p in enumerate(given)}
     problems = sorted(
         (pr for pr in catalogue.problems if pr.file in order),
-        key=lambda pr: (order[pr.file], pr.line if pr.line is not None else 0),
+        key=lambda pr: (order[pr.file], pr.order),
     )
     for problem in problems:
         print(problem, file=out)

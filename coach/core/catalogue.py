@@ -40,6 +40,14 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
+#: The most [[exercise]] (and, separately, [[routine]]) tables read from one file; the rest are
+#: one problem. With `MAX_PROBLEMS`, any file under `MAX_FILE_BYTES` is checked in a fraction of
+#: a second and a few megabytes (a megabyte of empty tables once gave 700,000 problems).
+MAX_TABLES = 1000
+#: The most problems listed per file; the rest are counted on one last line ("... and 9 more").
+MAX_PROBLEMS = 100
+#: The most unknown keys named per table; the rest are counted on one line.
+MAX_UNKNOWN_KEYS = 20
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg"})
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -162,7 +170,20 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
         catalogue.problems.append(Problem(file=ex.origin, line=ex.line,
                                           subject=f"exercise '{ex.id}'", field="easier",
                                           message=message))
+    _cap_each_file(catalogue.problems)
     return catalogue
+
+
+def _cap_each_file(problems: list[Problem]) -> None:
+    """`capped` for each file whose problems (with those found while merging) are too many;
+    the problems of the others stay as they are."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    if all(len(ps) <= MAX_PROBLEMS for ps in by_file.values()):
+        return
+    problems[:] = [p for ps in by_file.values()
+                   for p in (capped(ps) if len(ps) > MAX_PROBLEMS else ps)]
 
 
 def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
@@ -316,15 +337,32 @@ def _parse(pf: ParsedFile, text: str, assets_dir: Path) -> ParsedFile:
     data = _parse_toml(pf, text)
     if data is None:
         return pf
-    # Locating keys costs a full scan of the text; only a file with problems needs it.
-    _validate_document(pf, data, toml_lines.headers(text), assets_dir)
-    if pf.problems:
+    # Locating keys costs a full scan of the text; only a file with problems needs it (one
+    # with too many tables surely has some).
+    over = any(isinstance(data.get(k), list) and len(data[k]) > MAX_TABLES
+               for k in ("exercise", "routine"))
+    if not over:
+        _validate_document(pf, data, toml_lines.headers(text), assets_dir)
+    if over or pf.problems:
         pf = ParsedFile(path=path, name=pf.name)
         _validate_document(pf, data, toml_lines.scan(text), assets_dir)
     if pf.problems and pf.status is FileStatus.OK:
         pf.status = FileStatus.PROBLEMS
-    pf.problems.sort(key=lambda p: p.line if p.line is not None else 0)
+    pf.problems = capped(pf.problems)
     return pf
+
+
+def capped(problems: Sequence[Problem]) -> list[Problem]:
+    """One file's problems in order, the first `MAX_PROBLEMS` of them and then one line that
+    counts the rest ("... and 9 more problems"): nobody reads thousands, and each costs memory
+    and time on its way to the screen. A count already in `problems` is added in."""
+    listed = sorted((p for p in problems if not p.more), key=lambda p: p.order)
+    more = sum(p.more for p in problems) + max(0, len(listed) - MAX_PROBLEMS)
+    if not more:
+        return listed
+    return [*listed[:MAX_PROBLEMS],
+            Problem(file=listed[0].file, more=more,
+                    message=f"... and {more:,} more problem{'s' if more != 1 else ''}")]
 
 
 def _file_problem(pf: ParsedFile, message: str, line: int | None = None,
@@ -406,10 +444,13 @@ def _validate_document(pf: ParsedFile, data: dict[str, Any],
         _file_problem(pf, f"schema {schema!r} is not supported; this version of Physio Coach "
                           f"reads schema {SCHEMA_VERSION}", line=schema_line, whole_file=True)
         return
-    for key in data:
-        if key not in TOP_KEYS:
-            _file_problem(pf, f"unknown top-level key '{key}'" + _did_you_mean(key, TOP_KEYS),
-                          line=lines.root.of(key))
+    unknown = [key for key in data if key not in TOP_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS]:
+        _file_problem(pf, f"unknown top-level key '{key}'" + _did_you_mean(key, TOP_KEYS),
+                      line=lines.root.of(key))
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        _file_problem(pf, f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown top-level "
+                          "keys", line=lines.root.of(unknown[MAX_UNKNOWN_KEYS]))
     exercises = _table_array(pf, data, "exercise", lines)
     routines = _table_array(pf, data, "routine", lines)
     seen: dict[str, tuple[str | None, int | None]] = {}
@@ -434,6 +475,10 @@ def _table_array(pf: ParsedFile, data: dict[str, Any], key: str,
     if not isinstance(value, list):
         _file_problem(pf, f"'{key}' must be a list of [[{key}]] tables", line=lines.root.of(key))
         return []
+    if len(value) > MAX_TABLES:
+        _file_problem(pf, f"the file has {len(value):,} [[{key}]] tables; only the first "
+                          f"{MAX_TABLES:,} were read (split it into several files)")
+        value = value[:MAX_TABLES]
     tables = []
     for n, entry in enumerate(value, start=1):
         if isinstance(entry, dict):
@@ -476,12 +521,15 @@ class _Fields:
     def unknown(self, allowed: Sequence[str]) -> set[str]:
         """Report keys not in `allowed`; return the allowed keys they were probably meant as."""
         meant = set()
-        for key in self.table:
-            if key not in allowed:
-                close = _closest(key, allowed)
-                if close is not None:
-                    meant.add(close)
-                self.problem(key, f"unknown key '{key}'" + _did_you_mean(key, allowed))
+        unknown = [key for key in self.table if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS]:
+            close = _closest(key, allowed)
+            if close is not None:
+                meant.add(close)
+            self.problem(key, f"unknown key '{key}'" + _did_you_mean(key, allowed))
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            self.problem(unknown[MAX_UNKNOWN_KEYS],
+                         f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown keys")
         return meant
 
     def missing(self, key: str, hint: str = "") -> None:

@@ -244,6 +244,15 @@ class Problem:
     field: str | None = None
     #: Nothing from the file loaded (it could not be read, or is not valid TOML).
     whole_file: bool = False
+    #: How many further problems this line stands for ("... and 9 more problems"), listed
+    #: last; 0 for a problem of its own.
+    more: int = 0
+
+    @property
+    def order(self) -> tuple[bool, int]:
+        """Sort key within a file: by line (the file itself first), the count of the rest
+        last."""
+        return self.more > 0, self.line if self.line is not None else 0
 
     @property
     def text(self) -> str:

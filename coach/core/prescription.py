@@ -444,7 +444,7 @@ def open_prescription(path: Path, catalogue: Catalogue, library: Library) -> Ope
                                 broken_exercise_ids=pf.broken_exercise_ids), installed,
                      ParsedFile(path=pf.path, name=pf.name, routines=pf.routines)])
     opened.problems = sorted((p for p in checked.problems if p.file == pf.name),
-                             key=lambda p: p.line if p.line is not None else 0)
+                             key=lambda p: p.order)
     opened.exercises = dict(checked.exercises)
     opened.own_exercises = list(pf.exercises)
     incoming_ids = {r.id for r, _ in pf.routines}

@@ -178,3 +178,22 @@ def test_opening_the_window_imports_only_what_its_first_paint_needs(tmp_path):
             "coach.ui.session_window", "coach.ui.settings_dialog", "coach.storage.history",
             "ctypes", "json"}
     assert not late & loaded
+
+
+def test_a_megabyte_of_empty_tables_lists_a_hundred_problems_and_counts_the_rest(tmp_path):
+    """80,000 empty [[exercise]] tables once gave 700,000 problems (seconds and hundreds of
+    megabytes); the first 1,000 tables are read and the rest is counted in one line."""
+    from coach.core.catalogue import MAX_FILE_BYTES, MAX_PROBLEMS, MAX_TABLES
+
+    head, unit = "schema = 1\n", "[[exercise]]\n"
+    tables = (MAX_FILE_BYTES - len(head)) // len(unit)
+    worst = tmp_path / "worst.toml"
+    worst.write_text(head + unit * tables)
+    result = coach("validate", str(worst))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0] == (f"{worst}: the file has {tables:,} [[exercise]] tables; only the "
+                        f"first {MAX_TABLES:,} were read (split it into several files)")
+    assert lines[-1].startswith(f"{worst}: ... and ")
+    assert lines[-1].endswith(" more problems")

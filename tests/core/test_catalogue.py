@@ -445,3 +445,19 @@ def test_an_exercise_reusing_an_earlier_files_id_is_reported_as_a_clash_not_by_i
         f"\"Knee to chest\" ({first}:3) already has; rename one (this one is left out until "
         "then)"]
     assert catalogue.exercise("knee-to-chest").origin == str(first)
+
+
+@pytest.mark.parametrize("text", [
+    "schema = 1\n" + "[[routine]]\n" * 20_000,
+    "schema = 1\n[[exercise]]\n" + "".join(f"k{n} = 1\n" for n in range(20_000)),
+    "schema = 1\n" + "".join(f"k{n} = 1\n" for n in range(20_000)),
+], ids=["empty-routines", "unknown-keys", "unknown-top-level-keys"])
+def test_a_file_lists_at_most_a_hundred_problems_then_counts_the_rest(text):
+    from coach.core.catalogue import MAX_PROBLEMS, parse_text
+    from coach.paths import ASSETS_DIR
+
+    pf = parse_text(text, assets_dir=ASSETS_DIR, name="worst.toml")
+    assert len(pf.problems) <= MAX_PROBLEMS + 1
+    assert any(p.message.startswith("... and ") and " more unknown " in p.message
+               or p.more for p in pf.problems)
+    assert not any(p.more for p in pf.problems[:-1])  # the count of the rest comes last
