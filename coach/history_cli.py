@@ -240,7 +240,7 @@ def export_command(store: HistoryStore, csv_path: Path | str,
         return EXIT_OK
     target = Path(csv_path)
     try:
-        with replacing(target, newline="") as f:
+        with replacing(target, newline="", shared=True) as f:
             sessions, sets = _write_csv(store, f)
     except OSError as e:
         raise KnownError(f"The export could not be written to {target}: "

@@ -7,9 +7,11 @@ becomes problems, valid exercises still load, and routines that cannot run are m
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -375,12 +377,14 @@ def _file_problem(pf: ParsedFile, message: str, line: int | None = None,
 
 def _read_text(pf: ParsedFile) -> str | None:
     try:
-        with open(pf.path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
+        raw = _read_regular_file(pf.path, MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         reason = "the file does not exist"
     except IsADirectoryError:
         reason = "this is a folder, not a catalogue file"
+    except _NotRegularFile:
+        reason = ("this is not a regular file (a pipe or a device), so it was not read; "
+                  "save the catalogue as a file")
     except PermissionError:
         reason = "the file cannot be opened (permission denied)"
     except OSError as e:
@@ -402,6 +406,31 @@ def _read_text(pf: ParsedFile) -> str | None:
     pf.problems.append(Problem(file=pf.name, message=reason, whole_file=True))
     pf.status = FileStatus.UNREADABLE
     return None
+
+
+class _NotRegularFile(OSError):
+    pass
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of `path`, which must be a regular file: a pipe would wait for a
+    writer for ever and a device could give bytes without end. It is opened without waiting
+    (a pipe with no writer opens at once) and checked before anything is read, on the file
+    actually opened, so nothing can be swapped in between."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_BINARY", 0))
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(kind):
+            raise _NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
+            return f.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")

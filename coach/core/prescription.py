@@ -336,11 +336,12 @@ def export_prescription(catalogue: Catalogue, routine: Routine, *, shipped: Coll
 
 def write_atomically(path: Path, text: str) -> None:
     """Write beside the final name, then rename: an existing file is replaced only by a
-    complete one. Raises `KnownError` when the file cannot be written."""
+    complete one, with the permissions the umask gives (the file is made to be shared).
+    Raises `KnownError` when the file cannot be written."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with replacing(path, newline="\n") as f:
+        with replacing(path, newline="\n", shared=True) as f:
             f.write(text)
     except OSError as e:
         raise KnownError(f"{path} could not be written: {e.strerror or e}.") from e

@@ -316,13 +316,18 @@ def test_a_missing_image_costs_only_the_picture(tmp_path):
 def test_an_image_outside_assets_is_refused_and_never_read(tmp_path, image, monkeypatch):
     (tmp_path / "secret.svg").write_text("<svg/>")
     opened: list[str] = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def spy(file, *args, **kwargs):
         opened.append(os.fspath(file))
         return real_open(file, *args, **kwargs)
 
+    def os_spy(file, *args, **kwargs):
+        opened.append(os.fspath(file))
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr(os, "open", os_spy)
     catalogue, _ = load_text(tmp_path, _with_image(image))
     problem = only_problem(catalogue)
     assert "it was not read" in problem.message
