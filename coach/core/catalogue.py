@@ -188,6 +188,12 @@ def _cap_each_file(problems: list[Problem]) -> None:
                    for p in (capped(ps) if len(ps) > MAX_PROBLEMS else ps)]
 
 
+def problem_count(problems: Iterable[Problem]) -> int:
+    """How many problems `problems` stands for: each one, and what a count of the rest says
+    ("... and 9 more problems")."""
+    return sum(p.more or 1 for p in problems)
+
+
 def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
     """The title and the opening words of the list of `problems` found at start-up. A file
     that could not be read at all loaded nothing, and says so; only then does the rest of
@@ -197,14 +203,16 @@ def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
     left_out = ("the items below were left out or cannot be started until the file is fixed")
     if not unread:
         return ("Some exercises could not be loaded",
-                f"Physio Coach found {counted(len(rest), 'problem')} in its exercise files. "
+                f"Physio Coach found {counted(problem_count(rest), 'problem')} in its exercise "
+                f"files. "
                 f"Everything else loaded normally; {left_out}.")
     title = ("An exercise file could not be read" if len(unread) == 1
              else "Exercise files could not be read")
     intro = (f"Nothing from {joined(unread)} was loaded: the mistake shown below stops Physio "
              "Coach reading the file. Fix it, then start Physio Coach again.")
     if rest:
-        intro += (f" The other files have {counted(len(rest), 'problem')} too: {left_out}.")
+        intro += (f" The other files have {counted(problem_count(rest), 'problem')} too: "
+                  f"{left_out}.")
     return title, intro
 
 
