@@ -68,6 +68,12 @@ def plain_tooltip(text: str) -> str:
     return f'<p style="white-space: pre-wrap">{rich_text_literal(text)}</p>'
 
 
+def mnemonic_literal(text: str) -> str:
+    """`text` (a name from a file) for a button or menu: an "&" in it shows as "&" instead of
+    underlining the next letter and giving the button a shortcut."""
+    return text.replace("&", "&&")
+
+
 #: Markup characters and the look-alikes a desktop notification shows instead.
 _NOTIFICATION_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
 

@@ -257,3 +257,16 @@ def test_the_safety_settings_edit_times_sitting_stop_rules_and_locks(qtbot, cat)
     dialog.times.setCurrentRow(0)
     qtbot.mouseClick(dialog.remove_time, Qt.MouseButton.LeftButton)
     assert dialog.value().reminders.times == ("18:00",)
+
+
+def test_a_timer_named_with_an_ampersand_shows_it_and_gets_no_shortcut(qtbot, cat):
+    import dataclasses
+
+    from PySide6.QtGui import QKeySequence
+
+    heat = dataclasses.replace(cat.exercise("heat-therapy"), name="Heat & wrap")
+    page = TipsPage([heat])
+    qtbot.addWidget(page)
+    shown = page.timer_buttons["heat-therapy"]
+    assert QKeySequence.mnemonic(shown.text()).isEmpty()
+    assert shown.text().replace("&&", "&") == "Start heat & wrap (15-20 min)"
