@@ -12,6 +12,7 @@ the canary is a failure, never a hang.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
 import sys
@@ -28,6 +29,8 @@ def rss_kib() -> int:
 
 def main(argv: list[str]) -> int:
     data, rx, out = (Path(a) for a in argv)
+    # A dialog nobody answers would wait for ever: show where, well before the parent's timeout.
+    faulthandler.dump_traceback_later(90, exit=True)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QDialog
@@ -107,6 +110,7 @@ def main(argv: list[str]) -> int:
     prompts = app.prompts
     prompts.choose = lambda parent, title, text, options: (  # type: ignore[method-assign]
         "close" if title == "Saved" else options[0][0])
+    prompts.confirm = lambda *question, **answers: False  # type: ignore[method-assign]
     prompts.save_file = lambda parent, title, suggested, filters: out / suggested.name  # type: ignore[method-assign]
     prompts.ask_date = lambda parent, title, text, default, latest: date.today() - timedelta(days=60)  # type: ignore[method-assign]  # noqa: E501
     seen["handout"] = str(app.routine_actions.print_routine(routine_id))
