@@ -590,6 +590,7 @@ class CoachApp:
                     self.paths.history_db, on_notice=self._history_notice,
                     read_only=self.paths.read_only is not None,
                     journal_dirs=self.paths.journal_dirs)
+                self._history.follow_renames(self.catalogue.renamed)
             except KnownError as e:
                 self._history_failed = True
                 log.warning("history not available: %s", e.message)

@@ -308,8 +308,10 @@ def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     from coach.cli import catalogue_from
     from coach.core.stats import goal_in_force
 
-    goal = goal_in_force(catalogue_from(args), todays_routine_id(args))
+    catalogue = catalogue_from(args)
+    goal = goal_in_force(catalogue, todays_routine_id(args))
     with _open_for_reading(args) as store:
+        store.follow_renames(catalogue.renamed)
         if getattr(args, "restore", False):
             restore_command(store, out)
         code = history_command(store, args.weeks, args.json, out, goal_now=goal)

@@ -60,7 +60,7 @@ DOSE_KEYS = (
 PROGRESSION_KEYS = ("hold_seconds", "reps", "sets", "duration_seconds")
 EXERCISE_KEYS = (
     "id", "name", "category", "summary", "steps", "position", "equipment", "cues", "cautions",
-    "stop_if", "image", "sources", "easier", "progression", *DOSE_KEYS,
+    "stop_if", "image", "sources", "easier", "harder", "old_ids", "progression", *DOSE_KEYS,
 )
 ROUTINE_KEYS = (
     "id", "name", "description", "sessions_per_week", "weeks", "rest_between_seconds",
@@ -150,6 +150,7 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
                 pf.status = FileStatus.PROBLEMS
         for ex in pf.exercises:
             catalogue.exercises.setdefault(ex.id, ex)
+    _rename(catalogue)
     for pf in parsed:
         for routine, item_lines in pf.routines:
             if routine.id in catalogue.routines:
@@ -160,20 +161,55 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
             routine = _resolve_items(routine, item_lines, catalogue, broken, pf)
             catalogue.routines[routine.id] = routine
             where["routine " + routine.id] = _at(pf.name, routine.line)
-    for ex in catalogue.exercises.values():
-        if ex.easier is None or ex.easier in catalogue.exercises:
-            continue
-        if ex.easier in broken:  # its own problem is reported; say why it is not offered
-            message = (f"easier names exercise '{ex.easier}', which has problems of its own, "
-                       "so it is not offered until they are fixed")
-        else:
-            message = (f"easier names exercise '{ex.easier}', which does not exist"
-                       + _did_you_mean(ex.easier, catalogue.exercises))
-        catalogue.problems.append(Problem(file=ex.origin, line=ex.line,
-                                          subject=f"exercise '{ex.id}'", field="easier",
-                                          message=message))
+    for ex in list(catalogue.exercises.values()):
+        catalogue.exercises[ex.id] = _resolve_choices(ex, catalogue, broken)
     _cap_each_file(catalogue.problems)
     return catalogue
+
+
+def _rename(catalogue: Catalogue) -> None:
+    """Fill `catalogue.renamed` from the exercises' `old_ids`. An old id that a loaded
+    exercise has as its own is left to that exercise; one claimed twice is a problem."""
+    for ex in catalogue.exercises.values():
+        for old in ex.old_ids:
+            if old in catalogue.exercises:
+                continue
+            first = catalogue.renamed.get(old)
+            if first is not None:
+                catalogue.problems.append(Problem(
+                    file=ex.origin, line=ex.line, subject=f"exercise '{ex.id}'",
+                    field="old_ids",
+                    message=f"the old id '{old}' is already claimed by exercise '{first}'; "
+                            "it keeps leading there"))
+                continue
+            catalogue.renamed[old] = ex.id
+
+
+def _resolve_choices(ex: Exercise, catalogue: Catalogue, broken: set[str]) -> Exercise:
+    """`easier` and `harder` lead to the exercise's id now (an old id is followed); one that
+    names no loaded exercise is reported and dropped."""
+    found: dict[str, str | None] = {}
+    for key in ("easier", "harder"):
+        other: str | None = getattr(ex, key)
+        if other is None:
+            continue
+        current = catalogue.current_id(other)
+        if current in catalogue.exercises:
+            found[key] = current
+            continue
+        if other in broken:  # its own problem is reported; say why it is not offered
+            message = (f"{key} names exercise '{other}', which has problems of its own, "
+                       "so it is not offered until they are fixed")
+        else:
+            message = (f"{key} names exercise '{other}', which does not exist"
+                       + _did_you_mean(other, catalogue.exercises))
+        catalogue.problems.append(Problem(file=ex.origin, line=ex.line,
+                                          subject=f"exercise '{ex.id}'", field=key,
+                                          message=message))
+    easier, harder = found.get("easier", ex.easier), found.get("harder", ex.harder)
+    if (easier, harder) == (ex.easier, ex.harder):
+        return ex
+    return replace(ex, easier=easier, harder=harder)
 
 
 def _cap_each_file(problems: list[Problem]) -> None:
@@ -263,6 +299,12 @@ def _resolve_items(
     """Mark the routine unusable when an item names a missing or broken exercise."""
     if routine.unusable_reason is not None:
         return routine
+    items = tuple(item if item.exercise_id in catalogue.exercises
+                  or item.exercise_id not in catalogue.renamed
+                  else replace(item, exercise_id=catalogue.renamed[item.exercise_id])
+                  for item in routine.items)
+    if items != routine.items:
+        routine = replace(routine, items=items)
     for n, item in enumerate(routine.items, start=1):
         line = item_lines[n - 1] if n - 1 < len(item_lines) else routine.line
         if item.exercise_id in catalogue.exercises:
@@ -865,6 +907,12 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     stop_if = f.texts("stop_if")
     sources = f.texts("sources")
     easier = f.text("easier", max_len=64)
+    harder = f.text("harder", max_len=64)
+    old_ids = f.texts("old_ids", max_count=10, max_len=64)
+    for old in old_ids or ():
+        if not _ID.fullmatch(old):
+            f.problem("old_ids", f"old_ids entry '{old}' must be lowercase letters, digits and "
+                                 "single dashes, like 'knee-to-chest'")
     cues = _cues(f)
     before = len(f.problems)
     dose_fields = _dose_fields(f)
@@ -872,8 +920,11 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     dose_ok = len(f.problems) == before and not misspelt & set(DOSE_KEYS)
     dose = _check_dose(f, dose_fields) if dose_ok else None
     progression = _progression(f, dose)
-    if ident is not None and ident == easier:
-        f.problem("easier", "easier cannot name the exercise itself")
+    for key, other in (("easier", easier), ("harder", harder)):
+        if ident is not None and ident == other:
+            f.problem(key, f"{key} cannot name the exercise itself")
+    if ident is not None and ident in (old_ids or ()):
+        f.problem("old_ids", "old_ids cannot name the exercise's own id")
     # Image problems cost the exercise its picture, not its place in the catalogue.
     image_fields = _Fields(pf, table, subject, lines)
     image = images.resolve(image_fields)
@@ -906,7 +957,8 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
             id=ident, name=name, category=category, summary=summary, steps=steps,
             position=position, dose=dose, equipment=equipment or (), cautions=cautions or (),
             stop_if=stop_if or (), image=image, sources=sources or (), progression=progression,
-            easier=easier, cues=cues or {}, origin=pf.name, line=lines.line,
+            easier=easier, harder=harder, old_ids=old_ids or (), cues=cues or {},
+            origin=pf.name, line=lines.line,
         )
     )
 

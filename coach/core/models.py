@@ -29,6 +29,7 @@ class Category(StrEnum):
 class Position(StrEnum):
     LYING_ON_BACK = "lying-on-back"
     LYING_FACE_DOWN = "lying-face-down"
+    LYING_ON_SIDE = "lying-on-side"
     ALL_FOURS = "all-fours"
     KNEELING = "kneeling"
     SITTING_ON_FLOOR = "sitting-on-floor"
@@ -190,6 +191,10 @@ class Exercise:
     sources: tuple[str, ...] = ()
     progression: tuple[Mapping[str, Any], ...] = ()
     easier: str | None = None
+    harder: str | None = None
+    #: Ids this exercise had before it was renamed: routines, prescriptions and history that
+    #: still use them find it (see `Catalogue.renamed`).
+    old_ids: tuple[str, ...] = ()
     cues: Mapping[str, str] = field(default_factory=dict)
     origin: str = ""
     line: int | None = None
@@ -271,9 +276,21 @@ class Catalogue:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: An exercise's old id -> its id now (from the exercises' `old_ids`). An id that a loaded
+    #: exercise has is never in here: a real exercise always wins over an old name.
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def current_id(self, exercise_id: str) -> str:
+        """The id an exercise has now: `exercise_id` itself unless it is an old, renamed id."""
+        return self.renamed.get(exercise_id, exercise_id)
 
     def exercise(self, exercise_id: str) -> Exercise:
-        return self.exercises[exercise_id]
+        """The exercise with this id, or the one that had it before a rename (KeyError: none)."""
+        return self.exercises[self.current_id(exercise_id)]
+
+    def find(self, exercise_id: str) -> Exercise | None:
+        """Like `exercise`, None when there is none."""
+        return self.exercises.get(self.current_id(exercise_id))
 
     def routine(self, routine_id: str) -> Routine:
         return self.routines[routine_id]

@@ -232,6 +232,10 @@ def exercise_table(ex: Exercise, *, assets_dir: Path) -> dict[str, Any]:
         table["sources"] = list(ex.sources)
     if ex.easier is not None:
         table["easier"] = ex.easier
+    if ex.harder is not None:
+        table["harder"] = ex.harder
+    if ex.old_ids:
+        table["old_ids"] = list(ex.old_ids)
     if ex.progression:
         table["progression"] = [
             {k: _number(step[k]) for k in DOSE_KEYS if k in step} for step in ex.progression]
@@ -300,16 +304,19 @@ def prescription_text(routines: Sequence[Routine], exercises: Sequence[Exercise]
 def needed_exercises(catalogue: Catalogue, routines: Iterable[Routine],
                      shipped: Collection[str]) -> list[Exercise]:
     """The exercises the routines use that are not shipped, in order of first use, each
-    followed by the gentler exercise it names (`easier`) when that is not shipped either."""
+    followed by the gentler and the harder exercise it names (`easier`, `harder`) when those
+    are not shipped either."""
     out: dict[str, Exercise] = {}
 
     def add(exercise_id: str | None) -> None:
-        while exercise_id is not None and exercise_id not in shipped and exercise_id not in out:
-            ex = catalogue.exercises.get(exercise_id)
-            if ex is None:
-                return
-            out[ex.id] = ex
-            exercise_id = ex.easier
+        if exercise_id is None or exercise_id in shipped or exercise_id in out:
+            return
+        ex = catalogue.exercises.get(exercise_id)
+        if ex is None:
+            return
+        out[ex.id] = ex
+        add(ex.easier)
+        add(ex.harder)
 
     for routine in routines:
         for item in routine.items:
@@ -594,7 +601,8 @@ def _own_exercises(routine: Routine, exercises: Mapping[str, Exercise],
     if not renames:
         return routine, needed
     own = [dataclasses.replace(ex, id=renames.get(ex.id, ex.id),
-                               easier=renames.get(ex.easier, ex.easier) if ex.easier else None)
+                               easier=renames.get(ex.easier, ex.easier) if ex.easier else None,
+                               harder=renames.get(ex.harder, ex.harder) if ex.harder else None)
            for ex in needed]
     items = tuple(dataclasses.replace(i, exercise_id=renames.get(i.exercise_id, i.exercise_id))
                   for i in routine.items)

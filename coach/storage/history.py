@@ -31,8 +31,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -76,6 +77,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 NoticeHandler = Callable[[StorageNotice], None]
+
+_EXERCISE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _local_now() -> datetime:
@@ -335,6 +338,7 @@ class HistoryStore:
         self._claimed: list[Path] = []  # journals of earlier runs being written now
         self._live = LiveSessions(self.path)
         self._started: dict[int, str] = {}  # session id (provisional too) -> started_at
+        self._renamed: dict[str, str] = {}
 
     # --- opening and closing -----------------------------------------------------------------
 
@@ -965,6 +969,22 @@ class HistoryStore:
             raise StorageError(f"Your exercise history cannot be read: {e}.") from e
         return copy
 
+    def follow_renames(self, renamed: Mapping[str, str]) -> None:
+        """Read sets and events recorded under an exercise's old id as its id now (old id ->
+        new id, e.g. `Catalogue.renamed`). Nothing stored is changed."""
+        for ident in (*renamed, *renamed.values()):
+            if not _EXERCISE_ID.fullmatch(ident):
+                raise ValueError(f"not an exercise id: {ident!r}")
+        self._renamed = dict(renamed)
+
+    def _exercise_column(self, column: str) -> str:
+        """`column` as SQL, with old ids read as the new ones (ids are checked, so quoting
+        them in the statement is safe)."""
+        if not self._renamed:
+            return column
+        cases = " ".join(f"WHEN '{old}' THEN '{new}'" for old, new in self._renamed.items())
+        return f"(CASE {column} {cases} ELSE {column} END)"
+
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return self._reader().execute(sql, params).fetchall()
 
@@ -1000,8 +1020,9 @@ class HistoryStore:
         if session_id is not None:
             where.append("s.session_id = :sid")
             params["sid"] = self.resolve(session_id)
+        columns = _SET_COLUMNS.replace("s.exercise_id", self._exercise_column("s.exercise_id"))
         rows = self._query(
-            f"SELECT {_SET_COLUMNS} FROM sets s JOIN sessions x ON x.id = s.session_id"
+            f"SELECT {columns} FROM sets s JOIN sessions x ON x.id = s.session_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.id",
             params,
         )
@@ -1009,7 +1030,8 @@ class HistoryStore:
 
     def exercise_events(self, session_id: int | None = None) -> list[tuple[int, ExerciseEvent]]:
         """(session id, event) for exercises skipped or stopped, in the order written."""
-        sql = "SELECT session_id, kind, exercise_id, side, at, detail FROM exercise_events"
+        sql = (f"SELECT session_id, kind, {self._exercise_column('exercise_id')}, side, at,"
+               " detail FROM exercise_events")
         params: tuple[Any, ...] = ()
         if session_id is not None:
             sql += " WHERE session_id = ?"
@@ -1029,12 +1051,13 @@ class HistoryStore:
         computes the same from `StoredSet`s, and a test holds the two equal.
         """
         week = SQL_WEEK_START.format(day="x.local_date")
+        exercise = self._exercise_column("s.exercise_id")
         rows = self._query(
-            f"SELECT s.exercise_id, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
+            f"SELECT {exercise} AS ex, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
             " MAX(s.reps_done), TOTAL(s.reps_done), TOTAL(s.work_seconds), MAX(s.work_seconds)"
             " FROM sets s JOIN sessions x ON x.id = s.session_id"
             " WHERE x.local_date >= :since"
-            " GROUP BY s.exercise_id, week ORDER BY s.exercise_id, week",
+            " GROUP BY ex, week ORDER BY ex, week",
             {"since": (since or date.min).isoformat()},
         )
         return [

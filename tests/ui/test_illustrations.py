@@ -27,7 +27,7 @@ EXERCISE_IDS = [
     "sciatic-nerve-glide",
     "pigeon-pose",
     "seated-spinal-twist",
-    "prone-press-up",
+    "back-extension-on-elbows",
     "pelvic-tilt",
     "hamstring-stretch",
     "piriformis-stretch",
