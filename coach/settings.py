@@ -31,6 +31,7 @@ from coach.care_settings import (
 )
 from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
+from coach.core.models import Side
 from coach.core.stop_rules import StopRules
 from coach.speech.settings import SpeechSettings
 
@@ -68,6 +69,11 @@ class Settings:
     disclaimer_seen: bool = False
     #: Exercises whose dose a physio or the person locked ("Keep this dose"): never stepped up.
     locked_doses: tuple[str, ...] = ()
+    #: The leg with the sciatica: exercises done on each side start with it. None: not set
+    #: (each exercise's own first side). A prescribed routine's own side goes first.
+    affected_side: Side | None = None
+    #: Do exercises done on each side on the affected side only.
+    affected_side_only: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -83,6 +89,8 @@ class Settings:
             verbosity=self.speech.verbosity,
             words_per_minute=float(self.speech.rate),
             voice=not self.speech.mute,
+            affected_side=self.affected_side,
+            affected_side_only=self.affected_side_only and self.affected_side is not None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,6 +132,8 @@ _CHECKS: dict[str, Check] = {
     "routine_id": lambda v: v if isinstance(v, str) and v else None,
     "disclaimer_seen": flag,
     "locked_doses": locked_from,
+    "affected_side": Side,
+    "affected_side_only": flag,
 }
 
 

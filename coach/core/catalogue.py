@@ -64,7 +64,7 @@ EXERCISE_KEYS = (
 )
 ROUTINE_KEYS = (
     "id", "name", "description", "sessions_per_week", "weeks", "rest_between_seconds",
-    "prescriber", "item",
+    "prescriber", "affected_side", "affected_side_only", "item",
 )
 ITEM_KEYS = ("exercise", "note", *DOSE_KEYS)
 TOP_KEYS = ("schema", "exercise", "routine")
@@ -1044,6 +1044,11 @@ def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.T
     weeks = f.number("weeks")
     rest_between = f.number("rest_between_seconds")
     prescriber = _prescriber(f)
+    affected_side = f.choice("affected_side", Side)
+    affected_only = f.flag("affected_side_only")
+    if affected_only and "affected_side" not in f.table:
+        f.problem("affected_side_only", "affected_side_only needs affected_side "
+                                        "(\"left\" or \"right\") to say which side")
     items, numbers = _items(f, item_lines)
 
     if ident is None or not _claim(f, ident, seen):
@@ -1059,7 +1064,9 @@ def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.T
         sessions_per_week=int(per_week) if per_week is not None else 3,
         weeks=int(weeks) if weeks is not None else None,
         rest_between_seconds=rest_between if rest_between is not None else 15,
-        prescriber=prescriber, unusable_reason=reason, origin=pf.name, line=lines.line,
+        prescriber=prescriber, affected_side=affected_side,
+        affected_side_only=bool(affected_only) and affected_side is not None,
+        unusable_reason=reason, origin=pf.name, line=lines.line,
     )
     pf.routines.append((routine, numbers))
 

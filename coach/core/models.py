@@ -104,6 +104,8 @@ class Dose:
     tempo: tuple[TempoPhase, ...] = ()
     sides: Sides = Sides.NONE
     first_side: Side = Side.RIGHT
+    #: With `sides = "each"`: do only `first_side` (the affected side), not the other one.
+    first_side_only: bool = False
 
     @property
     def kind(self) -> DoseKind:
@@ -117,8 +119,17 @@ class Dose:
     def side_order(self) -> tuple[Side | None, ...]:
         """The sides in the order they are done; `(None,)` for an exercise without sides."""
         if self.sides is Sides.EACH:
+            if self.first_side_only:
+                return (self.first_side,)
             return (self.first_side, self.first_side.other)
         return (None,)
+
+    def for_affected_side(self, side: Side | None, *, only: bool = False) -> Dose:
+        """This dose for someone whose sciatica is on `side`: an exercise done on each side
+        starts with that side (`only`: is done on that side alone). Others are unchanged."""
+        if side is None or self.sides is not Sides.EACH:
+            return self
+        return dataclasses.replace(self, first_side=side, first_side_only=only)
 
     @property
     def rep_seconds(self) -> float:
@@ -157,7 +168,8 @@ class Dose:
             if self.sets > 1:
                 parts.append(f"{self.sets} sets")
         if self.sides is Sides.EACH:
-            parts.append("each side")
+            parts.append(f"{self.first_side.value} side only" if self.first_side_only
+                         else "each side")
         return " · ".join(parts)
 
 
@@ -228,6 +240,11 @@ class Routine:
     weeks: int | None = None
     rest_between_seconds: float = 15
     prescriber: Prescriber | None = None
+    #: The side of the patient's sciatica, as the physiotherapist prescribed it: exercises
+    #: done on each side start with it (`affected_side_only`: are done on it alone). It goes
+    #: before the person's own setting.
+    affected_side: Side | None = None
+    affected_side_only: bool = False
     unusable_reason: str | None = None
     origin: str = ""
     line: int | None = None

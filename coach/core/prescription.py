@@ -279,6 +279,10 @@ def routine_table(routine: Routine) -> dict[str, Any]:
         table["prescriber"] = {"name": routine.prescriber.name}
         if routine.prescriber.contact:
             table["prescriber"]["contact"] = routine.prescriber.contact
+    if routine.affected_side is not None:
+        table["affected_side"] = routine.affected_side.value
+        if routine.affected_side_only:
+            table["affected_side_only"] = True
     table["item"] = [item_table(item) for item in routine.items]
     return table
 

@@ -1,5 +1,5 @@
-"""The "Safety and reminders" dialog: reminder times, snooze, the sitting nudge, the stop rules
-and the locked doses.
+"""The "Safety and reminders" dialog: reminder times, snooze, the sitting nudge, the stop rules,
+the leg with the sciatica and the locked doses.
 
 Like the Settings dialog it edits a copy and hands back the new `Settings`; app.py saves and
 applies it. Reminder times are off until the person adds one.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.models import Catalogue
+from coach.core.models import Catalogue, Side
 from coach.core.reminders import format_time, parse_times
 from coach.core.safety import StopRules
 from coach.settings import Settings
@@ -108,6 +109,25 @@ class CareSettingsDialog(QDialog):
         s_box = QGroupBox("Stop rules")
         s_box.setLayout(s_form)
 
+        # The leg with the sciatica
+        self.affected_side = QComboBox()
+        self.affected_side.setAccessibleName("Leg with the sciatica")
+        for text, side in (("Not set", None), ("Left leg", Side.LEFT),
+                           ("Right leg", Side.RIGHT)):
+            self.affected_side.addItem(text, side)
+        self.affected_side.setCurrentIndex(self.affected_side.findData(settings.affected_side))
+        self.affected_only = WrappingCheckBox("Do those exercises on this leg only")
+        self.affected_only.setChecked(settings.affected_side_only)
+        self.affected_side.currentIndexChanged.connect(lambda _i: self._side_changed())
+        a_form = narrow_form(QFormLayout())
+        a_form.addRow(plain_label("Exercises done on each side start with this leg. A routine "
+                                  "from your physiotherapist may set this for you."))
+        a_form.addRow("&Leg with the sciatica", self.affected_side)
+        a_form.addRow("", self.affected_only)
+        a_box = QGroupBox("Your sciatica side")
+        a_box.setLayout(a_form)
+        self._side_changed()
+
         # Locked doses
         self.locks = QListWidget()
         self.locks.setAccessibleName("Exercises whose dose is locked")
@@ -133,6 +153,7 @@ class CareSettingsDialog(QDialog):
         layout = QVBoxLayout()
         layout.addWidget(r_box)
         layout.addWidget(s_box)
+        layout.addWidget(a_box)
         layout.addWidget(l_box)
         dialog_layout(self, layout, ok_cancel(self))
 
@@ -142,6 +163,13 @@ class CareSettingsDialog(QDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         w.setLayout(inner)
         return w
+
+    def _side_changed(self) -> None:
+        """"On this leg only" means something only once a leg is chosen."""
+        chosen = self.affected_side.currentData() is not None
+        self.affected_only.setEnabled(chosen)
+        if not chosen:
+            self.affected_only.setChecked(False)
 
     def _time_texts(self) -> list[str]:
         return [self.times.item(i).text() for i in range(self.times.count())]
@@ -171,4 +199,6 @@ class CareSettingsDialog(QDialog):
                   if self.locks.item(i).checkState() == Qt.CheckState.Checked]
         return self._original.replace(
             reminders=reminders, stop_rules=rules,
+            affected_side=self.affected_side.currentData(),
+            affected_side_only=self.affected_only.isChecked(),
             locked_doses=tuple(sorted(set(locked) | set(self._unknown_locks))))
