@@ -112,10 +112,11 @@ class CareSettingsDialog(QDialog):
         # The leg with the sciatica
         self.affected_side = QComboBox()
         self.affected_side.setAccessibleName("Leg with the sciatica")
-        for text, side in (("Not set", None), ("Left leg", Side.LEFT),
-                           ("Right leg", Side.RIGHT)):
-            self.affected_side.addItem(text, side)
-        self.affected_side.setCurrentIndex(self.affected_side.findData(settings.affected_side))
+        for text, value in (("Not set", ""), ("Left leg", Side.LEFT.value),
+                            ("Right leg", Side.RIGHT.value)):
+            self.affected_side.addItem(text, value)
+        chosen = settings.affected_side.value if settings.affected_side else ""
+        self.affected_side.setCurrentIndex(self.affected_side.findData(chosen))
         self.affected_only = WrappingCheckBox("Do those exercises on this leg only")
         self.affected_only.setChecked(settings.affected_side_only)
         self.affected_side.currentIndexChanged.connect(lambda _i: self._side_changed())
@@ -166,7 +167,7 @@ class CareSettingsDialog(QDialog):
 
     def _side_changed(self) -> None:
         """"On this leg only" means something only once a leg is chosen."""
-        chosen = self.affected_side.currentData() is not None
+        chosen = bool(self.affected_side.currentData())
         self.affected_only.setEnabled(chosen)
         if not chosen:
             self.affected_only.setChecked(False)
@@ -199,6 +200,7 @@ class CareSettingsDialog(QDialog):
                   if self.locks.item(i).checkState() == Qt.CheckState.Checked]
         return self._original.replace(
             reminders=reminders, stop_rules=rules,
-            affected_side=self.affected_side.currentData(),
+            affected_side=Side(self.affected_side.currentData())
+            if self.affected_side.currentData() else None,
             affected_side_only=self.affected_only.isChecked(),
             locked_doses=tuple(sorted(set(locked) | set(self._unknown_locks))))

@@ -16,7 +16,7 @@ from coach.core.models import Catalogue
 from coach.core.progression import ExerciseSession
 from coach.core.records import Felt, PainScore
 from coach.core.safety import DISCLAIMER, RED_FLAGS, URGENT_ADVICE, ScreeningNeed
-from coach.core.session_gate import SessionGate
+from coach.core.session_gate import SessionGate, single_exercise
 from coach.core.tips import TIPS
 from coach.safety_flow import BriefChoice, PainBefore
 from coach.settings import Settings
@@ -167,12 +167,12 @@ def plank_history() -> dict[str, list[ExerciseSession]]:
 
 
 def test_the_brief_shows_the_step_up_and_locking_keeps_the_old_dose(qtbot, cat):
-    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), histories=plank_history())
+    decision = SessionGate(cat).check(single_exercise("plank"), histories=plank_history())
     dialog = SessionBriefDialog(decision, session_name="Core and glutes")
     qtbot.addWidget(dialog)
     dialog.show()
     assert [label.text() for label in dialog.dose_labels] == [
-        "Forearm plank today: 45 s, up from 30 s"]
+        "Forearm plank today: 40 s, up from 30 s"]
     box = dialog.lock_boxes["plank"]
     assert box.text() == "Keep Forearm plank at 30 s for now (lock this dose)"
     assert not box.isChecked()
