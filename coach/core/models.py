@@ -150,7 +150,8 @@ class Dose:
         return dataclasses.replace(self, **overrides) if overrides else self
 
     def describe(self) -> str:
-        """A short human summary: "Hold 30 s · 3 reps · each side"."""
+        """A short summary in plain words: "Hold 30 s · 3 times · each side", "10 times ·
+        2 rounds" (a rep is "a time", a set "a round")."""
         parts: list[str] = []
         if self.kind is DoseKind.DURATION:
             if self.open_ended:
@@ -164,9 +165,9 @@ class Dose:
                 parts.append(
                     " / ".join(f"{p.name} {format_seconds(p.seconds)}" for p in self.tempo)
                 )
-            parts.append(f"{self.reps} rep" + ("s" if self.reps != 1 else ""))
+            parts.append("once" if self.reps == 1 else f"{self.reps} times")
             if self.sets > 1:
-                parts.append(f"{self.sets} sets")
+                parts.append(f"{self.sets} rounds")
         if self.sides is Sides.EACH:
             parts.append(f"{self.first_side.value} side only" if self.first_side_only
                          else "each side")

@@ -50,7 +50,7 @@ def test_on_the_affected_side_only_the_other_side_and_its_switch_are_left_out():
     plan = plan_routine(_catalogue(), "r", settings)
     assert _held_sides(plan) == [Side.LEFT, None]
     assert PhaseKind.SWITCH not in [p.kind for p in plan.phases]
-    assert plan.items[0].dose.describe() == "Hold 10 s · 1 rep · left side only"
+    assert plan.items[0].dose.describe() == "Hold 10 s · once · left side only"
 
 
 def test_an_exercise_tried_on_its_own_starts_on_the_affected_side_too():

@@ -416,7 +416,7 @@ def test_a_duration_activity_describes_itself(tmp_path):
 def test_a_held_dose_counts_both_sides(tmp_path):
     catalogue, _ = load_text(tmp_path, catalogue_text())
     dose = catalogue.exercise("knee-to-chest").dose
-    assert dose.describe() == "Hold 20 s · 2 reps · each side"
+    assert dose.describe() == "Hold 20 s · 2 times · each side"
     assert dose.active_seconds == 80
     assert catalogue.active_seconds(catalogue.routine("morning")) == 80
 
