@@ -117,7 +117,7 @@ class CareSettingsDialog(QDialog):
             self.affected_side.addItem(text, value)
         chosen = settings.affected_side.value if settings.affected_side else ""
         self.affected_side.setCurrentIndex(self.affected_side.findData(chosen))
-        self.affected_only = WrappingCheckBox("Do those exercises on this leg only")
+        self.affected_only = WrappingCheckBox("Do this leg only, and skip the other side")
         self.affected_only.setChecked(settings.affected_side_only)
         self.affected_side.currentIndexChanged.connect(lambda _i: self._side_changed())
         a_form = narrow_form(QFormLayout())
@@ -152,9 +152,9 @@ class CareSettingsDialog(QDialog):
         l_box.setLayout(l_layout)
 
         layout = QVBoxLayout()
+        layout.addWidget(a_box)  # first: it changes every session, and is found at once
         layout.addWidget(r_box)
         layout.addWidget(s_box)
-        layout.addWidget(a_box)
         layout.addWidget(l_box)
         dialog_layout(self, layout, ok_cancel(self))
 
