@@ -102,3 +102,27 @@ def test_a_wrong_affected_side_in_a_file_is_reported(tmp_path, extra, field):
     text = catalogue_text().replace('sessions_per_week = 5', f"sessions_per_week = 5\n{extra}")
     cat, _ = load_text(tmp_path, text)
     assert [p.field for p in cat.problems] == [field]
+
+
+def test_an_exported_prescription_carries_the_side_and_the_harder_and_old_ids_of_its_exercises(
+        tmp_path):
+    from coach.core.catalogue import parse_text
+    from coach.core.prescription import needed_exercises, prescription_text
+
+    text = (catalogue_text(exercises=("easy-one", "hard-one"), routine_items=("easy-one",))
+            .replace('id = "easy-one"\n', 'id = "easy-one"\nharder = "hard-one"\n'
+                     'old_ids = ["gentle-one"]\n')
+            .replace("sessions_per_week = 5", 'sessions_per_week = 5\naffected_side = "right"'))
+    cat, _ = load_text(tmp_path, text)
+    assert cat.problems == []
+    needed = needed_exercises(cat, [cat.routine("morning")], shipped=set())
+    assert [e.id for e in needed] == ["easy-one", "hard-one"]  # the harder step goes along
+    exported = prescription_text([cat.routine("morning")],
+                                 [cat.exercise("easy-one"), cat.exercise("hard-one")],
+                                 assets_dir=tmp_path / "assets")
+    again = parse_text(exported, assets_dir=tmp_path / "assets", name="rx.toml")
+    assert again.problems == []
+    (routine, _), = again.routines
+    assert (routine.affected_side, routine.affected_side_only) == (Side.RIGHT, False)
+    easy = next(e for e in again.exercises if e.id == "easy-one")
+    assert (easy.harder, easy.old_ids) == ("hard-one", ("gentle-one",))
