@@ -230,8 +230,6 @@ class RoutineEditor(QMainWindow):
         self.affected_side.activated.connect(
             lambda _i: self.draft.set_field("affected_side", self.affected_side.currentData()))
         self.messages["affected_side"] = _message_label()
-        form.addRow("&Affected leg", _with_message(self.affected_side,
-                                                   self.messages["affected_side"]))
         self.fields["weeks"].setPlaceholderText("ongoing")
         self.fields["sessions_per_week"].setPlaceholderText("3")
         self.fields["rest_between_seconds"].setPlaceholderText("15")
@@ -326,6 +324,14 @@ class RoutineEditor(QMainWindow):
         r.addLayout(self.item_form)
         r.addWidget(self.item_messages["item"])
         r.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # The patient's affected leg belongs to the whole routine, but sits here, after the
+        # exercise fields, so the exercise picker stays in sight on a small screen.
+        patient_box = QGroupBox("This patient")
+        patient_form = QFormLayout(patient_box)
+        patient_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        patient_form.addRow("Affected le&g", _with_message(self.affected_side,
+                                                           self.messages["affected_side"]))
+        r.addWidget(patient_box)
         r.addStretch()
         self.item_panel = right
 

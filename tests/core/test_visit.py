@@ -53,9 +53,9 @@ def test_sessions_in_a_row_with_the_same_dose_make_one_step():
             held(3, MONDAY + timedelta(days=4), 30, complete=False)]
     (first, second) = dose_history(sets, {})["stretch"]
     assert first.dose == PlannedDose(hold_seconds=20, reps=3, sets=1, each_side=True)
-    assert first.dose.describe() == "Hold 20 s · 3 times · each side"
+    assert first.dose.describe() == "Hold 20 s · 3 reps · each side"
     assert (first.first, first.last, first.sessions) == (MONDAY, MONDAY + timedelta(days=2), 2)
-    assert second.dose.describe() == "Hold 30 s · 3 times · each side"
+    assert second.dose.describe() == "Hold 30 s · 3 reps · each side"
     assert second.achieved() == "0 of 1 set in full; best hold 30 s"
 
 

@@ -21,8 +21,8 @@ STOPPED_NOTE = "Leg pain came back during the bridge"
 SESSION_NOTE = "Felt looser after the stretches"
 EVENT_DETAIL = "sharp pain in the lower back"
 #: The dose texts the report must show for the two exercises with sets.
-DOSES = ("Hold 20 s · 3 times · each side", "Hold 30 s · 3 times · each side",
-         "10 times · 2 rounds", "12 times · 2 rounds")
+DOSES = ("Hold 20 s · 3 reps · each side", "Hold 30 s · 3 reps · each side",
+         "10 reps · 2 sets", "12 reps · 2 sets")
 
 
 def local(day: date, hour: int = 9) -> datetime:
