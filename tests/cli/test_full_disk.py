@@ -119,7 +119,7 @@ def test_a_disk_full_at_start_still_runs_the_session_says_the_disk_is_full_and_k
                             "1000", "--mute"], env)
         assert "added to your history" in opened.stderr
         assert stored_sessions(data / "history.db") == [("desk-break", "completed", 0)] * 3
-        assert len(stored_sets(data / "history.db")) == 3 * 3  # 3 sessions x (2 stretch sides + the break)
+        assert len(stored_sets(data / "history.db")) == 3 * 3  # 2 sides + 1
 
 
 def test_a_folder_named_history_db_is_moved_aside_and_the_session_recorded(tmp_path):
