@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["bench_catalogue", "bench_startup", "bench_history", "bench_timing", "bench_speech"]
+BENCHMARKS = ["bench_catalogue", "bench_validate", "bench_startup", "bench_history", "bench_timing",
+              "bench_speech"]
 
 
 def main() -> int:

@@ -61,6 +61,10 @@ log = logging.getLogger(__name__)
 DEMO_RATE_SHARE = 0.75
 
 
+#: How often records kept in memory are tried again while the window runs (milliseconds).
+HISTORY_RETRY_MS = 15_000
+
+
 def demo_speech(speech: SpeechSettings) -> SpeechSettings:
     """The voice for a clinic demonstration: every step read, slower than usual."""
     from coach.core.cues import Verbosity
@@ -97,13 +101,24 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Physio Coach")
     app.setOrganizationName("physio-coach")
     app.setDesktopFileName("physio-coach")
+    from coach.ui.single_instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir)
+    if not instance.claim():
+        log.info("Physio Coach is already open on %s; asked it to come to the front",
+                 paths.data_dir)
+        sys.stderr.write(f"coach: Physio Coach is already open for {paths.data_dir}; its "
+                         "window was brought to the front.\n")
+        return 0
     coach_app = CoachApp(paths, args, log_file)
+    instance.activated.connect(coach_app.come_forward)
     coach_app.install_crash_handler()
     coach_app.start()
     try:
         code = app.exec()
     finally:
         coach_app.shutdown()
+        instance.release()
     _end_process(code)
     return code  # not reached
 
@@ -132,6 +147,7 @@ class CoachApp:
         self.app = QApplication.instance()
         loaded = settings_file.load(paths.settings_file)
         self.settings = loaded.settings
+        self._settings_base = loaded.settings  # as last read or written (see _write_settings)
         self.notices: list[str] = [loaded.notice] if loaded.notice else []
         read_only = read_only_notice(paths)  # the one message: nothing is saved, nor asked
         if read_only is not None:
@@ -150,6 +166,11 @@ class CoachApp:
         self.session_window: SessionWindow | None = None
         self.recorder: SessionRecorder | None = None
         self._history: HistoryStore | None = None
+        #: While records wait in memory (a full disk), they are tried again on this beat too,
+        #: not only with the next record: space that comes back is used before the quit.
+        self.history_retry = QTimer(self.window)
+        self.history_retry.setInterval(HISTORY_RETRY_MS)
+        self.history_retry.timeout.connect(self._retry_history)
         self._history_failed = False
         self._held_notices: list[str] = []  # history notices given during a session
         self._voices: list[VoiceInfo] = []  # listed when the settings first open
@@ -310,7 +331,13 @@ class CoachApp:
         return listing
 
     def apply_settings(self, new: Settings) -> None:
-        """Save and apply new settings at once (theme, text size; speech when a speaker runs)."""
+        """Save and apply new settings at once (theme, text size; speech when a speaker runs).
+        What another window changed meanwhile is kept and applied too."""
+        if self.paths.read_only is None:
+            try:
+                new = self._write_settings(new)
+            except KnownError as e:
+                self.prompts.warn(self.window, e.message)
         self.settings = new
         apply_theme(self.app, new.theme, new.text_scale)
         self.window.set_plan_settings(new.plan_settings())
@@ -318,18 +345,19 @@ class CoachApp:
             self.session.apply_speech(new.speech)
         if self.reminders is not None and self.reminders.settings != new.reminders:
             self.reminders.apply(new.reminders)
-        if self.paths.read_only is not None:
-            return  # applied for this run; the start-up notice said nothing is kept
-        try:
-            settings_file.save(self.paths.settings_file, new)
-        except KnownError as e:
-            self.prompts.warn(self.window, e.message)
+
+    def _write_settings(self, new: Settings) -> Settings:
+        """Write what changed since this window last read or wrote the settings onto the file as
+        it is now (another window may have changed other settings); the merged settings."""
+        merged = settings_file.save(self.paths.settings_file, new, base=self._settings_base)
+        self._settings_base = merged
+        return merged
 
     def _remember_routine(self, routine_id: str) -> None:
         self.settings = self.settings.replace(routine_id=routine_id)
         try:
             if self.paths.read_only is None:
-                settings_file.save(self.paths.settings_file, self.settings)
+                self.settings = self._write_settings(self.settings)
         except KnownError as e:
             log.warning("could not remember today's routine: %s", e.message)
         if self._history is not None:  # the goal shown is the chosen routine's
@@ -507,6 +535,14 @@ class CoachApp:
             self.reminders.session_running(True)
         controller.start()
 
+    def come_forward(self) -> None:
+        """Another start on this data folder: the running session's window, else the main
+        window, comes to the front as it is."""
+        from coach.ui.session_window import bring_to_front
+
+        if not self._raise_running_session():
+            bring_to_front(self.window)
+
     def _raise_running_session(self) -> bool:
         """One session at a time: a second Start brings the running one to the front."""
         from coach.ui.session_window import bring_to_front
@@ -552,7 +588,9 @@ class CoachApp:
             try:
                 self._history = HistoryStore.open(
                     self.paths.history_db, on_notice=self._history_notice,
-                    read_only=self.paths.read_only is not None)
+                    read_only=self.paths.read_only is not None,
+                    journal_dirs=self.paths.journal_dirs)
+                self._history.follow_renames(self.catalogue.renamed)
             except KnownError as e:
                 self._history_failed = True
                 log.warning("history not available: %s", e.message)
@@ -585,9 +623,20 @@ class CoachApp:
         self.window.home.set_progress(*home_summary(sessions, today=today,
                                                     goal=self.weekly_goal()))
 
+    def _retry_history(self) -> None:
+        """One try at writing what the history keeps in memory (one short transaction); the
+        beat stops once nothing is left."""
+        store = self._history
+        if store is None or store.pending_count == 0 or store.flush():
+            self.history_retry.stop()
+
     def _history_notice(self, notice: Any) -> None:
         """A notice from the history, shown at once; during a session it waits until the
         session window closes, so nothing covers the countdown of someone on the mat."""
+        from coach.storage.errors import NoticeKind
+
+        if notice.kind is NoticeKind.WRITES_PENDING and self.paths.read_only is None:
+            self.history_retry.start()
         if self.session_window is not None:
             log.info("history notice held until the session closes: %s", notice.message)
             self._held_notices.append(notice.message)
@@ -789,7 +838,7 @@ class CoachApp:
         if self.paths.read_only is not None:
             return
         try:
-            settings_file.save(self.paths.settings_file, self.settings)
+            self.settings = self._write_settings(self.settings)
         except KnownError as e:
             log.warning("could not save settings: %s", e.message)
 
@@ -797,6 +846,7 @@ class CoachApp:
         """Called once the event loop has finished: a running session is stopped (recorded as
         ended early), the history closed, the crash handler removed."""
         self._closing = True
+        self.history_retry.stop()
         if self.reminders is not None:
             self.reminders.close()
         if self.session is not None:

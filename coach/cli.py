@@ -345,7 +345,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     order = {str(p): n for n, p in enumerate(given)}
     problems = sorted(
         (pr for pr in catalogue.problems if pr.file in order),
-        key=lambda pr: (order[pr.file], pr.line if pr.line is not None else 0),
+        key=lambda pr: (order[pr.file], pr.order),
     )
     for problem in problems:
         print(problem, file=out)
@@ -408,12 +408,13 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from coach.core.catalogue import problem_count
     from coach.core.words import counted
 
     catalogue = catalogue_from(args)
     others = [p for p in catalogue.problems if not p.whole_file]
     if others:
-        print(f"coach: {counted(len(others), 'problem')} in the catalogue; "
+        print(f"coach: {counted(problem_count(others), 'problem')} in the catalogue; "
               "run 'coach validate FILE' for details", file=sys.stderr)
     if args.routines:
         settings = plan_settings_from(args)

@@ -243,7 +243,7 @@ def export_command(store: HistoryStore, csv_path: Path | str,
         return EXIT_OK
     target = Path(csv_path)
     try:
-        with replacing(target, newline="") as f:
+        with replacing(target, newline="", shared=True) as f:
             sessions, sets = _write_csv(store, f)
     except OSError as e:
         raise KnownError(f"The export could not be written to {target}: "
@@ -311,8 +311,10 @@ def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     from coach.cli import catalogue_from
     from coach.core.stats import goal_in_force
 
-    goal = goal_in_force(catalogue_from(args), todays_routine_id(args))
+    catalogue = catalogue_from(args)
+    goal = goal_in_force(catalogue, todays_routine_id(args))
     with _open_for_reading(args) as store:
+        store.follow_renames(catalogue.renamed)
         if getattr(args, "restore", False):
             restore_command(store, out)
         code = history_command(store, args.weeks, args.json, out, goal_now=goal)

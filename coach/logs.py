@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -42,7 +43,8 @@ def setup(log_file: Path, *, verbose: bool = False) -> Path:
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
             _rotate(candidate)
-            handler = logging.FileHandler(candidate, encoding="utf-8", delay=False)
+            handler = SafeFileHandler(candidate, fallbacks=[
+                f for f in fallback_files() if f != candidate])
         except OSError:
             continue
         handler.setFormatter(
@@ -53,6 +55,60 @@ def setup(log_file: Path, *, verbose: bool = False) -> Path:
         return candidate
     _configured_file = None
     return log_file
+
+
+class SafeFileHandler(logging.FileHandler):
+    """A log file that never takes the app down nor prints a traceback when it cannot be
+    written any more (a full disk, a folder made read-only): the log moves to the first of
+    `fallbacks` that takes it; when none does, one plain line says so on stderr and later
+    messages are dropped."""
+
+    def __init__(self, path: Path, *, fallbacks: list[Path]) -> None:
+        super().__init__(path, encoding="utf-8", delay=False)
+        self._fallbacks = list(fallbacks)
+        self._dead = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self._dead:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Called by `emit` with the error being handled: move on, never print it."""
+        global _configured_file
+        error = sys.exc_info()[1]
+        self._drop_stream()
+        while self._fallbacks:
+            candidate = self._fallbacks.pop(0)
+            try:
+                candidate.parent.mkdir(parents=True, exist_ok=True)
+                self.baseFilename = os.fspath(candidate)
+                self.stream = stream = self._open()
+                stream.write(self.format(record) + self.terminator)
+                stream.flush()
+            except OSError:
+                self._drop_stream()
+                continue
+            _configured_file = candidate
+            return
+        self._dead = True
+        _configured_file = None
+        reason = getattr(error, "strerror", None) or error
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.write(f"coach: the log file cannot be written ({reason}); "
+                             "Physio Coach carries on without it.\n")
+            sys.stderr.flush()
+
+    def _drop_stream(self) -> None:
+        stream, self.stream = self.stream, None  # type: ignore[assignment]
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except (OSError, ValueError):
+            self.stream = None  # type: ignore[assignment]
 
 
 def _rotate(path: Path, keep: int = 3, max_bytes: int = 1_000_000) -> None:

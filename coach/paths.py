@@ -62,6 +62,12 @@ class AppPaths:
     def speech_cache(self) -> Path:
         return self.cache_dir / "speech"
 
+    @property
+    def journal_dirs(self) -> tuple[Path, ...]:
+        """Where records the history could not write are kept when its own folder has no room
+        (a full disk): the cache folder, the user cache folder, a folder in the temp folder."""
+        return tuple(dict.fromkeys((self.cache_dir, *_cache_fallbacks())))
+
     def ensure(self) -> AppPaths:
         """Create the directories (called once at start-up, never at import); the paths to use.
 

@@ -31,6 +31,7 @@ from coach.care_settings import (
 )
 from coach.core.atomic_file import replacing
 from coach.core.errors import KnownError
+from coach.core.models import Side
 from coach.core.stop_rules import StopRules
 from coach.speech.settings import SpeechSettings
 
@@ -68,6 +69,11 @@ class Settings:
     disclaimer_seen: bool = False
     #: Exercises whose dose a physio or the person locked ("Keep this dose"): never stepped up.
     locked_doses: tuple[str, ...] = ()
+    #: The leg with the sciatica: exercises done on each side start with it. None: not set
+    #: (each exercise's own first side). A prescribed routine's own side goes first.
+    affected_side: Side | None = None
+    #: Do exercises done on each side on the affected side only.
+    affected_side_only: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -83,6 +89,8 @@ class Settings:
             verbosity=self.speech.verbosity,
             words_per_minute=float(self.speech.rate),
             voice=not self.speech.mute,
+            affected_side=self.affected_side,
+            affected_side_only=self.affected_side_only and self.affected_side is not None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,6 +132,8 @@ _CHECKS: dict[str, Check] = {
     "routine_id": lambda v: v if isinstance(v, str) and v else None,
     "disclaimer_seen": flag,
     "locked_doses": locked_from,
+    "affected_side": Side,
+    "affected_side_only": flag,
 }
 
 
@@ -160,10 +170,41 @@ def load(path: Path) -> LoadedSettings:
     return LoadedSettings(Settings.from_dict(data))
 
 
-def save(path: Path, settings: Settings) -> None:
-    """Write `settings` atomically. Raises KnownError with a plain sentence when it cannot."""
+def _merged(on_disk: dict[str, Any], base: Mapping[str, Any],
+            new: Mapping[str, Any]) -> dict[str, Any]:
+    """`on_disk` with each value that differs between `base` and `new` set as in `new`
+    (tables key by key)."""
+    out = dict(on_disk)
+    for key in {*base, *new}:
+        old, value = base.get(key), new.get(key)
+        if old == value:
+            continue
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            below = on_disk.get(key)
+            out[key] = _merged(dict(below) if isinstance(below, Mapping) else {}, old, value)
+        elif key in new:
+            out[key] = value
+        else:
+            out.pop(key, None)
+    return out
+
+
+def save(path: Path, settings: Settings, *, base: Settings | None = None) -> Settings:
+    """Write `settings` atomically; what the file now holds. Raises KnownError with a plain
+    sentence when it cannot.
+
+    With `base` (the settings as this window last read or wrote them), only what changed since
+    `base` is written, onto the file as it is now: another window's changes to other settings
+    are kept (read, merge, atomic replace), and the result, both together, is returned.
+    """
     import tomli_w
 
+    if base is not None:
+        try:
+            on_disk = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            on_disk = base.to_dict()
+        settings = Settings.from_dict(_merged(on_disk, base.to_dict(), settings.to_dict()))
     text = tomli_w.dumps(settings.to_dict())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,4 +214,5 @@ def save(path: Path, settings: Settings) -> None:
         log.warning("cannot save settings to %s: %s", path, e)
         raise KnownError(f"Your settings could not be saved ({e.strerror or e}). They apply "
                          "until you close the app.") from e
+    return settings
 

@@ -306,7 +306,9 @@ def run_from_args(args: argparse.Namespace, catalogue: Catalogue, paths: Any = N
         from coach.storage.history import HistoryStore
 
         store = HistoryStore.open(paths.history_db, on_notice=lambda n: tell(n.message),
-                                  read_only=paths.read_only is not None)
+                                  read_only=paths.read_only is not None,
+                                  journal_dirs=paths.journal_dirs)
+        store.follow_renames(catalogue.renamed)
         offer = store.restore_offer()
         if offer is not None:
             from coach.history_cli import restore_hint

@@ -7,9 +7,11 @@ becomes problems, valid exercises still load, and routines that cannot run are m
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +42,14 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
+#: The most [[exercise]] (and, separately, [[routine]]) tables read from one file; the rest are
+#: one problem. With `MAX_PROBLEMS`, any file under `MAX_FILE_BYTES` is checked in a fraction of
+#: a second and a few megabytes (a megabyte of empty tables once gave 700,000 problems).
+MAX_TABLES = 1000
+#: The most problems listed per file; the rest are counted on one last line ("... and 9 more").
+MAX_PROBLEMS = 100
+#: The most unknown keys named per table; the rest are counted on one line.
+MAX_UNKNOWN_KEYS = 20
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg"})
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -50,11 +60,11 @@ DOSE_KEYS = (
 PROGRESSION_KEYS = ("hold_seconds", "reps", "sets", "duration_seconds")
 EXERCISE_KEYS = (
     "id", "name", "category", "summary", "steps", "position", "equipment", "cues", "cautions",
-    "stop_if", "image", "sources", "easier", "progression", *DOSE_KEYS,
+    "stop_if", "image", "sources", "easier", "harder", "old_ids", "progression", *DOSE_KEYS,
 )
 ROUTINE_KEYS = (
     "id", "name", "description", "sessions_per_week", "weeks", "rest_between_seconds",
-    "prescriber", "item",
+    "prescriber", "affected_side", "affected_side_only", "item",
 )
 ITEM_KEYS = ("exercise", "note", *DOSE_KEYS)
 TOP_KEYS = ("schema", "exercise", "routine")
@@ -140,6 +150,7 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
                 pf.status = FileStatus.PROBLEMS
         for ex in pf.exercises:
             catalogue.exercises.setdefault(ex.id, ex)
+    _rename(catalogue)
     for pf in parsed:
         for routine, item_lines in pf.routines:
             if routine.id in catalogue.routines:
@@ -150,19 +161,73 @@ def merge(parsed: Sequence[ParsedFile]) -> Catalogue:
             routine = _resolve_items(routine, item_lines, catalogue, broken, pf)
             catalogue.routines[routine.id] = routine
             where["routine " + routine.id] = _at(pf.name, routine.line)
+    for ex in list(catalogue.exercises.values()):
+        catalogue.exercises[ex.id] = _resolve_choices(ex, catalogue, broken)
+    _cap_each_file(catalogue.problems)
+    return catalogue
+
+
+def _rename(catalogue: Catalogue) -> None:
+    """Fill `catalogue.renamed` from the exercises' `old_ids`. An old id that a loaded
+    exercise has as its own is left to that exercise; one claimed twice is a problem."""
     for ex in catalogue.exercises.values():
-        if ex.easier is None or ex.easier in catalogue.exercises:
+        for old in ex.old_ids:
+            if old in catalogue.exercises:
+                continue
+            first = catalogue.renamed.get(old)
+            if first is not None:
+                catalogue.problems.append(Problem(
+                    file=ex.origin, line=ex.line, subject=f"exercise '{ex.id}'",
+                    field="old_ids",
+                    message=f"the old id '{old}' is already claimed by exercise '{first}'; "
+                            "it keeps leading there"))
+                continue
+            catalogue.renamed[old] = ex.id
+
+
+def _resolve_choices(ex: Exercise, catalogue: Catalogue, broken: set[str]) -> Exercise:
+    """`easier` and `harder` lead to the exercise's id now (an old id is followed); one that
+    names no loaded exercise is reported and dropped."""
+    found: dict[str, str | None] = {}
+    for key in ("easier", "harder"):
+        other: str | None = getattr(ex, key)
+        if other is None:
             continue
-        if ex.easier in broken:  # its own problem is reported; say why it is not offered
-            message = (f"easier names exercise '{ex.easier}', which has problems of its own, "
+        current = catalogue.current_id(other)
+        if current in catalogue.exercises:
+            found[key] = current
+            continue
+        if other in broken:  # its own problem is reported; say why it is not offered
+            message = (f"{key} names exercise '{other}', which has problems of its own, "
                        "so it is not offered until they are fixed")
         else:
-            message = (f"easier names exercise '{ex.easier}', which does not exist"
-                       + _did_you_mean(ex.easier, catalogue.exercises))
+            message = (f"{key} names exercise '{other}', which does not exist"
+                       + _did_you_mean(other, catalogue.exercises))
         catalogue.problems.append(Problem(file=ex.origin, line=ex.line,
-                                          subject=f"exercise '{ex.id}'", field="easier",
+                                          subject=f"exercise '{ex.id}'", field=key,
                                           message=message))
-    return catalogue
+    easier, harder = found.get("easier", ex.easier), found.get("harder", ex.harder)
+    if (easier, harder) == (ex.easier, ex.harder):
+        return ex
+    return replace(ex, easier=easier, harder=harder)
+
+
+def _cap_each_file(problems: list[Problem]) -> None:
+    """`capped` for each file whose problems (with those found while merging) are too many;
+    the problems of the others stay as they are."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    if all(len(ps) <= MAX_PROBLEMS for ps in by_file.values()):
+        return
+    problems[:] = [p for ps in by_file.values()
+                   for p in (capped(ps) if len(ps) > MAX_PROBLEMS else ps)]
+
+
+def problem_count(problems: Iterable[Problem]) -> int:
+    """How many problems `problems` stands for: each one, and what a count of the rest says
+    ("... and 9 more problems")."""
+    return sum(p.more or 1 for p in problems)
 
 
 def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
@@ -174,14 +239,16 @@ def problems_summary(problems: Sequence[Problem]) -> tuple[str, str]:
     left_out = ("the items below were left out or cannot be started until the file is fixed")
     if not unread:
         return ("Some exercises could not be loaded",
-                f"Physio Coach found {counted(len(rest), 'problem')} in its exercise files. "
+                f"Physio Coach found {counted(problem_count(rest), 'problem')} in its exercise "
+                f"files. "
                 f"Everything else loaded normally; {left_out}.")
     title = ("An exercise file could not be read" if len(unread) == 1
              else "Exercise files could not be read")
     intro = (f"Nothing from {joined(unread)} was loaded: the mistake shown below stops Physio "
              "Coach reading the file. Fix it, then start Physio Coach again.")
     if rest:
-        intro += (f" The other files have {counted(len(rest), 'problem')} too: {left_out}.")
+        intro += (f" The other files have {counted(problem_count(rest), 'problem')} too: "
+                  f"{left_out}.")
     return title, intro
 
 
@@ -232,6 +299,12 @@ def _resolve_items(
     """Mark the routine unusable when an item names a missing or broken exercise."""
     if routine.unusable_reason is not None:
         return routine
+    items = tuple(item if item.exercise_id in catalogue.exercises
+                  or item.exercise_id not in catalogue.renamed
+                  else replace(item, exercise_id=catalogue.renamed[item.exercise_id])
+                  for item in routine.items)
+    if items != routine.items:
+        routine = replace(routine, items=items)
     for n, item in enumerate(routine.items, start=1):
         line = item_lines[n - 1] if n - 1 < len(item_lines) else routine.line
         if item.exercise_id in catalogue.exercises:
@@ -316,15 +389,32 @@ def _parse(pf: ParsedFile, text: str, assets_dir: Path) -> ParsedFile:
     data = _parse_toml(pf, text)
     if data is None:
         return pf
-    # Locating keys costs a full scan of the text; only a file with problems needs it.
-    _validate_document(pf, data, toml_lines.headers(text), assets_dir)
-    if pf.problems:
+    # Locating keys costs a full scan of the text; only a file with problems needs it (one
+    # with too many tables surely has some).
+    over = any(isinstance(data.get(k), list) and len(data[k]) > MAX_TABLES
+               for k in ("exercise", "routine"))
+    if not over:
+        _validate_document(pf, data, toml_lines.headers(text), assets_dir)
+    if over or pf.problems:
         pf = ParsedFile(path=path, name=pf.name)
         _validate_document(pf, data, toml_lines.scan(text), assets_dir)
     if pf.problems and pf.status is FileStatus.OK:
         pf.status = FileStatus.PROBLEMS
-    pf.problems.sort(key=lambda p: p.line if p.line is not None else 0)
+    pf.problems = capped(pf.problems)
     return pf
+
+
+def capped(problems: Sequence[Problem]) -> list[Problem]:
+    """One file's problems in order, the first `MAX_PROBLEMS` of them and then one line that
+    counts the rest ("... and 9 more problems"): nobody reads thousands, and each costs memory
+    and time on its way to the screen. A count already in `problems` is added in."""
+    listed = sorted((p for p in problems if not p.more), key=lambda p: p.order)
+    more = sum(p.more for p in problems) + max(0, len(listed) - MAX_PROBLEMS)
+    if not more:
+        return listed
+    return [*listed[:MAX_PROBLEMS],
+            Problem(file=listed[0].file, more=more,
+                    message=f"... and {more:,} more problem{'s' if more != 1 else ''}")]
 
 
 def _file_problem(pf: ParsedFile, message: str, line: int | None = None,
@@ -337,12 +427,14 @@ def _file_problem(pf: ParsedFile, message: str, line: int | None = None,
 
 def _read_text(pf: ParsedFile) -> str | None:
     try:
-        with open(pf.path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
+        raw = _read_regular_file(pf.path, MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         reason = "the file does not exist"
     except IsADirectoryError:
         reason = "this is a folder, not a catalogue file"
+    except _NotRegularFile:
+        reason = ("this is not a regular file (a pipe or a device), so it was not read; "
+                  "save the catalogue as a file")
     except PermissionError:
         reason = "the file cannot be opened (permission denied)"
     except OSError as e:
@@ -364,6 +456,31 @@ def _read_text(pf: ParsedFile) -> str | None:
     pf.problems.append(Problem(file=pf.name, message=reason, whole_file=True))
     pf.status = FileStatus.UNREADABLE
     return None
+
+
+class _NotRegularFile(OSError):
+    pass
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of `path`, which must be a regular file: a pipe would wait for a
+    writer for ever and a device could give bytes without end. It is opened without waiting
+    (a pipe with no writer opens at once) and checked before anything is read, on the file
+    actually opened, so nothing can be swapped in between."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_BINARY", 0))
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(kind):
+            raise _NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
+            return f.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -406,10 +523,13 @@ def _validate_document(pf: ParsedFile, data: dict[str, Any],
         _file_problem(pf, f"schema {schema!r} is not supported; this version of Physio Coach "
                           f"reads schema {SCHEMA_VERSION}", line=schema_line, whole_file=True)
         return
-    for key in data:
-        if key not in TOP_KEYS:
-            _file_problem(pf, f"unknown top-level key '{key}'" + _did_you_mean(key, TOP_KEYS),
-                          line=lines.root.of(key))
+    unknown = [key for key in data if key not in TOP_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS]:
+        _file_problem(pf, f"unknown top-level key '{key}'" + _did_you_mean(key, TOP_KEYS),
+                      line=lines.root.of(key))
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        _file_problem(pf, f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown top-level "
+                          "keys", line=lines.root.of(unknown[MAX_UNKNOWN_KEYS]))
     exercises = _table_array(pf, data, "exercise", lines)
     routines = _table_array(pf, data, "routine", lines)
     seen: dict[str, tuple[str | None, int | None]] = {}
@@ -434,6 +554,10 @@ def _table_array(pf: ParsedFile, data: dict[str, Any], key: str,
     if not isinstance(value, list):
         _file_problem(pf, f"'{key}' must be a list of [[{key}]] tables", line=lines.root.of(key))
         return []
+    if len(value) > MAX_TABLES:
+        _file_problem(pf, f"the file has {len(value):,} [[{key}]] tables; only the first "
+                          f"{MAX_TABLES:,} were read (split it into several files)")
+        value = value[:MAX_TABLES]
     tables = []
     for n, entry in enumerate(value, start=1):
         if isinstance(entry, dict):
@@ -476,12 +600,15 @@ class _Fields:
     def unknown(self, allowed: Sequence[str]) -> set[str]:
         """Report keys not in `allowed`; return the allowed keys they were probably meant as."""
         meant = set()
-        for key in self.table:
-            if key not in allowed:
-                close = _closest(key, allowed)
-                if close is not None:
-                    meant.add(close)
-                self.problem(key, f"unknown key '{key}'" + _did_you_mean(key, allowed))
+        unknown = [key for key in self.table if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS]:
+            close = _closest(key, allowed)
+            if close is not None:
+                meant.add(close)
+            self.problem(key, f"unknown key '{key}'" + _did_you_mean(key, allowed))
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            self.problem(unknown[MAX_UNKNOWN_KEYS],
+                         f"... and {len(unknown) - MAX_UNKNOWN_KEYS:,} more unknown keys")
         return meant
 
     def missing(self, key: str, hint: str = "") -> None:
@@ -780,6 +907,12 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     stop_if = f.texts("stop_if")
     sources = f.texts("sources")
     easier = f.text("easier", max_len=64)
+    harder = f.text("harder", max_len=64)
+    old_ids = f.texts("old_ids", max_count=10, max_len=64)
+    for old in old_ids or ():
+        if not _ID.fullmatch(old):
+            f.problem("old_ids", f"old_ids entry '{old}' must be lowercase letters, digits and "
+                                 "single dashes, like 'knee-to-chest'")
     cues = _cues(f)
     before = len(f.problems)
     dose_fields = _dose_fields(f)
@@ -787,8 +920,11 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
     dose_ok = len(f.problems) == before and not misspelt & set(DOSE_KEYS)
     dose = _check_dose(f, dose_fields) if dose_ok else None
     progression = _progression(f, dose)
-    if ident is not None and ident == easier:
-        f.problem("easier", "easier cannot name the exercise itself")
+    for key, other in (("easier", easier), ("harder", harder)):
+        if ident is not None and ident == other:
+            f.problem(key, f"{key} cannot name the exercise itself")
+    if ident is not None and ident in (old_ids or ()):
+        f.problem("old_ids", "old_ids cannot name the exercise's own id")
     # Image problems cost the exercise its picture, not its place in the catalogue.
     image_fields = _Fields(pf, table, subject, lines)
     image = images.resolve(image_fields)
@@ -821,7 +957,8 @@ def _parse_exercise(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.
             id=ident, name=name, category=category, summary=summary, steps=steps,
             position=position, dose=dose, equipment=equipment or (), cautions=cautions or (),
             stop_if=stop_if or (), image=image, sources=sources or (), progression=progression,
-            easier=easier, cues=cues or {}, origin=pf.name, line=lines.line,
+            easier=easier, harder=harder, old_ids=old_ids or (), cues=cues or {},
+            origin=pf.name, line=lines.line,
         )
     )
 
@@ -907,6 +1044,11 @@ def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.T
     weeks = f.number("weeks")
     rest_between = f.number("rest_between_seconds")
     prescriber = _prescriber(f)
+    affected_side = f.choice("affected_side", Side)
+    affected_only = f.flag("affected_side_only")
+    if affected_only and "affected_side" not in f.table:
+        f.problem("affected_side_only", "affected_side_only needs affected_side "
+                                        "(\"left\" or \"right\") to say which side")
     items, numbers = _items(f, item_lines)
 
     if ident is None or not _claim(f, ident, seen):
@@ -922,7 +1064,9 @@ def _parse_routine(pf: ParsedFile, table: Mapping[str, Any], lines: toml_lines.T
         sessions_per_week=int(per_week) if per_week is not None else 3,
         weeks=int(weeks) if weeks is not None else None,
         rest_between_seconds=rest_between if rest_between is not None else 15,
-        prescriber=prescriber, unusable_reason=reason, origin=pf.name, line=lines.line,
+        prescriber=prescriber, affected_side=affected_side,
+        affected_side_only=bool(affected_only) and affected_side is not None,
+        unusable_reason=reason, origin=pf.name, line=lines.line,
     )
     pf.routines.append((routine, numbers))
 

@@ -29,6 +29,7 @@ class Category(StrEnum):
 class Position(StrEnum):
     LYING_ON_BACK = "lying-on-back"
     LYING_FACE_DOWN = "lying-face-down"
+    LYING_ON_SIDE = "lying-on-side"
     ALL_FOURS = "all-fours"
     KNEELING = "kneeling"
     SITTING_ON_FLOOR = "sitting-on-floor"
@@ -103,6 +104,8 @@ class Dose:
     tempo: tuple[TempoPhase, ...] = ()
     sides: Sides = Sides.NONE
     first_side: Side = Side.RIGHT
+    #: With `sides = "each"`: do only `first_side` (the affected side), not the other one.
+    first_side_only: bool = False
 
     @property
     def kind(self) -> DoseKind:
@@ -116,8 +119,17 @@ class Dose:
     def side_order(self) -> tuple[Side | None, ...]:
         """The sides in the order they are done; `(None,)` for an exercise without sides."""
         if self.sides is Sides.EACH:
+            if self.first_side_only:
+                return (self.first_side,)
             return (self.first_side, self.first_side.other)
         return (None,)
+
+    def for_affected_side(self, side: Side | None, *, only: bool = False) -> Dose:
+        """This dose for someone whose sciatica is on `side`: an exercise done on each side
+        starts with that side (`only`: is done on that side alone). Others are unchanged."""
+        if side is None or self.sides is not Sides.EACH:
+            return self
+        return dataclasses.replace(self, first_side=side, first_side_only=only)
 
     @property
     def rep_seconds(self) -> float:
@@ -138,7 +150,8 @@ class Dose:
         return dataclasses.replace(self, **overrides) if overrides else self
 
     def describe(self) -> str:
-        """A short human summary: "Hold 30 s · 3 reps · each side"."""
+        """A short summary in plain words: "Hold 30 s · 3 times · each side", "10 times ·
+        2 rounds" (a rep is "a time", a set "a round")."""
         parts: list[str] = []
         if self.kind is DoseKind.DURATION:
             if self.open_ended:
@@ -152,11 +165,12 @@ class Dose:
                 parts.append(
                     " / ".join(f"{p.name} {format_seconds(p.seconds)}" for p in self.tempo)
                 )
-            parts.append(f"{self.reps} rep" + ("s" if self.reps != 1 else ""))
+            parts.append("once" if self.reps == 1 else f"{self.reps} times")
             if self.sets > 1:
-                parts.append(f"{self.sets} sets")
+                parts.append(f"{self.sets} rounds")
         if self.sides is Sides.EACH:
-            parts.append("each side")
+            parts.append(f"{self.first_side.value} side only" if self.first_side_only
+                         else "each side")
         return " · ".join(parts)
 
 
@@ -190,6 +204,10 @@ class Exercise:
     sources: tuple[str, ...] = ()
     progression: tuple[Mapping[str, Any], ...] = ()
     easier: str | None = None
+    harder: str | None = None
+    #: Ids this exercise had before it was renamed: routines, prescriptions and history that
+    #: still use them find it (see `Catalogue.renamed`).
+    old_ids: tuple[str, ...] = ()
     cues: Mapping[str, str] = field(default_factory=dict)
     origin: str = ""
     line: int | None = None
@@ -223,6 +241,11 @@ class Routine:
     weeks: int | None = None
     rest_between_seconds: float = 15
     prescriber: Prescriber | None = None
+    #: The side of the patient's sciatica, as the physiotherapist prescribed it: exercises
+    #: done on each side start with it (`affected_side_only`: are done on it alone). It goes
+    #: before the person's own setting.
+    affected_side: Side | None = None
+    affected_side_only: bool = False
     unusable_reason: str | None = None
     origin: str = ""
     line: int | None = None
@@ -244,6 +267,15 @@ class Problem:
     field: str | None = None
     #: Nothing from the file loaded (it could not be read, or is not valid TOML).
     whole_file: bool = False
+    #: How many further problems this line stands for ("... and 9 more problems"), listed
+    #: last; 0 for a problem of its own.
+    more: int = 0
+
+    @property
+    def order(self) -> tuple[bool, int]:
+        """Sort key within a file: by line (the file itself first), the count of the rest
+        last."""
+        return self.more > 0, self.line if self.line is not None else 0
 
     @property
     def text(self) -> str:
@@ -262,9 +294,21 @@ class Catalogue:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: An exercise's old id -> its id now (from the exercises' `old_ids`). An id that a loaded
+    #: exercise has is never in here: a real exercise always wins over an old name.
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def current_id(self, exercise_id: str) -> str:
+        """The id an exercise has now: `exercise_id` itself unless it is an old, renamed id."""
+        return self.renamed.get(exercise_id, exercise_id)
 
     def exercise(self, exercise_id: str) -> Exercise:
-        return self.exercises[exercise_id]
+        """The exercise with this id, or the one that had it before a rename (KeyError: none)."""
+        return self.exercises[self.current_id(exercise_id)]
+
+    def find(self, exercise_id: str) -> Exercise | None:
+        """Like `exercise`, None when there is none."""
+        return self.exercises.get(self.current_id(exercise_id))
 
     def routine(self, routine_id: str) -> Routine:
         return self.routines[routine_id]

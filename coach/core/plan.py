@@ -98,6 +98,11 @@ class PlanSettings:
     verbosity: Verbosity = Verbosity.FULL
     words_per_minute: float = 160.0
     voice: bool = True
+    #: The side of the person's sciatica (their own setting): exercises done on each side
+    #: start with it, or with `affected_side_only` are done on it alone. A routine that
+    #: names its own `affected_side` (a prescription) goes first.
+    affected_side: Side | None = None
+    affected_side_only: bool = False
 
     @property
     def reads_steps(self) -> bool:
@@ -343,13 +348,16 @@ def plan_routine(
         raise PlanError(f"routine '{routine.id}' has no exercises")
     rest = (settings.rest_between_seconds if settings.rest_between_seconds is not None
             else routine.rest_between_seconds)
+    side, only = ((routine.affected_side, routine.affected_side_only)
+                  if routine.affected_side is not None
+                  else (settings.affected_side, settings.affected_side_only))
     entries = []
     for item in routine.items:
         if item.exercise_id not in catalogue.exercises:
             raise PlanError(f"routine '{routine.id}' names exercise '{item.exercise_id}', "
                             "which does not exist")
-        entries.append((catalogue.exercise(item.exercise_id), catalogue.dose_for(item),
-                        item.note))
+        dose = catalogue.dose_for(item).for_affected_side(side, only=only)
+        entries.append((catalogue.exercise(item.exercise_id), dose, item.note))
     return _build(routine.name, routine.id, entries, rest, settings)
 
 
@@ -376,7 +384,8 @@ def plan_exercise(
     if exercise_id not in catalogue.exercises:
         raise PlanError(f"there is no exercise '{exercise_id}'")
     exercise = catalogue.exercise(exercise_id)
-    dose = exercise.dose.with_overrides(overrides or {})
+    dose = exercise.dose.with_overrides(overrides or {}).for_affected_side(
+        settings.affected_side, only=settings.affected_side_only)
     return _build(exercise.name, None, [(exercise, dose, "")], 0.0, settings)
 
 

@@ -232,6 +232,10 @@ def exercise_table(ex: Exercise, *, assets_dir: Path) -> dict[str, Any]:
         table["sources"] = list(ex.sources)
     if ex.easier is not None:
         table["easier"] = ex.easier
+    if ex.harder is not None:
+        table["harder"] = ex.harder
+    if ex.old_ids:
+        table["old_ids"] = list(ex.old_ids)
     if ex.progression:
         table["progression"] = [
             {k: _number(step[k]) for k in DOSE_KEYS if k in step} for step in ex.progression]
@@ -275,6 +279,10 @@ def routine_table(routine: Routine) -> dict[str, Any]:
         table["prescriber"] = {"name": routine.prescriber.name}
         if routine.prescriber.contact:
             table["prescriber"]["contact"] = routine.prescriber.contact
+    if routine.affected_side is not None:
+        table["affected_side"] = routine.affected_side.value
+        if routine.affected_side_only:
+            table["affected_side_only"] = True
     table["item"] = [item_table(item) for item in routine.items]
     return table
 
@@ -300,16 +308,19 @@ def prescription_text(routines: Sequence[Routine], exercises: Sequence[Exercise]
 def needed_exercises(catalogue: Catalogue, routines: Iterable[Routine],
                      shipped: Collection[str]) -> list[Exercise]:
     """The exercises the routines use that are not shipped, in order of first use, each
-    followed by the gentler exercise it names (`easier`) when that is not shipped either."""
+    followed by the gentler and the harder exercise it names (`easier`, `harder`) when those
+    are not shipped either."""
     out: dict[str, Exercise] = {}
 
     def add(exercise_id: str | None) -> None:
-        while exercise_id is not None and exercise_id not in shipped and exercise_id not in out:
-            ex = catalogue.exercises.get(exercise_id)
-            if ex is None:
-                return
-            out[ex.id] = ex
-            exercise_id = ex.easier
+        if exercise_id is None or exercise_id in shipped or exercise_id in out:
+            return
+        ex = catalogue.exercises.get(exercise_id)
+        if ex is None:
+            return
+        out[ex.id] = ex
+        add(ex.easier)
+        add(ex.harder)
 
     for routine in routines:
         for item in routine.items:
@@ -336,11 +347,12 @@ def export_prescription(catalogue: Catalogue, routine: Routine, *, shipped: Coll
 
 def write_atomically(path: Path, text: str) -> None:
     """Write beside the final name, then rename: an existing file is replaced only by a
-    complete one. Raises `KnownError` when the file cannot be written."""
+    complete one, with the permissions the umask gives (the file is made to be shared).
+    Raises `KnownError` when the file cannot be written."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with replacing(path, newline="\n") as f:
+        with replacing(path, newline="\n", shared=True) as f:
             f.write(text)
     except OSError as e:
         raise KnownError(f"{path} could not be written: {e.strerror or e}.") from e
@@ -444,7 +456,7 @@ def open_prescription(path: Path, catalogue: Catalogue, library: Library) -> Ope
                                 broken_exercise_ids=pf.broken_exercise_ids), installed,
                      ParsedFile(path=pf.path, name=pf.name, routines=pf.routines)])
     opened.problems = sorted((p for p in checked.problems if p.file == pf.name),
-                             key=lambda p: p.line if p.line is not None else 0)
+                             key=lambda p: p.order)
     opened.exercises = dict(checked.exercises)
     opened.own_exercises = list(pf.exercises)
     incoming_ids = {r.id for r, _ in pf.routines}
@@ -593,7 +605,8 @@ def _own_exercises(routine: Routine, exercises: Mapping[str, Exercise],
     if not renames:
         return routine, needed
     own = [dataclasses.replace(ex, id=renames.get(ex.id, ex.id),
-                               easier=renames.get(ex.easier, ex.easier) if ex.easier else None)
+                               easier=renames.get(ex.easier, ex.easier) if ex.easier else None,
+                               harder=renames.get(ex.harder, ex.harder) if ex.harder else None)
            for ex in needed]
     items = tuple(dataclasses.replace(i, exercise_id=renames.get(i.exercise_id, i.exercise_id))
                   for i in routine.items)

@@ -43,8 +43,11 @@ from coach.core.prescription import dose_value, slug, unique_id
 #: Routine fields, as the editor names them (the prescriber's two are flattened).
 ROUTINE_FIELDS = (
     "id", "name", "description", "sessions_per_week", "weeks", "rest_between_seconds",
-    "prescriber_name", "prescriber_contact",
+    "prescriber_name", "prescriber_contact", "affected_side",
 )
+#: The routine's `affected_side` as one field: "" (the patient's own setting), "left",
+#: "right", or "left-only"/"right-only" (`affected_side_only`).
+AFFECTED_SIDE_CHOICES = ("", "left", "right", "left-only", "right-only")
 #: Number fields of a routine item the editor offers (other dose keys are kept as they are).
 ITEM_NUMBERS = ("hold_seconds", "reps", "sets", "rest_seconds", "duration_seconds")
 #: Choices of a routine item ("" = the exercise's own).
@@ -225,6 +228,9 @@ class RoutineDraft:
         if routine.prescriber is not None:
             f["prescriber_name"] = routine.prescriber.name
             f["prescriber_contact"] = routine.prescriber.contact
+        if routine.affected_side is not None:
+            f["affected_side"] = routine.affected_side.value + (
+                "-only" if routine.affected_side_only else "")
         f["id"] = routine.id if in_place else draft._free_id(routine.id)
         draft.id_follows_name = not in_place  # a copy is named anew; a saved one keeps its id
         for item in routine.items:
@@ -446,6 +452,11 @@ class RoutineDraft:
             if contact.strip():
                 prescriber["contact"] = contact
             table["prescriber"] = prescriber
+        side = f["affected_side"]
+        if side:
+            table["affected_side"] = side.removesuffix("-only")
+            if side.endswith("-only"):
+                table["affected_side_only"] = True
         if self.items:  # none: the loader says the routine needs one
             table["item"] = [self._item_table(item) for item in self.items]
         return table

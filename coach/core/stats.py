@@ -588,9 +588,12 @@ def progress_report(
 
     `sessions` should be the whole history (best streaks look at all of it); `exercise_rows`
     need only cover the weeks in view. `goal_now`: the weekly goal in force (`goal_in_force`).
+    A session dated after `today` means the wall clock was set back since: the report ends on
+    that session's day instead, so nothing done is hidden as "in the future".
     """
     if weeks < 1:
         raise ValueError("at least one week is needed")
+    today = max([today, *(s.local_date for s in sessions)])
     mondays = week_starts(today, weeks)
     first_day = min((s.local_date for s in sessions), default=None)
     in_view = weekly_stats(sessions, first_week=mondays[0], last_week=today,

@@ -115,6 +115,7 @@ def report_command(store: HistoryStore, catalogue: Catalogue, since: date, today
     from coach.pdf.layout import Paper
     from coach.pdf.report import write_report
 
+    store.follow_renames(catalogue.renamed)
     report = build_report(store, since, today, catalogue, goal_now=goal_now)
     names = {ex.id: ex.name for ex in catalogue.exercises.values()}
     pages = write_report(pdf, report, names, paper=Paper(paper))

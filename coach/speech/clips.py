@@ -5,8 +5,10 @@ Only the standard library (`wave`, `array`): audioop is deprecated and numpy is 
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import shutil
 import sys
 import wave
 from array import array
@@ -40,18 +42,41 @@ def read_samples(path: Path) -> tuple[array, int]:
     return samples, rate
 
 
+#: The speech cache never takes a disk's last this many bytes: on a nearly full disk the
+#: space is kept for the history (a session's records matter more than its voice).
+RESERVED_BYTES = 4 * 1024 * 1024
+
+
+def ensure_room(folder: Path, needed: int = 0) -> None:
+    """Raise OSError (ENOSPC) when writing `needed` bytes in `folder` would leave its disk
+    with less than `RESERVED_BYTES` free."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # the write itself will say what is wrong
+    if free - needed < RESERVED_BYTES:
+        raise OSError(errno.ENOSPC, "the disk is nearly full; its last space is kept for "
+                      "your history", str(folder))
+
+
 def write_wav(path: Path, samples: array, rate: int) -> None:
-    """Write mono 16-bit samples atomically (temp file, then rename), so readers never see half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write mono 16-bit samples atomically (temp file, then rename), so readers never see half
+    and a failed write leaves nothing behind. OSError (ENOSPC) without writing when the disk
+    would be left nearly full (`ensure_room`)."""
     data = array("h", samples)
     if sys.byteorder == "big":
         data.byteswap()
-    with wave.open(str(tmp), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(data.tobytes())
-    os.replace(tmp, path)
+    ensure_room(path.parent, 2 * len(data) + 44)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with wave.open(str(tmp), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(data.tobytes())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def duration(path: Path) -> float:

@@ -38,7 +38,7 @@ from typing import Any
 
 from coach.speech import beeps
 from coach.speech.beeps import Tone
-from coach.speech.clips import Clip, load_clip, trim_silence
+from coach.speech.clips import Clip, ensure_room, load_clip, trim_silence
 from coach.speech.speaker import NoticeReason, SpeechNotice
 from coach.speech.voices import VoiceInfo, voices_of
 
@@ -308,21 +308,24 @@ class EngineWorker:
             return load_clip(final, req.text) or RENDER_FAILED
         voice = self._checked_voice(req.voice_id)
         renderer.set_profile(voice, req.rate, req.volume)
+        ensure_room(self._cache_dir)
         tmp = final.with_name(f".{final.stem}.{os.getpid()}.render.wav")
-        for attempt in (1, 2):
-            t0 = time.monotonic()
-            renderer.render(req.text, tmp)
-            t1 = time.monotonic()
-            self.render_log.append((t1, t1 - t0))
-            clip = load_clip(tmp, req.text)
-            if clip is not None:
-                trim_silence(tmp)
-                clip = load_clip(tmp, req.text) or clip
-                os.replace(tmp, final)
-                log.debug("rendered %r (%.2f s)", req.text, clip.duration)
-                return Clip(final, clip.duration, req.text)
-            log.warning("rendering %r gave no audio (attempt %d)", req.text, attempt)
-        tmp.unlink(missing_ok=True)
+        try:
+            for attempt in (1, 2):
+                t0 = time.monotonic()
+                renderer.render(req.text, tmp)
+                t1 = time.monotonic()
+                self.render_log.append((t1, t1 - t0))
+                clip = load_clip(tmp, req.text)
+                if clip is not None:
+                    trim_silence(tmp)
+                    clip = load_clip(tmp, req.text) or clip
+                    os.replace(tmp, final)
+                    log.debug("rendered %r (%.2f s)", req.text, clip.duration)
+                    return Clip(final, clip.duration, req.text)
+                log.warning("rendering %r gave no audio (attempt %d)", req.text, attempt)
+        finally:
+            tmp.unlink(missing_ok=True)
         return RENDER_FAILED
 
     def _checked_voice(self, voice_id: str | None) -> str | None:

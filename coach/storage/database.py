@@ -18,6 +18,7 @@ import errno
 import logging
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,6 +179,19 @@ def write_problem(error: BaseException) -> WriteProblem | None:
     return None
 
 
+#: Below this many free bytes a disk counts as full: SQLite's shared-memory file alone takes
+#: 32 KB, and a disk that full reports "disk I/O error" when it cannot grow it.
+FULL_BELOW_BYTES = 128 * 1024
+
+
+def disk_full(folder: Path) -> bool:
+    """True when the disk `folder` is on has (almost) no room left."""
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
 def is_corruption(error: BaseException) -> bool:
     """True when SQLite says the file is damaged or not a database at all."""
     if not isinstance(error, sqlite3.DatabaseError):
@@ -211,10 +225,12 @@ def inspect(path: Path, newest: int) -> Inspection:
     The version is read from the file's header bytes first, with no SQLite connection at all,
     so a history above `newest` (from a newer app) is reported without opening it: not even a
     WAL or shared-memory file appears beside it. A file that does not exist (or is empty) is
-    version 0 and healthy; one without SQLite's header is damaged. A file SQLite cannot open
-    read-only for another reason (a permission, a lock) is reported healthy: the read-write
-    open that follows decides what to do with it.
+    version 0 and healthy; one without SQLite's header (or a folder in its place) is damaged.
+    A file SQLite cannot open read-only for another reason (a permission, a lock) is reported
+    healthy: the read-write open that follows decides what to do with it.
     """
+    if path.is_dir():
+        return Inspection(version=None, damage="a folder, not a history file")
     try:
         with path.open("rb") as f:
             header = f.read(100)

@@ -47,6 +47,8 @@ class NoticeKind(StrEnum):
     """Today's backup copy could not be made; the history itself is fine."""
     FILE_RECREATED = "file-recreated"
     """The history file was deleted while open; it was written again from the open copy."""
+    JOURNAL_SAVED = "journal-saved"
+    """Records an earlier run kept in a journal (the disk was full) are now in the history."""
     SESSION_RECOVERED = "session-recovered"
     """A session that was never closed (crash, power cut) now reads as ended early."""
 

@@ -31,8 +31,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ from coach.core.stats import (
 )
 from coach.core.weeks import local_date, week_starts
 from coach.core.words import counted
-from coach.storage import database
+from coach.storage import database, journal
 from coach.storage.database import WriteProblem, write_problem
 from coach.storage.errors import (
     NewerDatabaseError,
@@ -70,12 +71,15 @@ from coach.storage.errors import (
     StorageError,
     StorageNotice,
 )
+from coach.storage.liveness import LiveSessions, running_elsewhere
 from coach.storage.schema import SCHEMA_VERSION, migrate, user_version
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 NoticeHandler = Callable[[StorageNotice], None]
+
+_EXERCISE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _local_now() -> datetime:
@@ -108,10 +112,16 @@ class _Write:
     what: str
     apply: Callable[[sqlite3.Connection, _Ids], list[StorageNotice]]
     data: dict[str, Any] = field(default_factory=dict)
+    op: str | None = None
+    """The name `_rebuild` makes it again from (`data` is JSON); None: never journalled."""
+
+    def journal_record(self) -> dict[str, Any]:
+        return {"op": self.op, "what": self.what, "data": self.data}
 
     @classmethod
     def statement(cls, what: str, sql: str, data: dict[str, Any], *,
-                  session_id: int | None = None, updates_session: bool = False) -> _Write:
+                  session_id: int | None = None, updates_session: bool = False,
+                  op: str | None = None) -> _Write:
         """One SQL statement with `data` as its parameters. With `session_id`, `:session_id`
         is bound to its row id at flush time (a provisional id is written by then); with
         `updates_session`, changing no session row is a bug (LookupError)."""
@@ -124,7 +134,99 @@ class _Write:
                 raise LookupError(f"no session {session_id} in the history")
             return []
 
-        return cls(what, apply, data)
+        return cls(what, apply, data, op)
+
+
+#: The statements behind each kind of record: (SQL, bound to a session, updates the session).
+_STATEMENTS: dict[str, tuple[str, bool, bool]] = {
+    "set": (
+        "INSERT INTO sets (session_id, exercise_id, side, item_index, set_number,"
+        " sets_planned, complete, reps_done, reps_planned, hold_seconds,"
+        " hold_seconds_planned, work_seconds, work_seconds_planned, completed_at)"
+        " VALUES (:session_id, :exercise_id, :side, :item_index, :set_number,"
+        " :sets_planned, :complete, :reps_done, :reps_planned, :hold_seconds,"
+        " :hold_seconds_planned, :work_seconds, :work_seconds_planned, :completed_at)",
+        True, False),
+    "exercise-event": (
+        "INSERT INTO exercise_events (session_id, kind, exercise_id, side, at, detail)"
+        " VALUES (:session_id, :kind, :exercise_id, :side, :at, :detail)", True, False),
+    "finish": (
+        "UPDATE sessions SET ended_at = :ended_at, outcome = :outcome, recovered = 0,"
+        " pain_after_back = COALESCE(:pain_after_back, pain_after_back),"
+        " pain_after_leg = COALESCE(:pain_after_leg, pain_after_leg),"
+        " felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
+        " WHERE id = :session_id", True, True),
+    "pain": (
+        "UPDATE sessions SET pain_before_back = COALESCE(:bb, pain_before_back),"
+        " pain_before_leg = COALESCE(:bl, pain_before_leg),"
+        " pain_after_back = COALESCE(:ab, pain_after_back),"
+        " pain_after_leg = COALESCE(:al, pain_after_leg) WHERE id = :session_id",
+        True, True),
+    "feedback": (
+        "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note),"
+        " leg_pain_after = COALESCE(:leg, leg_pain_after)"
+        " WHERE id = :session_id", True, True),
+    "screening": (
+        "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
+        " any_positive, acknowledged_at, cleared_at) VALUES (:answered_at, :local_date,"
+        " :answers, :any_positive, :acknowledged_at, :cleared_at)", False, False),
+    "clear-red-flags": (
+        "UPDATE red_flag_screenings SET cleared_at = :at"
+        " WHERE any_positive = 1 AND cleared_at IS NULL", False, False),
+}
+
+#: Values for parameters a journal written before they existed does not have.
+_JOURNAL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "start": {"leg_pain_before": None},
+    "feedback": {"leg": None},
+    "screening": {"cleared_at": None},
+}
+
+
+def _start_write(what: str, data: dict[str, Any]) -> _Write:
+    """The start of a session; `data["provisional"]` is the id the store gave it until
+    written."""
+    provisional = int(data["provisional"])
+
+    def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+        cursor = conn.execute(
+            "INSERT INTO sessions (routine_id, routine_name, weekly_goal, started_at,"
+            " local_date, pain_before_back, pain_before_leg, leg_pain_spreading,"
+            " leg_pain_before)"
+            " VALUES (:routine_id, :routine_name, :weekly_goal, :started_at, :local_date,"
+            " :pain_before_back, :pain_before_leg, :leg_pain_spreading, :leg_pain_before)",
+            data,
+        )
+        assert cursor.lastrowid is not None
+        ids.staged[provisional] = cursor.lastrowid
+        return []
+
+    return _Write(what, apply, data, "start")
+
+
+def _acknowledge_write(what: str, data: dict[str, Any]) -> _Write:
+    def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+        cursor = conn.execute(
+            "UPDATE red_flag_screenings SET acknowledged_at = :at"
+            " WHERE id = (SELECT MAX(id) FROM red_flag_screenings)", data)
+        if cursor.rowcount != 1:
+            raise LookupError("there is no red-flag screening to acknowledge")
+        return []
+
+    return _Write(what, apply, data, "acknowledge")
+
+
+def _rebuild(op: str, what: str, data: dict[str, Any]) -> _Write:
+    """The write `op` with `data` (from a method of the store, or read back from a journal).
+    KeyError for an op this version does not know."""
+    data = {**_JOURNAL_DEFAULTS.get(op, {}), **data}
+    if op == "start":
+        return _start_write(what, data)
+    if op == "acknowledge":
+        return _acknowledge_write(what, data)
+    sql, bound, updates = _STATEMENTS[op]
+    return _Write.statement(what, sql, data, op=op, updates_session=updates,
+                            session_id=int(data["session_id"]) if bound else None)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -248,6 +350,11 @@ class HistoryStore:
         self._snapshot: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file open
         self._notices: list[StorageNotice] = []
+        self._journal_dirs: tuple[Path, ...] = ()
+        self._claimed: list[Path] = []  # journals of earlier runs being written now
+        self._live = LiveSessions(self.path)
+        self._started: dict[int, str] = {}  # session id (provisional too) -> started_at
+        self._renamed: dict[str, str] = {}
 
     # --- opening and closing -----------------------------------------------------------------
 
@@ -262,6 +369,7 @@ class HistoryStore:
         backup: bool = True,
         connect: database.Connect = database.connect,
         read_only: bool = False,
+        journal_dirs: Sequence[Path] = (),
     ) -> HistoryStore:
         """Open (or create) the history at `path`, ready to read and write.
 
@@ -275,6 +383,10 @@ class HistoryStore:
         - `connect`: how to open a read-write connection (tests inject failures here).
         - `read_only`: the folder is known to be read-only: never write (see the module
           docstring); `recover` and `backup` are then ignored.
+        - `journal_dirs`: where records still unsaved at `close()` are kept when the history's
+          own folder has no room (the user's cache folder, the temp folder), in that order.
+          With `recover`, records an earlier run kept there (or beside the history) are
+          written first (`JOURNAL_SAVED` notice).
 
         Raises `NewerDatabaseError` (a `StorageError`) for a history from a newer app, leaving
         the file untouched. A damaged file is moved aside and a fresh history started
@@ -282,6 +394,7 @@ class HistoryStore:
         raise: the store opens without a connection, keeps writes in memory and says so.
         """
         store = cls(path, now=now, on_notice=on_notice, connect=connect)
+        store._journal_dirs = tuple(journal_dirs)
         if read_only:
             store._read_only = store._pending_told = True
             store._problem = WriteProblem.READ_ONLY
@@ -291,9 +404,38 @@ class HistoryStore:
         if failed is not None:
             store._enter_problem(*failed)
         if recover:
-            store._pending.append(_Write("recovery of unclosed sessions", _recover_unclosed))
+            store._take_journals()
+            path = store.path
+            store._pending.append(_Write(
+                "recovery of unclosed sessions",
+                lambda conn, ids: _recover_unclosed(conn, running_elsewhere(path))))
             store.flush()
         return store
+
+    def _take_journals(self) -> None:
+        """Queue the records earlier runs could not write (see `coach.storage.journal`), before
+        anything of this run; their provisional session ids become this store's own."""
+        for found in journal.find(self.path, self._journal_dirs):
+            claimed = journal.claim(found)
+            if claimed is None:
+                continue
+            mapped: dict[int, int] = {}
+            taken: list[_Write] = []
+            for record in journal.records(claimed):
+                data = dict(record["data"])
+                try:
+                    if record.get("op") == "start":
+                        mapped[int(data["provisional"])] = self._next_provisional
+                        data["provisional"] = self._next_provisional
+                        self._next_provisional -= 1
+                    elif int(data.get("session_id", 0)) < 0:
+                        data["session_id"] = mapped[int(data["session_id"])]
+                    taken.append(_rebuild(str(record.get("op")), str(record.get("what")), data))
+                except (KeyError, ValueError, TypeError) as e:
+                    log.error("journal %s: record %r cannot be written (%s)", claimed, record, e)
+            log.info("%d record(s) from %s to write", len(taken), claimed)
+            self._pending.extend(taken)
+            self._claimed.append(claimed)
 
     def _try_prepare(self, *, backup: bool = False) -> tuple[WriteProblem, Exception] | None:
         """`_prepare`, returning a failure worth retrying (full disk, read-only folder, busy)
@@ -301,11 +443,19 @@ class HistoryStore:
         try:
             self._prepare(backup=backup)
         except (sqlite3.Error, OSError) as e:
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is None:
                 raise
             return problem, e
         return None
+
+    def _write_problem(self, error: BaseException) -> WriteProblem | None:
+        """`write_problem`, except that an I/O error on a disk with no room left is a full
+        disk (SQLite says "disk I/O error" when it cannot grow its shared-memory file)."""
+        problem = write_problem(error)
+        if problem is WriteProblem.IO_ERROR and database.disk_full(self.path.parent):
+            return WriteProblem.DISK_FULL
+        return problem
 
     def _prepare(self, *, backup: bool = False) -> None:
         """Make `self._conn` a migrated connection, dealing with damage and newer files."""
@@ -338,6 +488,9 @@ class HistoryStore:
             raise
         self._conn = conn
         self._identity = (st.st_dev, st.st_ino)
+        if self._snapshot is not None:  # read while it could not be opened; stale now
+            self._snapshot.close()
+            self._snapshot = None
 
     def _backup(self, conn: sqlite3.Connection) -> None:
         try:
@@ -364,17 +517,38 @@ class HistoryStore:
             log.info("closing a read-only history; %d record(s) were not saved",
                      len(self._pending))
         elif not saved:
-            whats = [w.what for w in self._pending]
-            log.error("closing the history with %d unsaved records: %s", len(whats),
-                      json.dumps([w.data for w in self._pending], default=str))
-            self._notify(
-                NoticeKind.UNSAVED_AT_CLOSE,
-                f"{counted(len(whats), 'record')} of your session could not be saved "
-                f"({self._problem.reason if self._problem else 'unknown reason'}).",
-                self.path,
-            )
+            self._keep_in_journal()
+        self._live.close()
         self._disconnect()
         return saved
+
+    def _keep_in_journal(self) -> None:
+        """At close, records that could not be written go to a journal for the next start."""
+        kept = [w.journal_record() for w in self._pending if w.op is not None]
+        reason = self._problem.reason if self._problem else "unknown reason"
+        where = journal.write(self.path, kept, self._journal_dirs, self._now()) if kept else None
+        if where is None:
+            log.error("closing the history with %d unsaved records: %s", len(self._pending),
+                      json.dumps([w.data for w in self._pending], default=str))
+            for claimed in self._claimed:  # an earlier run's records stay where they were
+                journal.unclaim(claimed)
+            self._notify(
+                NoticeKind.UNSAVED_AT_CLOSE,
+                f"{counted(len(self._pending), 'record')} of your session could not be saved "
+                f"({reason}).",
+                self.path,
+            )
+            return
+        for claimed in self._claimed:
+            claimed.unlink(missing_ok=True)
+        self._claimed.clear()
+        self._notify(
+            NoticeKind.UNSAVED_AT_CLOSE,
+            f"Your session could not be saved in your history ({reason}). It is kept in "
+            f"{where} and will be added to your history the next time Physio Coach starts "
+            "with room to save it.",
+            where,
+        )
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -484,7 +658,7 @@ class HistoryStore:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     log.exception("rollback failed")
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is not None:
                 self._enter_problem(problem, e)
                 return False
@@ -496,9 +670,21 @@ class HistoryStore:
         self._ids.update(ids.staged)
         self._pending.clear()
         self._leave_problem()
+        self._journals_written()
         for notice in notices:
             self._notify(notice.kind, notice.message, notice.path)
         return True
+
+    def _journals_written(self) -> None:
+        if not self._claimed:
+            return
+        for claimed in self._claimed:
+            claimed.unlink(missing_ok=True)
+        where = ", ".join(str(p.name.split(".claimed-", 1)[0]) for p in self._claimed)
+        self._claimed.clear()
+        self._notify(NoticeKind.JOURNAL_SAVED,
+                     "What could not be saved last time (the disk was full) has now been "
+                     f"added to your history (it was kept in {where}).", self.path)
 
     def _file_gone(self) -> bool:
         """True when the file this store has open is no longer at its path: deleted, or in
@@ -537,7 +723,7 @@ class HistoryStore:
             self._conn = None
             self._prepare()
         except (sqlite3.Error, OSError) as e:
-            problem = write_problem(e)
+            problem = self._write_problem(e)
             if problem is None:
                 raise
             log.error("the deleted history could not be written again: %s", e)
@@ -635,7 +821,9 @@ class HistoryStore:
             leg_pain_spreading = leg_pain is LegPain.FURTHER_DOWN
         provisional = self._next_provisional
         self._next_provisional -= 1
-        data = {
+        started = started_at.isoformat()
+        data: dict[str, Any] = {
+            "provisional": provisional,
             "routine_id": routine_id,
             "routine_name": routine_name,
             "weekly_goal": weekly_goal,
@@ -647,22 +835,13 @@ class HistoryStore:
             else int(leg_pain_spreading),
             "leg_pain_before": LegPain(leg_pain).value if leg_pain is not None else None,
         }
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            cursor = conn.execute(
-                "INSERT INTO sessions (routine_id, routine_name, weekly_goal, started_at,"
-                " local_date, pain_before_back, pain_before_leg, leg_pain_spreading,"
-                " leg_pain_before)"
-                " VALUES (:routine_id, :routine_name, :weekly_goal, :started_at, :local_date,"
-                " :pain_before_back, :pain_before_leg, :leg_pain_spreading, :leg_pain_before)",
-                data,
-            )
-            assert cursor.lastrowid is not None
-            ids.staged[provisional] = cursor.lastrowid
-            return []
-
-        self._write(_Write(f"start of session of {routine_id}", apply, data))
-        return self._ids.get(provisional, provisional)
+        if not self._read_only:
+            self._live.add(started)
+        self._started[provisional] = started
+        self._write(_start_write(f"start of session of {routine_id}", data))
+        real = self._ids.get(provisional, provisional)
+        self._started[real] = started
+        return real
 
     def record_set(self, session_id: int, record: SetRecord) -> bool:
         """Write one completed set now; True when it is on disk, False when kept in memory."""
@@ -684,15 +863,8 @@ class HistoryStore:
             "work_seconds_planned": record.work_seconds_planned,
             "completed_at": record.completed_at.isoformat(),
         }
-        return self._write(_Write.statement(
-            f"set {record.set_number} of {record.exercise_id}",
-            "INSERT INTO sets (session_id, exercise_id, side, item_index, set_number,"
-            " sets_planned, complete, reps_done, reps_planned, hold_seconds,"
-            " hold_seconds_planned, work_seconds, work_seconds_planned, completed_at)"
-            " VALUES (:session_id, :exercise_id, :side, :item_index, :set_number,"
-            " :sets_planned, :complete, :reps_done, :reps_planned, :hold_seconds,"
-            " :hold_seconds_planned, :work_seconds, :work_seconds_planned, :completed_at)",
-            data, session_id=session_id))
+        return self._write(_rebuild(
+            "set", f"set {record.set_number} of {record.exercise_id}", data))
 
     def record_exercise_event(self, session_id: int, event: ExerciseEvent) -> bool:
         """Write that an exercise was skipped or stopped for pain; True when on disk."""
@@ -705,11 +877,8 @@ class HistoryStore:
             "at": event.at.isoformat(),
             "detail": event.detail,
         }
-        return self._write(_Write.statement(
-            f"{kind.value} {event.exercise_id}",
-            "INSERT INTO exercise_events (session_id, kind, exercise_id, side, at, detail)"
-            " VALUES (:session_id, :kind, :exercise_id, :side, :at, :detail)",
-            data, session_id=session_id))
+        return self._write(_rebuild("exercise-event", f"{kind.value} {event.exercise_id}",
+                                    data))
 
     def finish_session(
         self,
@@ -738,14 +907,10 @@ class HistoryStore:
             "felt": Felt(felt).value if felt is not None else None,
             "note": note or None,
         }
-        return self._write(_Write.statement(
-            f"end of session {session_id}",
-            "UPDATE sessions SET ended_at = :ended_at, outcome = :outcome, recovered = 0,"
-            " pain_after_back = COALESCE(:pain_after_back, pain_after_back),"
-            " pain_after_leg = COALESCE(:pain_after_leg, pain_after_leg),"
-            " felt = COALESCE(:felt, felt), note = COALESCE(:note, note)"
-            " WHERE id = :session_id",
-            data, session_id=session_id, updates_session=True))
+        started = self._started.get(session_id)
+        if started is not None:
+            self._live.remove(started)
+        return self._write(_rebuild("finish", f"end of session {session_id}", data))
 
     def update_pain(
         self,
@@ -758,13 +923,7 @@ class HistoryStore:
         b = before or PainScore()
         a = after or PainScore()
         data = {"session_id": session_id, "bb": b.back, "bl": b.leg, "ab": a.back, "al": a.leg}
-        return self._write(_Write.statement(
-            f"pain for session {session_id}",
-            "UPDATE sessions SET pain_before_back = COALESCE(:bb, pain_before_back),"
-            " pain_before_leg = COALESCE(:bl, pain_before_leg),"
-            " pain_after_back = COALESCE(:ab, pain_after_back),"
-            " pain_after_leg = COALESCE(:al, pain_after_leg) WHERE id = :session_id",
-            data, session_id=session_id, updates_session=True))
+        return self._write(_rebuild("pain", f"pain for session {session_id}", data))
 
     def update_feedback(
         self,
@@ -782,12 +941,7 @@ class HistoryStore:
             "note": note or None,
             "leg": LegPain(leg_pain_after).value if leg_pain_after is not None else None,
         }
-        return self._write(_Write.statement(
-            f"feedback for session {session_id}",
-            "UPDATE sessions SET felt = COALESCE(:felt, felt), note = COALESCE(:note, note),"
-            " leg_pain_after = COALESCE(:leg, leg_pain_after)"
-            " WHERE id = :session_id",
-            data, session_id=session_id, updates_session=True))
+        return self._write(_rebuild("feedback", f"feedback for session {session_id}", data))
 
     def record_screening(self, screening: Screening) -> bool:
         """Store red-flag screening answers (for the later screening issue); True when on disk."""
@@ -799,39 +953,22 @@ class HistoryStore:
             "acknowledged_at": _iso(screening.acknowledged_at),
             "cleared_at": _iso(screening.cleared_at),
         }
-        return self._write(_Write.statement(
-            "red-flag screening",
-            "INSERT INTO red_flag_screenings (answered_at, local_date, answers,"
-            " any_positive, acknowledged_at, cleared_at) VALUES (:answered_at, :local_date,"
-            " :answers, :any_positive, :acknowledged_at, :cleared_at)",
-            data))
+        return self._write(_rebuild("screening", "red-flag screening", data))
 
     def clear_red_flags(self, at: datetime) -> bool:
         """Record, with its date and time, that the person confirmed a clinician has checked
         them and said they can exercise: every screening with a yes not yet cleared is
         cleared `at`. True when on disk."""
         check_aware(at, "at")
-        return self._write(_Write.statement(
-            "confirmation of a clinician's check",
-            "UPDATE red_flag_screenings SET cleared_at = :at"
-            " WHERE any_positive = 1 AND cleared_at IS NULL",
-            {"at": at.isoformat()}))
+        return self._write(_rebuild("clear-red-flags", "confirmation of a clinician's check",
+                                    {"at": at.isoformat()}))
 
     def acknowledge_screening(self, at: datetime) -> bool:
         """Record that the person read the advice shown for the latest screening; True when on
         disk. LookupError (a bug) when there is no screening to acknowledge."""
         check_aware(at, "at")
         data = {"at": at.isoformat()}
-
-        def apply(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
-            cursor = conn.execute(
-                "UPDATE red_flag_screenings SET acknowledged_at = :at"
-                " WHERE id = (SELECT MAX(id) FROM red_flag_screenings)", data)
-            if cursor.rowcount != 1:
-                raise LookupError("there is no red-flag screening to acknowledge")
-            return []
-
-        return self._write(_Write("acknowledgement of the red-flag advice", apply, data))
+        return self._write(_acknowledge_write("acknowledgement of the red-flag advice", data))
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -842,7 +979,7 @@ class HistoryStore:
             failed = self._try_prepare()
             if failed is not None:
                 problem, error = failed
-                if problem is not WriteProblem.READ_ONLY:
+                if problem not in (WriteProblem.READ_ONLY, WriteProblem.DISK_FULL):
                     raise StorageError(
                         f"Your exercise history cannot be read right now: {problem.reason}."
                     ) from error
@@ -864,6 +1001,22 @@ class HistoryStore:
         except (sqlite3.Error, OSError) as e:
             raise StorageError(f"Your exercise history cannot be read: {e}.") from e
         return copy
+
+    def follow_renames(self, renamed: Mapping[str, str]) -> None:
+        """Read sets and events recorded under an exercise's old id as its id now (old id ->
+        new id, e.g. `Catalogue.renamed`). Nothing stored is changed."""
+        for ident in (*renamed, *renamed.values()):
+            if not _EXERCISE_ID.fullmatch(ident):
+                raise ValueError(f"not an exercise id: {ident!r}")
+        self._renamed = dict(renamed)
+
+    def _exercise_column(self, column: str) -> str:
+        """`column` as SQL, with old ids read as the new ones (ids are checked, so quoting
+        them in the statement is safe)."""
+        if not self._renamed:
+            return column
+        cases = " ".join(f"WHEN '{old}' THEN '{new}'" for old, new in self._renamed.items())
+        return f"(CASE {column} {cases} ELSE {column} END)"
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return self._reader().execute(sql, params).fetchall()
@@ -900,8 +1053,9 @@ class HistoryStore:
         if session_id is not None:
             where.append("s.session_id = :sid")
             params["sid"] = self.resolve(session_id)
+        columns = _SET_COLUMNS.replace("s.exercise_id", self._exercise_column("s.exercise_id"))
         rows = self._query(
-            f"SELECT {_SET_COLUMNS} FROM sets s JOIN sessions x ON x.id = s.session_id"
+            f"SELECT {columns} FROM sets s JOIN sessions x ON x.id = s.session_id"
             f" WHERE {' AND '.join(where)} ORDER BY s.id",
             params,
         )
@@ -909,7 +1063,8 @@ class HistoryStore:
 
     def exercise_events(self, session_id: int | None = None) -> list[tuple[int, ExerciseEvent]]:
         """(session id, event) for exercises skipped or stopped, in the order written."""
-        sql = "SELECT session_id, kind, exercise_id, side, at, detail FROM exercise_events"
+        sql = (f"SELECT session_id, kind, {self._exercise_column('exercise_id')}, side, at,"
+               " detail FROM exercise_events")
         params: tuple[Any, ...] = ()
         if session_id is not None:
             sql += " WHERE session_id = ?"
@@ -929,12 +1084,13 @@ class HistoryStore:
         computes the same from `StoredSet`s, and a test holds the two equal.
         """
         week = SQL_WEEK_START.format(day="x.local_date")
+        exercise = self._exercise_column("s.exercise_id")
         rows = self._query(
-            f"SELECT s.exercise_id, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
+            f"SELECT {exercise} AS ex, {week} AS week, COUNT(*), MAX(s.hold_seconds),"
             " MAX(s.reps_done), TOTAL(s.reps_done), TOTAL(s.work_seconds), MAX(s.work_seconds)"
             " FROM sets s JOIN sessions x ON x.id = s.session_id"
             " WHERE x.local_date >= :since"
-            " GROUP BY s.exercise_id, week ORDER BY s.exercise_id, week",
+            " GROUP BY ex, week ORDER BY ex, week",
             {"since": (since or date.min).isoformat()},
         )
         return [
@@ -1024,25 +1180,26 @@ def _merge(conn: sqlite3.Connection, source: sqlite3.Connection) -> int:
     return copied
 
 
-def _recover_unclosed(conn: sqlite3.Connection, ids: _Ids) -> list[StorageNotice]:
+def _recover_unclosed(conn: sqlite3.Connection, running: set[str]) -> list[StorageNotice]:
     """Close sessions a crash left open as "ended early", keeping their sets ("nothing done"
-    when they have none)."""
-    rows = conn.execute(
-        "SELECT local_date, (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id)"
+    when they have none); sessions another live process is running (their start times in
+    `running`) are left open."""
+    rows = [(sid, day, sets) for sid, day, started, sets in conn.execute(
+        "SELECT x.id, x.local_date, x.started_at,"
+        " (SELECT COUNT(*) FROM sets s WHERE s.session_id = x.id)"
         " FROM sessions x WHERE x.outcome IS NULL ORDER BY x.id"
-    ).fetchall()
+    ).fetchall() if started not in running]
     if not rows:
         return []
-    conn.execute(
-        "UPDATE sessions SET recovered = 1, outcome = CASE WHEN EXISTS"
-        " (SELECT 1 FROM sets s WHERE s.session_id = sessions.id) THEN ? ELSE ? END"
-        " WHERE outcome IS NULL",
-        (Outcome.ENDED_EARLY.value, Outcome.NOTHING_DONE.value),
+    conn.executemany(
+        "UPDATE sessions SET recovered = 1, outcome = ? WHERE id = ?",
+        [(Outcome.ENDED_EARLY.value if sets else Outcome.NOTHING_DONE.value, sid)
+         for sid, _, sets in rows],
     )
     log.warning("%d unclosed session(s) recovered as ended early", len(rows))
     if len(rows) == 1:
-        day = date.fromisoformat(rows[0][0])
-        sets = rows[0][1]
+        day = date.fromisoformat(rows[0][1])
+        sets = rows[0][2]
         saved = (f"It is saved as ended early, with the {sets} set{'s' if sets != 1 else ''} "
                  "you completed." if sets else
                  "Nothing had been done in it yet, so it is saved as nothing done.")

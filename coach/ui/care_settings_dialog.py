@@ -1,5 +1,5 @@
-"""The "Safety and reminders" dialog: reminder times, snooze, the sitting nudge, the stop rules
-and the locked doses.
+"""The "Safety and reminders" dialog: reminder times, snooze, the sitting nudge, the stop rules,
+the leg with the sciatica and the locked doses.
 
 Like the Settings dialog it edits a copy and hands back the new `Settings`; app.py saves and
 applies it. Reminder times are off until the person adds one.
@@ -11,6 +11,7 @@ import dataclasses
 
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.models import Catalogue
+from coach.core.models import Catalogue, Side
 from coach.core.reminders import format_time, parse_times
 from coach.settings import Settings
 from coach.ui.widgets import (
@@ -109,6 +110,26 @@ class CareSettingsDialog(QDialog):
         s_box = QGroupBox("Stop rules")
         s_box.setLayout(s_form)
 
+        # The leg with the sciatica
+        self.affected_side = QComboBox()
+        self.affected_side.setAccessibleName("Leg with the sciatica")
+        for text, value in (("Not set", ""), ("Left leg", Side.LEFT.value),
+                            ("Right leg", Side.RIGHT.value)):
+            self.affected_side.addItem(text, value)
+        chosen = settings.affected_side.value if settings.affected_side else ""
+        self.affected_side.setCurrentIndex(self.affected_side.findData(chosen))
+        self.affected_only = WrappingCheckBox("Do this leg only, and skip the other side")
+        self.affected_only.setChecked(settings.affected_side_only)
+        self.affected_side.currentIndexChanged.connect(lambda _i: self._side_changed())
+        a_form = narrow_form(QFormLayout())
+        a_form.addRow(plain_label("Exercises done on each side start with this leg. A routine "
+                                  "from your physiotherapist may set this for you."))
+        a_form.addRow("&Leg with the sciatica", self.affected_side)
+        a_form.addRow("", self.affected_only)
+        a_box = QGroupBox("Your sciatica side")
+        a_box.setLayout(a_form)
+        self._side_changed()
+
         # Locked doses
         self.locks = QListWidget()
         self.locks.setAccessibleName("Exercises whose dose is locked")
@@ -132,6 +153,7 @@ class CareSettingsDialog(QDialog):
         l_box.setLayout(l_layout)
 
         layout = QVBoxLayout()
+        layout.addWidget(a_box)  # first: it changes every session, and is found at once
         layout.addWidget(r_box)
         layout.addWidget(s_box)
         layout.addWidget(l_box)
@@ -143,6 +165,13 @@ class CareSettingsDialog(QDialog):
         inner.setContentsMargins(0, 0, 0, 0)
         w.setLayout(inner)
         return w
+
+    def _side_changed(self) -> None:
+        """"On this leg only" means something only once a leg is chosen."""
+        chosen = bool(self.affected_side.currentData())
+        self.affected_only.setEnabled(chosen)
+        if not chosen:
+            self.affected_only.setChecked(False)
 
     def _time_texts(self) -> list[str]:
         return [self.times.item(i).text() for i in range(self.times.count())]
@@ -172,4 +201,7 @@ class CareSettingsDialog(QDialog):
                   if self.locks.item(i).checkState() == Qt.CheckState.Checked]
         return self._original.replace(
             reminders=reminders, stop_rules=rules,
+            affected_side=Side(self.affected_side.currentData())
+            if self.affected_side.currentData() else None,
+            affected_side_only=self.affected_only.isChecked(),
             locked_doses=tuple(sorted(set(locked) | set(self._unknown_locks))))

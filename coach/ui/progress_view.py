@@ -6,7 +6,6 @@ here counts, averages or decides. Charts use QtCharts; the calendar is painted d
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from datetime import date
 
@@ -47,7 +46,7 @@ from coach.core.stats import (
     measure_value,
 )
 from coach.ui.theme import ACCENT
-from coach.ui.widgets import button, heading, plain_label
+from coach.ui.widgets import button, heading, plain_label, rich_text_literal
 
 DONE = QColor("#2e8b57")
 PAIN = QColor("#b3261e")
@@ -73,7 +72,7 @@ def wrapped_title(text: str, metrics: QFontMetrics, width: int) -> str:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(rich_text_literal(line) for line in lines)
 
 
 def fit_title(view: QChartView) -> None:
@@ -103,7 +102,7 @@ def week_label(report: ProgressReport, index: int) -> str:
 def _chart(title: str) -> tuple[QChart, QChartView]:
     chart = QChart()
     chart.setProperty(PLAIN_TITLE, title)
-    chart.setTitle(html.escape(title))
+    chart.setTitle(rich_text_literal(title))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundRoundness(4)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QSystemTrayIcon, QVBo
 from coach.care_settings import ReminderSettings
 from coach.core.reminders import ReminderClock, SittingReminder, parse_times
 from coach.core.tips import SITTING_NUDGE_TEXT, SITTING_NUDGE_TITLE
-from coach.ui.widgets import button, heading, plain_label, primary_button
+from coach.ui.widgets import button, heading, notification_text, plain_label, primary_button
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,8 @@ class ReminderService(QObject):
     def _show(self, title: str, text: str, *, kind: str, snooze: bool) -> None:
         log.info("reminder shown: %s", kind)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(title, text, self._icon, NOTIFICATION_MS)
+            self.tray.showMessage(notification_text(title), notification_text(text), self._icon,
+                                  NOTIFICATION_MS)
         else:
             self._close_popup()
             popup = ReminderPopup(title, text, parent=self._popup_parent,

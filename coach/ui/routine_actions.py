@@ -22,6 +22,7 @@ from PySide6.QtCore import QLocale, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QWidget
 
+from coach.core.catalogue import problem_count
 from coach.core.errors import KnownError
 from coach.core.models import Catalogue, Routine
 from coach.core.prescription import (
@@ -34,7 +35,7 @@ from coach.core.prescription import (
     save_routine,
     write_atomically,
 )
-from coach.core.words import joined
+from coach.core.words import counted, joined
 from coach.ui.prompts import Prompts
 
 if TYPE_CHECKING:
@@ -243,8 +244,8 @@ class RoutineActions(QObject):
         if opened.problems:
             self.prompts.problems(
                 parent, "Problems in the prescription",
-                f"{path.name} has {len(opened.problems)} problem"
-                f"{'s' if len(opened.problems) != 1 else ''}. Routines with problems are not "
+                f"{path.name} has {counted(problem_count(opened.problems), 'problem')}. "
+                "Routines with problems are not "
                 "added; ask your physiotherapist for a corrected file.", opened.problems)
         if not opened.addable:
             self.prompts.inform(parent, "Open prescription", _nothing_added(opened))

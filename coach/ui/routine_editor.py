@@ -221,6 +221,15 @@ class RoutineEditor(QMainWindow):
             self.fields[key] = widget
             self.messages[key] = _message_label()
             form.addRow(label, _with_message(widget, self.messages[key]))
+        self.affected_side = QComboBox()
+        self.affected_side.setAccessibleName("Patient's affected leg")
+        for text, value in (("The patient's own setting", ""),
+                            ("Left leg first", "left"), ("Right leg first", "right"),
+                            ("Left leg only", "left-only"), ("Right leg only", "right-only")):
+            self.affected_side.addItem(text, value)
+        self.affected_side.activated.connect(
+            lambda _i: self.draft.set_field("affected_side", self.affected_side.currentData()))
+        self.messages["affected_side"] = _message_label()
         self.fields["weeks"].setPlaceholderText("ongoing")
         self.fields["sessions_per_week"].setPlaceholderText("3")
         self.fields["rest_between_seconds"].setPlaceholderText("15")
@@ -315,6 +324,14 @@ class RoutineEditor(QMainWindow):
         r.addLayout(self.item_form)
         r.addWidget(self.item_messages["item"])
         r.addWidget(self.demo_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # The patient's affected leg belongs to the whole routine, but sits here, after the
+        # exercise fields, so the exercise picker stays in sight on a small screen.
+        patient_box = QGroupBox("This patient")
+        patient_form = QFormLayout(patient_box)
+        patient_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        patient_form.addRow("Affected le&g", _with_message(self.affected_side,
+                                                           self.messages["affected_side"]))
+        r.addWidget(patient_box)
         r.addStretch()
         self.item_panel = right
 
@@ -386,6 +403,9 @@ class RoutineEditor(QMainWindow):
         for key, widget in self.fields.items():
             _set_text(widget, draft.fields[key])
             self._show_messages(self.messages[key], draft.shown(None, key))
+        self.affected_side.setCurrentIndex(
+            max(0, self.affected_side.findData(draft.fields["affected_side"])))
+        self._show_messages(self.messages["affected_side"], draft.shown(None, "affected_side"))
         self._show_messages(self.messages["item"], draft.shown(None, "item"))
         self._render_list(check.routine)
         self._current = min(self._current, len(draft.items) - 1)

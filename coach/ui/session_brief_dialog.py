@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from coach.core.session_gate import DoseNote, GateDecision
 from coach.safety_flow import BriefChoice, BriefResult
 from coach.ui.theme import WARNING
-from coach.ui.widgets import button, heading, plain_label, primary_button
+from coach.ui.widgets import button, heading, mnemonic_literal, plain_label, primary_button
 
 
 def lock_text(note: DoseNote) -> str:
@@ -80,7 +80,8 @@ class SessionBriefDialog(QDialog):
         row.addWidget(self.not_today)
         self.suggested: QPushButton | None = None
         if decision.suggest_routine and suggested_name and not decision.stop:
-            self.suggested = button(f"Do the {suggested_name} routine &instead")
+            self.suggested = button(f"Do the {mnemonic_literal(suggested_name)} routine "
+                                    "&instead", f"Do the {suggested_name} routine instead")
             self.suggested.setObjectName("primary")  # the accent colour, at the normal size
             self.suggested.setMinimumHeight(44)
             self.suggested.clicked.connect(lambda: self._choose(BriefChoice.SUGGESTED))

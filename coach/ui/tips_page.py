@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from coach.core.models import Exercise
 from coach.core.thermal import minutes_range
 from coach.core.tips import TIPS, TOPIC_TITLES, Tip, tips_by_topic
-from coach.ui.widgets import FlowLayout, button, heading, plain_label
+from coach.ui.widgets import FlowLayout, button, heading, mnemonic_literal, plain_label
 
 CARD_STYLE = ("QFrame#card { border: 1px solid palette(mid); border-radius: 6px;"
               " background: palette(base); }")
@@ -55,7 +55,7 @@ class TipsPage(QWidget):
             for exercise in timers:
                 span = minutes_range(exercise)
                 extra = f" ({span[0]}-{span[1]} min)" if span else ""
-                b = button(f"Start {exercise.name.lower()}{extra}",
+                b = button(f"Start {mnemonic_literal(exercise.name.lower())}{extra}",
                            f"Start a {exercise.name.lower()} timer")
                 b.setMinimumHeight(44)
                 b.clicked.connect(lambda _=False, eid=exercise.id: self.timer_requested.emit(eid))

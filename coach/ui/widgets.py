@@ -50,6 +50,14 @@ def _set_enum_property(widget: QWidget, name: str, key: str) -> None:
         raise ValueError(f"Qt refused {key!r} for the {name!r} property")
 
 
+def rich_text_literal(text: str) -> str:
+    """`text` escaped for a place where Qt always reads rich text (a chart's title): it shows
+    as typed, and a name like '<img src="/dev/zero">' is never a tag that loads a file."""
+    import html  # not at start-up: the Home page has no chart or tooltip
+
+    return html.escape(text, quote=False)
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows `text` literally.
 
@@ -57,9 +65,25 @@ def plain_tooltip(text: str) -> str:
     "&lt;" as "<"), and a tooltip has no text format to set, so the text goes in as escaped
     rich text: it always reads exactly as typed, line breaks kept.
     """
-    import html  # not at start-up: the Home page has no tooltips
+    return f'<p style="white-space: pre-wrap">{rich_text_literal(text)}</p>'
 
-    return f'<p style="white-space: pre-wrap">{html.escape(text, quote=False)}</p>'
+
+def mnemonic_literal(text: str) -> str:
+    """`text` (a name from a file) for a button or menu: an "&" in it shows as "&" instead of
+    underlining the next letter and giving the button a shortcut."""
+    return text.replace("&", "&&")
+
+
+#: Markup characters and the look-alikes a desktop notification shows instead.
+_NOTIFICATION_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "\uff06"})
+
+
+def notification_text(text: str) -> str:
+    """`text` for a desktop notification (`QSystemTrayIcon.showMessage`): on Linux it goes to
+    the notification server, which may read markup (`<b>`, `<img src=...>`) or may show
+    entities like "&lt;" as they are; neither can be known, so "<", ">" and "&" become the
+    look-alikes "‹", "›" and "＆", which read the same either way."""
+    return text.translate(_NOTIFICATION_LOOKALIKES)
 
 
 #: The dynamic property holding a widget's text size relative to body text (see `scaled_font`).

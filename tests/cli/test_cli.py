@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,61 @@ def test_opening_the_window_imports_only_what_its_first_paint_needs(tmp_path):
             "coach.ui.session_window", "coach.ui.settings_dialog", "coach.storage.history",
             "ctypes", "json"}
     assert not late & loaded
+
+
+def test_a_megabyte_of_empty_tables_lists_a_hundred_problems_and_counts_the_rest(tmp_path):
+    """80,000 empty [[exercise]] tables once gave 700,000 problems (seconds and hundreds of
+    megabytes); the first 1,000 tables are read and the rest is counted in one line."""
+    from coach.core.catalogue import MAX_FILE_BYTES, MAX_PROBLEMS, MAX_TABLES
+
+    head, unit = "schema = 1\n", "[[exercise]]\n"
+    tables = (MAX_FILE_BYTES - len(head)) // len(unit)
+    worst = tmp_path / "worst.toml"
+    worst.write_text(head + unit * tables)
+    result = coach("validate", str(worst))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0] == (f"{worst}: the file has {tables:,} [[exercise]] tables; only the "
+                        f"first {MAX_TABLES:,} were read (split it into several files)")
+    assert lines[-1].startswith(f"{worst}: ... and ")
+    assert lines[-1].endswith(" more problems")
+
+
+def test_validate_refuses_a_pipe_at_once_instead_of_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "coach", "validate", str(fifo)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert result.returncode == 2
+    assert result.stdout == (f"{fifo}: this is not a regular file (a pipe or a device), so it "
+                             "was not read; save the catalogue as a file\n")
+
+
+def umask_022() -> None:
+    os.umask(0o022)
+
+
+def test_an_export_follows_the_umask_and_clears_temporary_files_a_killed_export_left(tmp_path):
+    """A CSV is made to be shared: 0644 under umask 022 (it was 0600). Our own temporary files
+    for it that are over an hour old are removed; a recent one (a write in progress) and
+    files that only look alike are kept."""
+    out = tmp_path / "out.csv"
+    stale = tmp_path / ".out.csv.k3_9xq1z.tmp"
+    recent = tmp_path / ".out.csv.abcd1234.tmp"
+    alike = [tmp_path / n for n in (".out.csv.abc.tmp", ".out.csv.ABCD1234.tmp",
+                                    ".other.csv.k3_9xq1z.tmp", "out.csv.k3_9xq1z.tmp")]
+    for f in (stale, recent, *alike):
+        f.write_text("partial")
+        os.utime(f, (time.time() - 7200,) * 2)
+    os.utime(recent, (time.time() - 600,) * 2)
+    result = subprocess.run([sys.executable, "-m", "coach", "export", "--data-dir",
+                             str(tmp_path / "data"), "--csv", str(out)], capture_output=True,
+                            text=True, cwd=ROOT, timeout=60, preexec_fn=umask_022)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert not stale.exists()
+    assert recent.exists()
+    assert all(f.exists() for f in alike)
+    assert sorted(p.name for p in tmp_path.glob(".out.csv.*.tmp")) == sorted(
+        [recent.name, ".out.csv.abc.tmp", ".out.csv.ABCD1234.tmp"])

@@ -36,8 +36,9 @@ def test_enter_while_getting_into_position_starts_the_exercise_at_once(tmp_path)
     data = tmp_path / "data"
     muted_settings(data, prepare_seconds=60)
     events = tmp_path / "events.jsonl"
-    term = Terminal([sys.executable, "-m", "coach", "run", "flare-up", "--time-scale", "10",
-                     "--no-history", "--events", str(events)], env_for(data))
+    term = Terminal([sys.executable, "-m", "coach", "run", "gentle-daily-stretch",
+                     "--time-scale", "10", "--no-history", "--events", str(events)],
+                    env_for(data))
     try:
         term.expect("Safety check")
         for n in range(1, 7):

@@ -316,13 +316,18 @@ def test_a_missing_image_costs_only_the_picture(tmp_path):
 def test_an_image_outside_assets_is_refused_and_never_read(tmp_path, image, monkeypatch):
     (tmp_path / "secret.svg").write_text("<svg/>")
     opened: list[str] = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def spy(file, *args, **kwargs):
         opened.append(os.fspath(file))
         return real_open(file, *args, **kwargs)
 
+    def os_spy(file, *args, **kwargs):
+        opened.append(os.fspath(file))
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr(os, "open", os_spy)
     catalogue, _ = load_text(tmp_path, _with_image(image))
     problem = only_problem(catalogue)
     assert "it was not read" in problem.message
@@ -411,7 +416,7 @@ def test_a_duration_activity_describes_itself(tmp_path):
 def test_a_held_dose_counts_both_sides(tmp_path):
     catalogue, _ = load_text(tmp_path, catalogue_text())
     dose = catalogue.exercise("knee-to-chest").dose
-    assert dose.describe() == "Hold 20 s · 2 reps · each side"
+    assert dose.describe() == "Hold 20 s · 2 times · each side"
     assert dose.active_seconds == 80
     assert catalogue.active_seconds(catalogue.routine("morning")) == 80
 
@@ -445,3 +450,19 @@ def test_an_exercise_reusing_an_earlier_files_id_is_reported_as_a_clash_not_by_i
         f"\"Knee to chest\" ({first}:3) already has; rename one (this one is left out until "
         "then)"]
     assert catalogue.exercise("knee-to-chest").origin == str(first)
+
+
+@pytest.mark.parametrize("text", [
+    "schema = 1\n" + "[[routine]]\n" * 20_000,
+    "schema = 1\n[[exercise]]\n" + "".join(f"k{n} = 1\n" for n in range(20_000)),
+    "schema = 1\n" + "".join(f"k{n} = 1\n" for n in range(20_000)),
+], ids=["empty-routines", "unknown-keys", "unknown-top-level-keys"])
+def test_a_file_lists_at_most_a_hundred_problems_then_counts_the_rest(text):
+    from coach.core.catalogue import MAX_PROBLEMS, parse_text
+    from coach.paths import ASSETS_DIR
+
+    pf = parse_text(text, assets_dir=ASSETS_DIR, name="worst.toml")
+    assert len(pf.problems) <= MAX_PROBLEMS + 1
+    assert any(p.message.startswith("... and ") and " more unknown " in p.message
+               or p.more for p in pf.problems)
+    assert not any(p.more for p in pf.problems[:-1])  # the count of the rest comes last

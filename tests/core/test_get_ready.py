@@ -221,9 +221,11 @@ def test_a_length_reads_to_the_minute_past_a_minute_and_a_half():
 def test_a_get_ready_that_starts_with_nobody_reading_lasts_its_set_time():
     """Planned with the voice reading the steps, then muted: the next get-ready is its set
     time again, with only the first step, and the first step lit throughout."""
-    plan = plan_routine(DEFAULT, "flare-up", READING)  # pelvic tilt 5 s, knee to chest 10 s
+    plan = plan_routine(DEFAULT, "flare-up", READING)  # ...pelvic tilt 5 s, knee to chest 10 s
     engine, clock, log = engine_for(plan)
-    second = next(p for p in plan.phases if p.kind is PhaseKind.PREPARE and p.item_index == 1)
+    knee = next(i.index for i in plan.items if i.exercise.id == "knee-to-chest")
+    second = next(p for p in plan.phases
+                  if p.kind is PhaseKind.PREPARE and p.item_index == knee)
     assert second.duration > 10
     assert second.base_duration == 10
     engine.reads_steps = False

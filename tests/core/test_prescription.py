@@ -250,7 +250,7 @@ def test_a_default_routine_is_never_replaced_only_kept_beside(physio, patient, t
     done = install(opened, {"core-and-glutes": Choice.KEEP_BOTH}, qcat, qlib)
     after = qlib.load()
     assert done.routine_ids == ("core-and-glutes-2",)
-    assert after.routine("core-and-glutes").name == "Core and glutes"
+    assert after.routine("core-and-glutes").name == "Back and hip strength"
     assert after.routine("core-and-glutes-2").name == "Hip strength (2)"
     assert after.problems == []
 

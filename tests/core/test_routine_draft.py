@@ -209,3 +209,19 @@ def test_listeners_hear_every_change_including_undo(catalogue):
     draft.redo()
     assert heard == [["bridge", "pelvic-tilt", "walking"], ["pelvic-tilt", "bridge", "walking"],
                      ["bridge", "pelvic-tilt", "walking"]]
+
+
+def test_the_patients_affected_leg_is_part_of_the_routine_and_survives_editing(catalogue):
+    from coach.core.models import Side
+
+    draft = filled(catalogue)
+    draft.set_field("affected_side", "left-only")
+    routine = draft.check().routine
+    assert (routine.affected_side, routine.affected_side_only) == (Side.LEFT, True)
+    again = RoutineDraft.from_routine(routine, catalogue, assets_dir=ASSETS_DIR, in_place=True)
+    assert again.fields["affected_side"] == "left-only"
+    draft.set_field("affected_side", "right")
+    routine = draft.check().routine
+    assert (routine.affected_side, routine.affected_side_only) == (Side.RIGHT, False)
+    draft.set_field("affected_side", "")
+    assert draft.check().routine.affected_side is None

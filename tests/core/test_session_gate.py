@@ -149,16 +149,16 @@ def record(n: int, before: tuple[int, int], after: tuple[int, int]) -> SessionRe
 
 
 def test_pain_rising_in_two_sessions_advises_the_physio_and_holds_every_dose(cat):
-    history = {"plank": [done(30, d) for d in (1, 2, 3)]}
+    history = {"knee-plank": [done(10, d) for d in (1, 2, 3)]}
     rising = [record(1, (3, 3), (5, 3)), record(2, (3, 3), (3, 6))]
     decision = SessionGate(cat).check(cat.routine("core-and-glutes"), sessions=rising,
                                       histories=history)
     assert decision.pain_rising
     assert [a.kind for a in decision.advice] == [AdviceKind.RISING]
-    plank = next(d for d in decision.doses if d.exercise_id == "plank")
+    plank = next(d for d in decision.doses if d.exercise_id == "knee-plank")
     assert not plank.stepped_up
     assert "pain has been rising" in plank.text
-    assert decision.overrides[plank.item_index] == {"hold_seconds": 30}
+    assert decision.overrides[plank.item_index] == {"hold_seconds": 10}
 
 
 # --- progression -----------------------------------------------------------------------------
@@ -166,44 +166,44 @@ def test_pain_rising_in_two_sessions_advises_the_physio_and_holds_every_dose(cat
 
 def done(hold: float, day: int, *, completed: bool = True, after=(3, 3)) -> ExerciseSession:
     return ExerciseSession(local_date=date(2026, 3, day), planned={"hold_seconds": hold,
-                                                                   "reps": 1, "sets": 2},
+                                                                   "reps": 3, "sets": 1},
                            completed=completed, pain_before=PainScore(3, 3),
                            pain_after=PainScore(*after))
 
 
-def test_three_good_sessions_step_the_plank_up_and_the_plan_uses_the_new_dose(cat):
+def test_three_good_sessions_step_the_knees_down_plank_up_and_the_plan_uses_the_new_dose(cat):
     gate = SessionGate(cat)
     routine = cat.routine("core-and-glutes")
-    decision = gate.check(routine, histories={"plank": [done(30, d) for d in (1, 3, 5)]})
-    plank = next(d for d in decision.announcements if d.exercise_id == "plank")
-    assert plank.text == "Forearm plank today: 45 s, up from 30 s"
-    assert (plank.today, plank.previous) == ("45 s", "30 s")
+    decision = gate.check(routine, histories={"knee-plank": [done(10, d) for d in (1, 3, 5)]})
+    plank = next(d for d in decision.announcements if d.exercise_id == "knee-plank")
+    assert plank.text == "Plank on your knees today: 15 s, up from 10 s"
+    assert (plank.today, plank.previous) == ("15 s", "10 s")
     assert decision.worth_showing
     plan = plan_routine(cat, decision.apply(routine), PlanSettings())
     item = plan.items[plank.item_index]
-    assert item.exercise.id == "plank"
-    assert item.dose.hold_seconds == 45
+    assert item.exercise.id == "knee-plank"
+    assert item.dose.hold_seconds == 15
     # The routine in the catalogue is unchanged.
-    assert cat.dose_for(routine.items[plank.item_index]).hold_seconds == 30
+    assert cat.dose_for(routine.items[plank.item_index]).hold_seconds == 10
 
 
 def test_the_level_reached_carries_on_without_an_announcement(cat):
-    history = {"plank": [done(30, 1), done(30, 2), done(30, 3), done(45, 4)]}
+    history = {"knee-plank": [done(10, 1), done(10, 2), done(10, 3), done(15, 4)]}
     decision = SessionGate(cat).check(cat.routine("core-and-glutes"), histories=history)
-    plank = next(d for d in decision.doses if d.exercise_id == "plank")
-    assert plank.today == "45 s"
+    plank = next(d for d in decision.doses if d.exercise_id == "knee-plank")
+    assert plank.today == "15 s"
     assert not plank.stepped_up
     assert plank not in decision.announcements
 
 
 def test_a_locked_dose_stays_and_says_so(cat):
-    gate = SessionGate(cat, locked={"plank"})
+    gate = SessionGate(cat, locked={"knee-plank"})
     decision = gate.check(cat.routine("core-and-glutes"),
-                          histories={"plank": [done(30, d) for d in (1, 3, 5)]})
-    plank = next(d for d in decision.announcements if d.exercise_id == "plank")
+                          histories={"knee-plank": [done(10, d) for d in (1, 3, 5)]})
+    plank = next(d for d in decision.announcements if d.exercise_id == "knee-plank")
     assert plank.locked
-    assert plank.text == "Forearm plank stays at 30 s today: the dose is locked."
-    assert decision.overrides[plank.item_index] == {"hold_seconds": 30}
+    assert plank.text == "Plank on your knees stays at 10 s today: the dose is locked."
+    assert decision.overrides[plank.item_index] == {"hold_seconds": 10}
 
 
 def test_a_routine_that_sets_its_own_dose_is_not_moved_by_progression(cat):
@@ -213,7 +213,8 @@ def test_a_routine_that_sets_its_own_dose_is_not_moved_by_progression(cat):
     decision = SessionGate(cat).check(cat.routine("flare-up"), histories=history)
     assert all(d.exercise_id != "knee-to-chest" for d in decision.doses)
     plan = plan_routine(cat, decision.apply(cat.routine("flare-up")), PlanSettings())
-    assert plan.items[1].dose.hold_seconds == 15
+    knee = next(i for i in plan.items if i.exercise.id == "knee-to-chest")
+    assert knee.dose.hold_seconds == 15
 
 
 def test_a_single_exercise_steps_up_too(cat):
@@ -273,9 +274,9 @@ def test_stopped_for_pain_before_any_set_counts_at_the_level_reached_and_not_com
     hurt = ExerciseEvent(ExerciseEventKind.STOPPED_FOR_PAIN, "plank", NOW)
     history = exercise_sessions(
         plank, [session(1, 1), session(2, 2)],
-        [row(1, "plank", 1, hold=45.0), row(1, "plank", 2, hold=45.0)], [(2, hurt)])
+        [row(1, "plank", 1, hold=40.0), row(1, "plank", 2, hold=40.0)], [(2, hurt)])
     assert [s.completed for s in history] == [True, False]
-    assert history[1].planned == {"hold_seconds": 45.0, "reps": 1, "sets": 2}
+    assert history[1].planned == {"hold_seconds": 40.0, "reps": 1, "sets": 2}
 
 
 def test_a_skip_makes_the_session_incomplete_and_other_exercises_are_ignored(cat):
@@ -311,9 +312,10 @@ def test_a_stopped_exercise_offers_the_easier_version_the_catalogue_names(cat):
 
     offer = easier_offer(cat, "plank", cat.exercise("plank").easier)
     assert offer is not None
-    assert offer.exercise_id == "pelvic-tilt"
-    assert offer.button_text == "Try Pelvic tilt instead"
-    assert offer.text.startswith("Forearm plank stopped. Pelvic tilt is a gentler version")
+    assert offer.exercise_id == "knee-plank"
+    assert offer.button_text == "Try Plank on your knees instead"
+    assert offer.text.startswith("Forearm plank stopped. Plank on your knees is a gentler "
+                                 "version")
     assert easier_offer(cat, "plank", None) is None
     assert easier_offer(cat, "plank", "no-such-exercise") is None
     assert easier_offer(cat, "plank", "plank") is None

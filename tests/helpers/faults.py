@@ -63,3 +63,43 @@ def read_only(folder: Path) -> Iterator[Path]:
     finally:
         for path, mode in modes.items():
             path.chmod(mode)
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size_kb: int = 300) -> Iterator[Path]:
+    """Make `folder` (created empty if missing) a disk of its own of `size_kb` kilobytes (a
+    tmpfs mounted on it) for the `with` block, so it can really be filled; unmounted afterwards
+    (whatever was written there goes with it). Skipped, saying why, where mounting is not
+    possible (not root, no `mount`, a container without the permission)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small disk (tmpfs)")
+    if shutil.which("mount") is None:
+        pytest.skip("needs `mount` to make a small disk")
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = _run("mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder))
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small disk: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        _run("umount", "-l", str(folder))
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk `folder` is on until not one more byte fits; the file that fills it
+    (remove it to free the space)."""
+    filler = folder / "filler.bin"
+    block = b"\0" * 4096
+    with filler.open("ab", buffering=0) as f:
+        for size in (4096, 512, 1):
+            try:
+                while f.write(block[:size]):
+                    pass
+            except OSError:
+                continue
+    return filler
+
+
+def free(folder: Path) -> None:
+    """Undo `fill`."""
+    (folder / "filler.bin").unlink(missing_ok=True)

@@ -137,14 +137,16 @@ def record_session(store: HistoryStore, catalogue: Catalogue, routine: Routine |
 
 def build_recorded_history(db: Path, last_day: date, catalogue: Catalogue) -> date:
     """Six weeks ending on `last_day`, recorded by the real engine: Core and glutes three times
-    a week (the plank hold stepping up from 30 s to 40 s half-way), Easy walk twice a week,
-    one session in which every exercise was skipped, one in which Bridge hurt and the session
-    went on (pain `BRIDGE_PAIN_BEFORE` / `BRIDGE_PAIN_AFTER`), one stopped when the plank hurt,
+    a week (the knees-down plank hold stepping up from 10 s to 15 s half-way), Easy walk twice a
+    week, one session in which every exercise was skipped, one in which Bridge hurt and the
+    session went on (pain `BRIDGE_PAIN_BEFORE` / `BRIDGE_PAIN_AFTER`), one stopped when the
+    knees-down plank hurt,
     and one Desk break in the last week. Returns the first day (the report's --since)."""
     first = last_day - timedelta(days=41)
     core = catalogue.routine("core-and-glutes")
     harder = replace(core, items=tuple(
-        replace(i, overrides={**i.overrides, "hold_seconds": 40}) if i.exercise_id == "plank"
+        replace(i, overrides={**i.overrides, "hold_seconds": 15})
+        if i.exercise_id == "knee-plank"
         else i for i in core.items))
     store = HistoryStore.open(db, now=lambda: local(last_day), backup=False)
     try:
@@ -161,7 +163,7 @@ def build_recorded_history(db: Path, last_day: date, catalogue: Catalogue) -> da
                     kwargs = {"hurts": "bridge"}
                     pain, after = BRIDGE_PAIN_BEFORE, BRIDGE_PAIN_AFTER
                 elif week == 4 and day.weekday() == 4:
-                    kwargs = {"hurts": "plank", "stop_after_hurt": True}
+                    kwargs = {"hurts": "knee-plank", "stop_after_hurt": True}
                 record_session(store, catalogue, harder if week >= 3 else core,
                                local(day, 8), pain_before=pain, pain_after=after,
                                **kwargs)  # type: ignore[arg-type]

@@ -53,3 +53,31 @@ def test_a_beep_mixed_into_a_very_short_clip_is_not_cut(tmp_path: Path) -> None:
     out = tmp_path / "mixed.wav"
     beeps.mix(speech, Tone.END, 1.0, out)
     assert len(read_samples(out)[0]) >= int(Tone.END.seconds * beeps.SAMPLE_RATE)
+
+
+def test_the_speech_cache_leaves_a_nearly_full_disk_for_the_history_and_no_temp_files(
+        tmp_path, monkeypatch):
+    """On a real small disk (tmpfs): the tones are written while there is room; with less than
+    `RESERVED_BYTES` left, none is written and not a byte is taken; and a disk that fills
+    during a write leaves no `.tone-*.tmp` file behind."""
+    import shutil
+
+    from coach.speech import beeps, clips
+    from tests.helpers.faults import fill, small_disk
+
+    tones = list(beeps.Tone)
+    with small_disk(tmp_path / "cache", 6 * 1024) as cache:
+        assert beeps.tone_clip(cache, tones[0], 1.0).path.exists()
+        room = shutil.disk_usage(cache).free
+        (cache / "big.bin").write_bytes(b"\0" * (room - 200 * 1024))
+        free = shutil.disk_usage(cache).free
+        with pytest.raises(OSError, match="kept for your history"):
+            beeps.tone_clip(cache, tones[1], 1.0)
+        assert shutil.disk_usage(cache).free == free
+
+        monkeypatch.setattr(clips, "ensure_room", lambda folder, needed=0: None)
+        fill(cache)
+        with pytest.raises(OSError, match="No space left"):
+            beeps.tone_clip(cache, tones[1], 1.0)
+        assert sorted(p.name for p in cache.iterdir()) == sorted(
+            ["big.bin", "filler.bin", beeps.tone_clip(cache, tones[0], 1.0).path.name])

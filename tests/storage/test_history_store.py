@@ -313,3 +313,36 @@ def test_acknowledging_without_a_screening_is_a_bug(store, now):
     with pytest.raises(LookupError):
         store.acknowledge_screening(now())
     assert store.pending_count == 0
+
+
+def test_a_history_recorded_under_an_old_exercise_id_reads_as_the_renamed_exercise(
+        db_path, now, tmp_path):
+    """Sets and events written while the exercise was "prone-press-up" count, with the new
+    ones, under the id the default catalogue gives it now; the file itself is not changed."""
+    from coach.core.catalogue import load_catalogue
+
+    root = Path(__file__).resolve().parents[2]
+    catalogue = load_catalogue([root / "exercises.toml"], assets_dir=root / "assets")
+    new_id = catalogue.current_id("prone-press-up")
+    assert new_id != "prone-press-up"
+    with HistoryStore.open(db_path, now=now) as old:
+        sid = old.start_session("r", "R", now())
+        old.record_set(sid, a_set(now.advance(seconds=30), exercise="prone-press-up"))
+        old.record_exercise_event(sid, ExerciseEvent(ExerciseEventKind.SKIPPED,
+                                                     "prone-press-up", now.advance(seconds=5)))
+        sid = old.start_session("r", "R", now.advance(days=1))
+        old.record_set(sid, a_set(now.advance(seconds=30), exercise=new_id))
+    with HistoryStore.open(db_path, now=now) as store:
+        store.follow_renames(catalogue.renamed)
+        assert {s.record.exercise_id for s in store.sets()} == {new_id}
+        assert [e.exercise_id for _, e in store.exercise_events()] == [new_id]
+        [week] = store.exercise_weeks()
+        assert (week.exercise_id, week.sets) == (new_id, 2)
+    with raw(db_path) as conn:
+        stored = {r[0] for r in conn.execute("SELECT exercise_id FROM sets")}
+    assert stored == {"prone-press-up", new_id}
+
+
+def test_following_renames_refuses_what_is_not_an_exercise_id(store):
+    with pytest.raises(ValueError, match="not an exercise id"):
+        store.follow_renames({"x' OR '1'='1": "bridge"})

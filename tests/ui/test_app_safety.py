@@ -167,15 +167,15 @@ def test_this_hurts_is_recorded_and_the_easier_version_is_offered_then_runs(tmp_
         events = app.history().exercise_events(session_id)
         assert [(e.kind, e.exercise_id) for _, e in events] == [
             (ExerciseEventKind.STOPPED_FOR_PAIN, "plank")]
-        assert window.notice_label.text().startswith("Forearm plank stopped. Pelvic tilt")
-        offer = window.easier_buttons["pelvic-tilt"]
-        assert offer.text() == "Try Pelvic tilt instead"
+        assert window.notice_label.text().startswith("Forearm plank stopped. Plank on your knees")
+        offer = window.easier_buttons["knee-plank"]
+        assert offer.text() == "Try Plank on your knees instead"
         qtbot.waitUntil(lambda: app.prompts.asked[-1] == "pain after Forearm plank",
                         timeout=2000)
         qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
-        assert [i.exercise.id for i in app.session.plan.items] == ["pelvic-tilt"]
+        assert [i.exercise.id for i in app.session.plan.items] == ["knee-plank"]
         # The pain given after the plank counts as the pain before the easier exercise.
-        assert app.prompts.asked.count("pain before Pelvic tilt") == 0
+        assert app.prompts.asked.count("pain before Plank on your knees") == 0
         assert app.history().session(app.recorder.session_id).pain_before == PainScore(3, 2)
     finally:
         app.shutdown()
@@ -205,11 +205,11 @@ def test_a_dose_step_is_shown_before_the_session_and_the_sets_record_the_new_dos
     seed_plank(app.history())
     app.try_exercise("plank")
     notes = app.prompts.briefs[0].announcements
-    assert [n.text for n in notes] == ["Forearm plank today: 45 s, up from 30 s"]
-    assert app.session.plan.items[0].dose.hold_seconds == 45
+    assert [n.text for n in notes] == ["Forearm plank today: 40 s, up from 30 s"]
+    assert app.session.plan.items[0].dose.hold_seconds == 40
     finish(app, qtbot)
     rows = app.history().sets(app.recorder.session_id)
-    assert [r.record.hold_seconds_planned for r in rows] == [45.0, 45.0]
+    assert [r.record.hold_seconds_planned for r in rows] == [40.0, 40.0]
 
 
 def test_keep_this_dose_locks_it_and_the_session_stays_at_30_s(coach_app):

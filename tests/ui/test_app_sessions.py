@@ -367,3 +367,96 @@ def test_stopping_a_session_asks_the_pain_after_it_in_the_window_too(tmp_path, q
         assert app.history().sessions()[0].pain_after == PainScore(3, None)
     finally:
         app.shutdown()
+
+
+def test_two_windows_on_one_data_folder_keep_each_others_settings(qtbot, tmp_path):
+    """Window B changes the theme, then window A (opened before) the text size: the file and
+    window A end up with both, instead of A's whole copy undoing B's theme."""
+    from coach import settings as settings_file
+    from coach.settings import Theme
+
+    first, _ = make_app(tmp_path)
+    second, _ = make_app(tmp_path)
+    qtbot.addWidget(first.window)
+    qtbot.addWidget(second.window)
+    try:
+        second.apply_settings(second.settings.replace(theme=Theme.DARK))
+        first.apply_settings(first.settings.replace(text_scale=1.5))
+        on_disk = settings_file.load(first.paths.settings_file).settings
+        assert (on_disk.theme, on_disk.text_scale) == (Theme.DARK, 1.5)
+        assert (first.settings.theme, first.settings.text_scale) == (Theme.DARK, 1.5)
+        second.apply_settings(second.settings.replace(text_scale=1.25))
+        on_disk = settings_file.load(first.paths.settings_file).settings
+        assert (on_disk.theme, on_disk.text_scale) == (Theme.DARK, 1.25)
+    finally:
+        first.shutdown()
+        second.shutdown()
+
+
+def test_a_second_window_on_the_same_data_folder_brings_the_first_to_the_front(qtbot,
+                                                                              tmp_path):
+    """The first window is this test's app (listening as `run_gui` makes it); the second is a
+    real `python -m coach` on the same folder: it ends at once and the first comes forward."""
+    import os
+    import subprocess
+    import sys
+
+    from coach.ui.single_instance import SingleInstance
+    from tests.cli.test_faults import ROOT
+
+    app, _ = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    instance = SingleInstance(app.paths.data_dir)
+    try:
+        assert instance.claim()
+        instance.activated.connect(app.come_forward)
+        app.window.showMinimized()
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+        env.pop("COACH_DATA_DIR", None)
+        with qtbot.waitSignal(instance.activated, timeout=20_000):
+            second = subprocess.run(
+                [sys.executable, "-m", "coach", "--data-dir", str(app.paths.data_dir)],
+                capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert second.stderr == (f"coach: Physio Coach is already open for "
+                                 f"{app.paths.data_dir}; its window was brought to the "
+                                 "front.\n")
+        assert app.window.isVisible()
+        assert not app.window.isMinimized()
+        assert not (app.paths.data_dir / "history.db").exists()  # the second opened nothing
+    finally:
+        instance.release()
+        app.shutdown()
+
+
+def test_records_kept_in_memory_are_written_while_the_window_runs_once_space_returns(
+        qtbot, tmp_path):
+    """A real small disk (tmpfs) as the data folder, full when a session starts: once space is
+    free again the window writes the session by itself, without waiting for the next record
+    or the quit, and says so."""
+    import sqlite3
+    from datetime import datetime
+
+    from tests.helpers.faults import fill, free, small_disk
+
+    with small_disk(tmp_path / "data") as data:
+        app, _ = make_app(tmp_path)
+        qtbot.addWidget(app.window)
+        try:
+            store = app.history()
+            fill(data)
+            store.start_session("desk-break", "Desk break", datetime.now().astimezone())
+            assert store.pending_count == 1
+            assert app.history_retry.isActive()
+            app.history_retry.setInterval(20)
+            free(data)
+            qtbot.waitUntil(lambda: store.pending_count == 0, timeout=5000)
+            assert not app.history_retry.isActive()
+            conn = sqlite3.connect(data / "history.db")
+            assert conn.execute("SELECT routine_id FROM sessions").fetchall() == [
+                ("desk-break",)]
+            conn.close()
+            assert any("the disk is full" in m for m in app.prompts.warnings)
+            assert any("now been saved" in m for m in app.prompts.warnings)
+        finally:
+            app.shutdown()

@@ -44,3 +44,30 @@ def test_a_prescription_opened_at_start_up_becomes_todays_routine(tmp_path, qtbo
         assert again.window.home.current_routine_id() == "office-breaks"
     finally:
         again.shutdown()
+
+
+def test_a_prescription_of_a_megabyte_of_empty_tables_shows_a_hundred_problems_and_the_count(
+        tmp_path, qtbot):
+    """It once built 700,000 problems (seconds, hundreds of megabytes) into the dialog."""
+    from coach.core.catalogue import MAX_FILE_BYTES, MAX_PROBLEMS
+    from coach.ui.problems_dialog import ProblemsDialog
+
+    worst = tmp_path / "worst.toml"
+    worst.write_text("schema = 1\n" + "[[exercise]]\n" * ((MAX_FILE_BYTES - 11) // 13))
+    app, _ = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    app.prompts.problems = Prompts().problems
+    app.prompts.inform = lambda *a: None  # "nothing could be added" (tested elsewhere)
+    watcher = answer_when_open(ProblemsDialog, lambda dialog: dialog.accept())
+    try:
+        assert app.routine_actions.open_prescription(worst) == []
+        (shown,) = watcher.seen
+        (intro,) = shown.labels
+        (listed,) = shown.boxes
+        lines = listed.splitlines()
+        assert len(lines) == MAX_PROBLEMS + 1
+        more = int(lines[-1].split("... and ")[1].split(" more")[0].replace(",", ""))
+        assert intro.startswith(f"worst.toml has {MAX_PROBLEMS + more} problems. ")
+    finally:
+        watcher.stop()
+        app.shutdown()

@@ -104,3 +104,27 @@ def test_a_walk_is_followed_in_minutes_not_as_one_rep(qtbot, tmp_path):
     (line,) = view.exercise_chart.series()
     assert line.name() == "Longest time in one go (min)"
     assert [p.y() for p in line.points()] == [10, 12]
+
+
+def test_after_the_clock_went_back_a_day_todays_sessions_still_count_on_the_progress_tab(
+        qtbot, tmp_path):
+    """The wall clock was set back 30 hours after two sessions: the Progress tab of the real
+    app still counts them (they are not 'in the future')."""
+    from tests.ui.test_app_sessions import make_app
+
+    app, _speakers = make_app(tmp_path)
+    qtbot.addWidget(app.window)
+    try:
+        now = datetime.now().astimezone()
+        with HistoryStore.open(app.paths.history_db, backup=False) as store:
+            for start in (now - timedelta(days=3), now - timedelta(minutes=20)):
+                sid = store.start_session("desk-break", "Desk break", start, weekly_goal=3)
+                store.finish_session(sid, start + timedelta(minutes=8), Outcome.COMPLETED)
+        app.wall_now = lambda: datetime.now().astimezone() - timedelta(hours=30)
+        app.window.tabs.setCurrentWidget(app.progress_tab)
+        view = app.window.page_of(app.progress_tab)
+        qtbot.waitUntil(lambda: view.report is not None, timeout=5000)
+        assert view.calendar_summary.text().startswith("Exercised on 2 of the last ")
+        assert sum(w.sessions for w in view.report.weeks) == 2
+    finally:
+        app.shutdown()

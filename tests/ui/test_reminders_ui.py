@@ -139,3 +139,32 @@ def test_opening_from_a_reminder_shows_home_with_todays_routine(tmp_path, qtbot)
     finally:
         app.shutdown()
     assert not app.reminders.timers_active
+
+
+@pytest.mark.qt_log_ignore("No such signal QPlatformNativeInterface::systemTrayWindowChanged")
+def test_a_tray_reminder_sends_no_markup_to_the_desktop_notifications(qtbot, clocks,
+                                                                       monkeypatch):
+    """The notification server may read markup: a routine named '<img src="/dev/zero"> & co'
+    is sent with look-alike characters, and still reads as typed."""
+    from PySide6.QtGui import QIcon, QPixmap
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.darkGreen)
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr(QSystemTrayIcon, "supportsMessages", staticmethod(lambda: True))
+    s = ReminderService(ReminderSettings(times=("08:30",)), wall_now=lambda: clocks.wall,
+                        monotonic=lambda: clocks.mono, tz=LONDON,
+                        routine_name=lambda: '<img src="/dev/zero"> Back & <b>hips</b>',
+                        icon=QIcon(pixmap), tray_available=True)
+    try:
+        assert s.tray is not None
+        s.tray.showMessage = lambda title, text, *rest: sent.append((title, text))
+        clocks.advance(minutes=30)
+        assert s.check()
+        ((title, text),) = sent
+        assert title == "Time for your exercises"
+        assert not set("<>&") & set(text)
+        assert "‹img src=\"/dev/zero\"› Back ＆ ‹b›hips‹/b›" in text
+    finally:
+        s.close()

@@ -610,3 +610,22 @@ def test_file_quit_closes_an_open_editor_too_and_asks_first_when_it_has_changes(
     quit_action.trigger()
     assert not editor.isVisible()
     assert not window.isVisible()
+
+
+def test_the_affected_leg_chosen_in_the_editor_is_saved_in_the_prescription(qtbot, physio):
+    from coach.core.models import Side
+
+    actions, _ = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    combo = editor.affected_side
+    combo.setCurrentIndex(combo.findText("Left leg only"))
+    combo.activated.emit(combo.currentIndex())
+    editor.save_action.trigger()
+    text = (actions.library.folder / "back-care.toml").read_text(encoding="utf-8")
+    assert 'affected_side = "left"' in text
+    assert "affected_side_only = true" in text
+    routine = actions.catalogue.routine("back-care")
+    assert (routine.affected_side, routine.affected_side_only) == (Side.LEFT, True)
+    editor.draft.undo()
+    assert combo.currentData() == ""

@@ -26,7 +26,7 @@ from coach.core.safety import (
     red_flag_advice,
     red_flag_hold,
 )
-from coach.core.session_gate import SessionGate
+from coach.core.session_gate import SessionGate, single_exercise
 from coach.core.tips import TIPS
 from coach.safety_flow import BriefChoice, PainBefore
 from coach.settings import Settings
@@ -222,12 +222,12 @@ def plank_history() -> dict[str, list[ExerciseSession]]:
 
 
 def test_the_brief_shows_the_step_up_and_locking_keeps_the_old_dose(qtbot, cat):
-    decision = SessionGate(cat).check(cat.routine("core-and-glutes"), histories=plank_history())
+    decision = SessionGate(cat).check(single_exercise("plank"), histories=plank_history())
     dialog = SessionBriefDialog(decision, session_name="Core and glutes")
     qtbot.addWidget(dialog)
     dialog.show()
     assert [label.text() for label in dialog.dose_labels] == [
-        "Forearm plank today: 45 s, up from 30 s"]
+        "Forearm plank today: 40 s, up from 30 s"]
     box = dialog.lock_boxes["plank"]
     assert box.text() == "Keep Forearm plank at 30 s for now (lock this dose)"
     assert not box.isChecked()
@@ -318,3 +318,16 @@ def test_the_safety_settings_edit_times_sitting_stop_rules_and_locks(qtbot, cat)
     dialog.times.setCurrentRow(0)
     qtbot.mouseClick(dialog.remove_time, Qt.MouseButton.LeftButton)
     assert dialog.value().reminders.times == ("18:00",)
+
+
+def test_a_timer_named_with_an_ampersand_shows_it_and_gets_no_shortcut(qtbot, cat):
+    import dataclasses
+
+    from PySide6.QtGui import QKeySequence
+
+    heat = dataclasses.replace(cat.exercise("heat-therapy"), name="Heat & wrap")
+    page = TipsPage([heat])
+    qtbot.addWidget(page)
+    shown = page.timer_buttons["heat-therapy"]
+    assert QKeySequence.mnemonic(shown.text()).isEmpty()
+    assert shown.text().replace("&&", "&") == "Start heat & wrap (15-20 min)"
