@@ -107,29 +107,29 @@ def test_a_flare_since_the_last_session_suggests_the_flare_up_routine_and_holds_
     history = [record(n, (3, 3), (3, 3)) for n in (1, 3, 5)]
     decision = SessionGate(cat).check(
         cat.routine("core-and-glutes"), pain=PainScore(5, 3), sessions=history,
-        histories={"plank": [done(30, n) for n in (1, 3, 5)]})
+        histories={"knee-plank": [done(10, n) for n in (1, 3, 5)]})
     assert [a.kind for a in decision.advice] == [AdviceKind.FLARE]
     assert decision.suggest_routine == "flare-up"
-    (plank,) = [d for d in decision.doses if d.exercise_id == "plank"]
+    (plank,) = [d for d in decision.doses if d.exercise_id == "knee-plank"]
     assert not plank.stepped_up
     assert plank.held_back == "your pain is higher than after your last session"
 
 
 def test_no_step_up_on_a_high_pain_day_or_after_a_harder_session(cat):
-    plank_history = {"plank": [done(30, n) for n in (1, 3, 5)]}
+    plank_history = {"knee-plank": [done(10, n) for n in (1, 3, 5)]}
     target = cat.routine("core-and-glutes")
     high = SessionGate(cat).check(target, pain=PainScore(7, 2), histories=plank_history)
-    (plank,) = [d for d in high.doses if d.exercise_id == "plank"]
+    (plank,) = [d for d in high.doses if d.exercise_id == "knee-plank"]
     assert plank.held_back == "your pain is 7 out of 10 today"
     assert not plank.stepped_up
     harder = [replace(record(n, (3, 3), (3, 3)), felt=Felt.HARDER) for n in (1, 3, 5)]
     decision = SessionGate(cat).check(target, pain=PainScore(3, 3), sessions=harder,
                                       histories=plank_history)
-    (plank,) = [d for d in decision.doses if d.exercise_id == "plank"]
+    (plank,) = [d for d in decision.doses if d.exercise_id == "knee-plank"]
     assert plank.held_back == "you found your last session harder"
     assert not plank.stepped_up
     fine = SessionGate(cat).check(target, pain=PainScore(3, 3), histories=plank_history)
-    assert [d for d in fine.doses if d.exercise_id == "plank"][0].stepped_up
+    assert [d for d in fine.doses if d.exercise_id == "knee-plank"][0].stepped_up
 
 
 def test_high_pain_does_not_advise_against_a_cold_pack_on_its_own(cat):
