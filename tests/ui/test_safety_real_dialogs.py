@@ -162,14 +162,14 @@ def ok_box(dialog: QMessageBox) -> None:
 
 
 def record(store, day_offset: int, before: PainScore, after: PainScore, *,
-           felt: Felt | None = None, plank_hold: float = 30.0) -> None:
+           felt: Felt | None = None, plank_hold: float = 10.0) -> None:
     from datetime import datetime
 
     start = datetime.now().astimezone() - timedelta(days=day_offset)
     sid = store.start_session("core-and-glutes", "Core and glutes", start, pain_before=before)
     for number in (1, 2):
         store.record_set(sid, SetRecord(
-            exercise_id="plank", set_number=number, completed_at=start, reps_planned=1,
+            exercise_id="knee-plank", set_number=number, completed_at=start, reps_planned=1,
             hold_seconds_planned=plank_hold, sets_planned=2, item_index=3, reps_done=1,
             work_seconds_planned=plank_hold))
     store.finish_session(sid, start, Outcome.COMPLETED)
@@ -197,14 +197,14 @@ def test_a_next_day_flare_and_a_harder_last_session_hold_the_step_up(app):
     for n in (3, 2, 1):
         record(store, n, PainScore(3, 3), PainScore(3, 3))
     text = brief_text(app, (3, 3))
-    assert "Forearm plank today: 45 s, up from 30 s" in text  # three good sessions
+    assert "Plank on your knees today: 15 s, up from 10 s" in text  # three good sessions
     text = brief_text(app, (3, 5))  # 2 above the last session's pain after
     assert "2 points higher than after your last session" in text
     assert "Do the Flare-up relief routine" in text or "flare-up" in text
-    assert "stays at 30 s today: your pain is higher than after your last session" in text
+    assert "stays at 10 s today: your pain is higher than after your last session" in text
     store.update_feedback(store.sessions()[-1].id, felt=Felt.HARDER)
     text = brief_text(app, (3, 3))
-    assert "stays at 30 s today: you found your last session harder" in text
+    assert "stays at 10 s today: you found your last session harder" in text
 
 
 def test_a_rise_of_three_in_one_session_is_advised_at_once_and_centralising_is_praised(app,
