@@ -4,7 +4,11 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# The app alone (make run), and the app with the test tools (make test): two stamps, so
+# make run never installs pytest, mypy or ruff.
+STAMP := $(VENV)/.installed-$(HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
 
 .PHONY: run test lint bench screenshots clean sysdeps-run sysdeps-test
 
@@ -12,18 +16,18 @@ run: sysdeps-run $(STAMP)
 	@$(PY) -m compileall -q coach
 	$(PY) -m coach $(ARGS)
 
-test: sysdeps-test $(STAMP) lint
+test: sysdeps-test $(DEV_STAMP) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check coach tests benchmarks tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: sysdeps-test $(STAMP)
+bench: sysdeps-test $(DEV_STAMP)
 	$(PY) -m benchmarks
 
-screenshots: sysdeps-test $(STAMP)
+screenshots: sysdeps-test $(DEV_STAMP)
 	$(PY) tools/screenshots.py docs/screenshots
 
 sysdeps-run:
@@ -34,9 +38,14 @@ sysdeps-test:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e .
 	$(PY) -m compileall -q coach  # as an installed package would be (faster start-up)
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-[0-9]*
+	@touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
 clean:

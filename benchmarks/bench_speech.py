@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from coach.core.engine import SessionEngine
     from coach.core.events import CueRequested, CuesCancelled
     from coach.core.plan import PlanSettings, plan_routine
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
     from coach.speech.pyttsx3_speaker import Pyttsx3Speaker
     from coach.speech.settings import SpeechSettings
 
@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         p.record = rec
         return p
 
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     settings = SpeechSettings(verbosity=Verbosity(args.verbosity))
     plan = plan_routine(catalogue, args.routine, PlanSettings(
         verbosity=settings.verbosity, words_per_minute=float(settings.rate)))

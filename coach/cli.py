@@ -334,13 +334,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     """One line per problem, `FILE:LINE: message`. 0 valid, 1 problems, 2 unreadable."""
     from coach.core.catalogue import FileStatus, merge, parse_file
     from coach.core.words import counted
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
     given = [Path(f) for f in args.files]
     names = {p.resolve(): str(p) for p in given}
-    base = [] if DEFAULT_CATALOGUE.resolve() in names else [DEFAULT_CATALOGUE]
-    parsed = [parse_file(p, assets_dir=ASSETS_DIR) for p in base]
-    checked = [parse_file(p, assets_dir=ASSETS_DIR, name=str(p)) for p in given]
+    base = [] if default_catalogue().resolve() in names else [default_catalogue()]
+    parsed = [parse_file(p, assets_dir=assets_dir()) for p in base]
+    checked = [parse_file(p, assets_dir=assets_dir(), name=str(p)) for p in given]
     catalogue = merge([*parsed, *checked])
     order = {str(p): n for n, p in enumerate(given)}
     problems = sorted(

@@ -81,9 +81,9 @@ def req(text: str, rate: int = DEFAULT.rate, volume: float = 1.0, voice: str | N
 def default_routine_phrases() -> list[str]:
     plan = pytest.importorskip("coach.core.plan", reason="the planner has not landed yet")
     from coach.core.catalogue import load_catalogue
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     texts: list[str] = []
     for routine in catalogue.usable_routines():
         texts += plan.plan_routine(catalogue, routine).cue_texts()

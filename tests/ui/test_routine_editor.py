@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from coach.core.prescription import Library, open_prescription, same_routine
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.ui.main_window import MainWindow
 from coach.ui.prompts import Prompts
 from coach.ui.routine_actions import RoutineActions
@@ -69,8 +69,8 @@ class FakePrompts:
 
 
 def make_library(root: Path) -> Library:
-    return Library(default=DEFAULT_CATALOGUE, user=root / "catalogue.toml",
-                   folder=root / "prescriptions", assets_dir=ASSETS_DIR)
+    return Library(default=default_catalogue(), user=root / "catalogue.toml",
+                   folder=root / "prescriptions", assets_dir=assets_dir())
 
 
 @pytest.fixture
@@ -229,7 +229,7 @@ def test_editing_a_default_routine_makes_a_copy_and_never_touches_the_original(
     assert editor.draft.fields["id"] == "core-and-glutes-2"
     editor.save_action.trigger()
     original = actions.catalogue.routine("core-and-glutes")
-    assert original.origin == str(DEFAULT_CATALOGUE)
+    assert original.origin == str(default_catalogue())
     copy = actions.catalogue.routine("core-and-glutes-2")
     assert same_routine(dataclasses.replace(original, id="core-and-glutes-2"), copy)
 
