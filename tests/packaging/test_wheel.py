@@ -86,4 +86,5 @@ def test_the_installed_wheel_opens_and_closes_its_window(installed, tmp_path):
                              timeout=60)
     assert done.returncode == 0, done.stderr
     log = (tmp_path / "data" / "logs" / "coach.log").read_text(encoding="utf-8")
-    assert "WARNING" not in log and "ERROR" not in log, log
+    assert "WARNING" not in log, log
+    assert "ERROR" not in log, log
