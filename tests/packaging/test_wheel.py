@@ -4,6 +4,7 @@ wheel (no checkout anywhere) lists every routine, opens its window and loads its
 from __future__ import annotations
 
 import os
+import subprocess
 import tarfile
 import zipfile
 
@@ -88,3 +89,20 @@ def test_the_installed_wheel_opens_and_closes_its_window(installed, tmp_path):
     log = (tmp_path / "data" / "logs" / "coach.log").read_text(encoding="utf-8")
     assert "WARNING" not in log, log
     assert "ERROR" not in log, log
+
+
+def test_the_installed_wheel_brings_the_runtime_dependencies_and_no_test_tools(installed):
+    done = installed.run(str(installed.bin / "python"), "-m", "pip", "list",
+                         "--disable-pip-version-check", "--format=freeze")
+    names = {line.split("==")[0].lower() for line in done.stdout.splitlines()}
+    assert {"physio-coach", "pyside6-essentials", "pyttsx3", "platformdirs"} <= names
+    assert not names & {"pytest", "pytest-qt", "mypy", "ruff", "hypothesis", "build"}
+
+
+def test_make_run_installs_the_app_without_the_test_tools(tmp_path):
+    venv_dir = tmp_path / "venv"
+    plan = subprocess.run(["make", "-n", "run", f"VENV={venv_dir}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    installs = [line for line in plan.splitlines() if "pip install" in line]
+    assert installs, plan
+    assert all("[dev]" not in line for line in installs), installs
