@@ -94,7 +94,7 @@ def test_the_installed_wheel_opens_and_closes_its_window(installed, tmp_path):
 def test_the_installed_wheel_brings_the_runtime_dependencies_and_no_test_tools(installed):
     done = installed.run(str(installed.bin / "python"), "-m", "pip", "list",
                          "--disable-pip-version-check", "--format=freeze")
-    names = {line.split("==")[0].lower() for line in done.stdout.splitlines()}
+    names = {line.split("==")[0].lower().replace("_", "-") for line in done.stdout.splitlines()}
     assert {"physio-coach", "pyside6-essentials", "pyttsx3", "platformdirs"} <= names
     assert not names & {"pytest", "pytest-qt", "mypy", "ruff", "hypothesis", "build"}
 
