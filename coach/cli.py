@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(p)
     p.set_defaults(handler=_cmd_report)
 
+    p = sub.add_parser("desktop", help="add Physio Coach to the desktop's app menu, and let "
+                                       "prescription files open in it (or remove it)")
+    p.add_argument("action", choices=["install", "uninstall"])
+    p.set_defaults(handler=_cmd_desktop)
+
     return parser
 
 
@@ -325,6 +330,32 @@ def catalogue_from(args: argparse.Namespace):  # -> Catalogue
             print(f"coach: nothing from {Path(problem.file).name} was loaded: {problem}",
                   file=sys.stderr)
     return catalogue
+
+
+# --- desktop ---------------------------------------------------------------------------------
+
+
+def _cmd_desktop(args: argparse.Namespace, out: TextIO) -> int:
+    """Install or remove the app-menu entry, the icon and the prescription file type."""
+    from coach import desktop
+
+    if sys.platform in ("win32", "darwin"):
+        print("coach: `coach desktop` is for Linux desktops; on this system, use the "
+              "application bundle (make dist).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.action == "install":
+        written = desktop.install()
+        print(f"Physio Coach is in the app menu; files ending in {desktop.PRESCRIPTION_GLOB} "
+              "open in it.", file=out)
+        for path in written:
+            print(f"  {path}", file=out)
+    else:
+        removed = desktop.uninstall()
+        print("Physio Coach is no longer in the app menu." if removed
+              else "Physio Coach was not in the app menu.", file=out)
+        for path in removed:
+            print(f"  {path}", file=out)
+    return 0
 
 
 # --- validate --------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class FakePrompts:
     asked: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem_lists: list[list[str]] = field(default_factory=list)
+    suggested: list[Path] = field(default_factory=list)
 
     def confirm(self, parent, title, text, *, yes, no) -> bool:
         self.asked.append(title)
@@ -56,6 +57,7 @@ class FakePrompts:
 
     def save_file(self, parent, title, suggested, filters):
         self.asked.append(title)
+        self.suggested.append(suggested)
         return self.save_to
 
     def open_file(self, parent, title, directory, filters):
@@ -249,6 +251,17 @@ def test_export_writes_a_prescription_the_patients_copy_opens_as_the_same_routin
     (routine,) = opened.new
     assert same_routine(routine, editor.draft.check().routine)
     assert routine.prescriber.contact == "clinic@example.org"
+
+
+def test_export_suggests_a_name_the_desktop_opens_as_a_prescription(qtbot, physio, tmp_path):
+    """ROUTINE-ID.physio.toml: the name `coach desktop install` registers as a prescription."""
+    actions, prompts = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    prompts.save_to = tmp_path / "chosen.toml"
+    editor.export_action.trigger()
+    (suggested,) = prompts.suggested
+    assert suggested.name == f"{editor.draft.check().routine.id}.physio.toml"
 
 
 def test_open_prescription_adds_it_and_asks_before_replacing(qtbot, physio, tmp_path):
