@@ -66,8 +66,10 @@ class _Sink(QObject):
     stop_requested = Signal()
     quit_requested = Signal()
 
-    def __init__(self, device: str | None, finished: Callable[[int, str | None], None]) -> None:
+    def __init__(self, device: str | None, finished: Callable[[int, str | None], None],
+                 trace: Callable[[str], None] | None) -> None:
         super().__init__()
+        self._trace = trace
         self._device_name = device
         self._finished = finished
         self._sink: QAudioSink | None = None
@@ -96,6 +98,8 @@ class _Sink(QObject):
         sink.stateChanged.connect(lambda state, s=sink, t=token: self._changed(s, state, t))
         self._sink, self._buffer = sink, buffer
         sink.start(buffer)
+        if self._trace is not None:
+            self._trace("started")
         if _failed(sink):
             self._finished(token, f"the sound output did not start ({sink.error().name})")
 
@@ -121,6 +125,8 @@ class _Sink(QObject):
             sink.stateChanged.disconnect()
             sink.stop()
             sink.deleteLater()
+            if self._trace is not None:
+                self._trace("stopped")
         if buffer is not None:
             buffer.deleteLater()
 
@@ -133,7 +139,10 @@ class QtAudioPlayer:
     or `play`, never from the audio thread."""
 
     def __init__(self, argv: Sequence[str] = (QT_MULTIMEDIA,),
-                 on_error: Callable[[str], None] | None = None) -> None:
+                 on_error: Callable[[str], None] | None = None, *,
+                 trace: Callable[[str], None] | None = None) -> None:
+        """`trace("started")` / `trace("stopped")` is called in the audio thread as a sink
+        starts and stops (the timing benchmark measures with it)."""
         if QCoreApplication.instance() is None:
             raise PlayerUnavailable(NoticeReason.NO_PLAYER,
                                     "Qt Multimedia needs the window (no Qt application)")
@@ -148,7 +157,7 @@ class QtAudioPlayer:
         self._thread = QThread()
         self._thread.setObjectName("coach-audio")
         device = argv[1] if len(argv) > 1 else None
-        self._sink = _Sink(device, self._sink_finished)
+        self._sink = _Sink(device, self._sink_finished, trace)
         self._sink.moveToThread(self._thread)
         self._thread.finished.connect(self._sink.deleteLater)
         self._thread.start()

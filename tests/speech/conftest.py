@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 import wave
 from collections.abc import Iterator
@@ -211,26 +209,10 @@ class FakeAudio:
 
 
 @pytest.fixture(scope="session")
-def sound_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A private PulseAudio server with one null sink, for the whole run (Qt Multimedia
-    connects to the sound server once per process). `-D` returns once it accepts clients."""
-    runtime = tmp_path_factory.mktemp("pulse")
-    runtime.chmod(0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime),
-           "PULSE_SERVER": f"unix:{runtime}/native"}
-    start = ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--system=false",
-             "--disable-shm=yes", "-F", "/dev/null",
-             "--load=module-null-sink sink_name=coach_null",
-             f"--load=module-native-protocol-unix socket={runtime}/native auth-anonymous=1"]
-    subprocess.run(start, env=env, check=True, timeout=30, capture_output=True)
-    saved = os.environ.get("PULSE_SERVER")
-    os.environ["PULSE_SERVER"] = env["PULSE_SERVER"]
-    try:
+def sound_server() -> Iterator[dict[str, str]]:
+    """A private PulseAudio null sink for the whole run (Qt Multimedia connects to the sound
+    server once per process); the environment for pactl."""
+    from benchmarks.pulse import null_sink
+
+    with null_sink() as env:
         yield env
-    finally:
-        if saved is None:
-            os.environ.pop("PULSE_SERVER", None)
-        else:
-            os.environ["PULSE_SERVER"] = saved
-        subprocess.run(["pulseaudio", "--kill"], env=env, check=False, timeout=30,
-                       capture_output=True)
