@@ -9,8 +9,9 @@ HASH := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # make run never installs pytest, mypy or ruff.
 STAMP := $(VENV)/.installed-$(HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
+DIST_STAMP := $(VENV)/.installed-dist-$(HASH)
 
-.PHONY: run test lint bench screenshots clean sysdeps-run sysdeps-test
+.PHONY: run test lint bench screenshots dist clean sysdeps-run sysdeps-test
 
 run: sysdeps-run $(STAMP)
 	@$(PY) -m compileall -q coach
@@ -30,6 +31,10 @@ bench: sysdeps-test $(DEV_STAMP)
 screenshots: sysdeps-test $(DEV_STAMP)
 	$(PY) tools/screenshots.py docs/screenshots
 
+# The one-folder application, no Python needed: dist/physio-coach/physio-coach
+dist: sysdeps-run $(DIST_STAMP)
+	$(PY) tools/bundle.py dist build/pyinstaller
+
 sysdeps-run:
 	@sh tools/system-packages.sh run
 
@@ -48,5 +53,10 @@ $(DEV_STAMP): $(STAMP)
 	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	@rm -f $(VENV)/.installed-dist-*
+	@touch $@
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

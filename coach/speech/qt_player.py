@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import wave
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -67,9 +68,11 @@ class _Sink(QObject):
     quit_requested = Signal()
 
     def __init__(self, device: str | None, finished: Callable[[int, str | None], None],
+                 started: Callable[[int, float], None],
                  trace: Callable[[str], None] | None) -> None:
         super().__init__()
         self._trace = trace
+        self._started = started
         self._device_name = device
         self._finished = finished
         self._sink: QAudioSink | None = None
@@ -102,6 +105,8 @@ class _Sink(QObject):
             self._trace("started")
         if _failed(sink):
             self._finished(token, f"the sound output did not start ({sink.error().name})")
+        else:
+            self._started(token, time.monotonic())
 
     def _changed(self, sink: QAudioSink, state: QAudio.State, token: int) -> None:
         if sink is not self._sink:
@@ -151,13 +156,17 @@ class QtAudioPlayer:
         self._playing = 0  # the token of the clip playing, 0 for none
         self._next = 0
         self._failure: str | None = None
+        self._duration = 0.0  # of the clip playing (seconds of audio)
+        self._ends_at: float | None = None  # monotonic, once its stream has started
+        self.settled = threading.Event()
+        """Set once the clip asked for last has started playing, or failed to."""
         self.idle = threading.Event()
         """Set while nothing plays (after the last sample, a stop or a failure)."""
         self.idle.set()
         self._thread = QThread()
         self._thread.setObjectName("coach-audio")
         device = argv[1] if len(argv) > 1 else None
-        self._sink = _Sink(device, self._sink_finished, trace)
+        self._sink = _Sink(device, self._sink_finished, self._sink_started, trace)
         self._sink.moveToThread(self._thread)
         self._thread.finished.connect(self._sink.deleteLater)
         self._thread.start()
@@ -176,7 +185,10 @@ class QtAudioPlayer:
         with self._lock:
             self._next += 1
             self._playing = token = self._next
+            self._duration = len(frames) / max(1, fmt.bytesPerFrame() * fmt.sampleRate())
+            self._ends_at = None
             self.idle.clear()
+            self.settled.clear()
         self._sink.play_requested.emit((token, fmt, frames))
 
     def stop(self) -> None:
@@ -187,8 +199,15 @@ class QtAudioPlayer:
             self._sink.stop_requested.emit()
 
     def is_playing(self) -> bool:
+        """True until the clip's last sample is due out (its length after its stream started):
+        the sound server's end-of-stream report comes later by its buffer, which would hold
+        up the next cue. A tail still buffered plays on unless the next clip replaces it."""
         self._report_failure()
         with self._lock:
+            if self._ends_at is not None and time.monotonic() >= self._ends_at:
+                self._playing = 0
+                self._ends_at = None
+                self.idle.set()
             return self._playing != 0
 
     def close(self) -> None:
@@ -203,9 +222,17 @@ class QtAudioPlayer:
             current = self._playing == token
             if current:
                 self._playing = 0
+                self._ends_at = None
                 if error is not None:
                     self._failure = error
                 self.idle.set()
+                self.settled.set()
+
+    def _sink_started(self, token: int, at: float) -> None:
+        with self._lock:
+            if self._playing == token:
+                self._ends_at = at + self._duration
+                self.settled.set()
 
     def _report_failure(self) -> None:
         with self._lock:
@@ -220,15 +247,15 @@ class QtAudioPlayer:
 
 
 def probe(argv: Sequence[str], wav: Path) -> None:
-    """Play `wav` (a moment of silence) through Qt Multimedia; raise PlayerUnavailable if no
-    output exists or it does not play to its end within a few seconds."""
+    """Start `wav` (a moment of silence) through Qt Multimedia; raise PlayerUnavailable if no
+    output exists, or it fails or has not started within a few seconds."""
     if not QMediaDevices.audioOutputs():
         raise PlayerUnavailable(NoticeReason.NO_DEVICE, "Qt Multimedia finds no sound output")
     errors: list[str] = []
     player = QtAudioPlayer(argv, errors.append)
     try:
         player.play(Clip(wav, 0.0))
-        finished = player.idle.wait(_PROBE_TIMEOUT)
+        finished = player.settled.wait(_PROBE_TIMEOUT)
         player.is_playing()  # reports a failure in the audio thread
     finally:
         player.close()
@@ -236,5 +263,5 @@ def probe(argv: Sequence[str], wav: Path) -> None:
         raise PlayerUnavailable(NoticeReason.NO_DEVICE, errors[-1])
     if not finished:
         raise PlayerUnavailable(NoticeReason.NO_DEVICE,
-                                f"Qt Multimedia did not finish in {_PROBE_TIMEOUT:g} s")
+                                f"Qt Multimedia did not start in {_PROBE_TIMEOUT:g} s")
 
