@@ -218,7 +218,7 @@ def test_the_patients_affected_leg_is_part_of_the_routine_and_survives_editing(c
     draft.set_field("affected_side", "left-only")
     routine = draft.check().routine
     assert (routine.affected_side, routine.affected_side_only) == (Side.LEFT, True)
-    again = RoutineDraft.from_routine(routine, catalogue, assets_dir=ASSETS_DIR, in_place=True)
+    again = RoutineDraft.from_routine(routine, catalogue, assets_dir=assets_dir(), in_place=True)
     assert again.fields["affected_side"] == "left-only"
     draft.set_field("affected_side", "right")
     routine = draft.check().routine
