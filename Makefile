@@ -4,27 +4,36 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# The app alone (make run), and the app with the test tools (make test): two stamps, so
+# make run never installs pytest, mypy or ruff.
+STAMP := $(VENV)/.installed-$(HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
+DIST_STAMP := $(VENV)/.installed-dist-$(HASH)
 
-.PHONY: run test lint bench screenshots clean sysdeps-run sysdeps-test
+.PHONY: run test lint bench screenshots dist clean sysdeps-run sysdeps-test
 
 run: sysdeps-run $(STAMP)
 	@$(PY) -m compileall -q coach
 	$(PY) -m coach $(ARGS)
 
-test: sysdeps-test $(STAMP) lint
+test: sysdeps-test $(DEV_STAMP) lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check coach tests benchmarks tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-bench: sysdeps-test $(STAMP)
+bench: sysdeps-test $(DEV_STAMP)
 	$(PY) -m benchmarks
 
-screenshots: sysdeps-test $(STAMP)
+screenshots: sysdeps-test $(DEV_STAMP)
 	$(PY) tools/screenshots.py docs/screenshots
+
+# The one-folder application, no Python needed: dist/physio-coach/physio-coach
+dist: sysdeps-run $(DIST_STAMP)
+	$(PY) tools/bundle.py dist build/pyinstaller
 
 sysdeps-run:
 	@sh tools/system-packages.sh run
@@ -34,10 +43,20 @@ sysdeps-test:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e .
 	$(PY) -m compileall -q coach  # as an installed package would be (faster start-up)
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-[0-9]*
+	@touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $@
+
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	@rm -f $(VENV)/.installed-dist-*
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

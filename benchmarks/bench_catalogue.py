@@ -17,7 +17,7 @@ import tomllib
 from pathlib import Path
 
 from coach.core.catalogue import MAX_FILE_BYTES, load_catalogue
-from coach.paths import ASSETS_DIR
+from coach.paths import assets_dir
 
 TARGET_RATIO = 2.0
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -63,7 +63,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.toml"
         path.write_text(text, encoding="utf-8")
-        check = load_catalogue([path], assets_dir=ASSETS_DIR)
+        check = load_catalogue([path], assets_dir=assets_dir())
         assert not check.problems, check.problems[:3]
         assert len(check.exercises) == args.exercises
         bare: list[float] = []
@@ -73,7 +73,7 @@ def main() -> int:
             tomllib.loads(path.read_text(encoding="utf-8"))
             bare.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            load_catalogue([path], assets_dir=ASSETS_DIR)
+            load_catalogue([path], assets_dir=assets_dir())
             full.append(time.perf_counter() - t0)
     bare_ms = statistics.median(bare) * 1000
     full_ms = statistics.median(full) * 1000

@@ -2,6 +2,12 @@
 
     .venv/bin/python -m benchmarks.bench_speech [--seconds 75] [--routine gentle-daily-stretch]
                                                [--device null] [--time-scale 1] [--warm-cache]
+                                               [--player aplay|qt]
+
+With `--player qt` the clips play through Qt Multimedia (coach.speech.qt_player) into a private
+PulseAudio null sink started for the run (benchmarks/pulse.py; it plays at real-time pace, so
+nothing is fed by hand). Its onset is also taken where the QAudioSink has started in the audio
+thread ("stream started"), and silence is measured until the sink has stopped there.
 
 The session engine runs the routine at time scale 1, ticked by a QTimer on the main (GUI)
 thread under QT_QPA_PLATFORM=offscreen; its CueRequested/CuesCancelled events go to the
@@ -99,6 +105,39 @@ class Record:
     say_calls: list[float] = field(default_factory=list)
     aplay_errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Qt player: play() called -> the sink started in the audio thread (seconds)
+    stream_starts: list[float] = field(default_factory=list)
+    pending_play: float | None = None
+    pending_stop: float | None = None
+
+
+def make_qt_player(rec: Record, argv: Sequence[str], on_error: Callable[[str], None]) -> Any:
+    """The real QtAudioPlayer, timed: play() -> sink started, stop() -> sink stopped."""
+    from coach.speech.qt_player import QtAudioPlayer
+
+    def trace(event: str) -> None:
+        t = time.perf_counter()
+        with rec.lock:
+            if event == "started" and rec.pending_play is not None:
+                rec.stream_starts.append(t - rec.pending_play)
+                rec.pending_play = None
+            elif event == "stopped" and rec.pending_stop is not None:
+                rec.silences.append(t - rec.pending_stop)
+                rec.pending_stop = None
+
+    class TimedQtPlayer(QtAudioPlayer):
+        def play(self, clip: Any) -> None:
+            with rec.lock:
+                rec.pending_play = time.perf_counter()
+            super().play(clip)
+
+        def stop(self) -> None:
+            if self.is_playing():
+                with rec.lock:
+                    rec.pending_stop = time.perf_counter()
+            super().stop()
+
+    return TimedQtPlayer(argv, on_error, trace=trace)
 
 
 def make_player_class() -> type:
@@ -166,7 +205,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from coach.core.engine import SessionEngine
     from coach.core.events import CueRequested, CuesCancelled
     from coach.core.plan import PlanSettings, plan_routine
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
+    from coach.speech.player import QT_MULTIMEDIA
     from coach.speech.pyttsx3_speaker import Pyttsx3Speaker
     from coach.speech.settings import SpeechSettings
 
@@ -179,11 +219,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rec.aplay_errors.append(msg)
             on_error(msg)
 
+        if args.player == "qt":
+            return make_qt_player(rec, argv, err)
         p = player_cls(argv, err)
         p.record = rec
         return p
 
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     settings = SpeechSettings(verbosity=Verbosity(args.verbosity))
     plan = plan_routine(catalogue, args.routine, PlanSettings(
         verbosity=settings.verbosity, words_per_minute=float(settings.rate)))
@@ -204,7 +246,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     speaker = Pyttsx3Speaker(
         clock, settings=settings, cache_dir=cache,
-        player_argv=[shutil.which("aplay") or "aplay", "-q", "-D", args.device],
+        player_argv=([QT_MULTIMEDIA] if args.player == "qt"
+                     else [shutil.which("aplay") or "aplay", "-q", "-D", args.device]),
         player_factory=player_factory, on_start=on_start, on_caption=on_caption,
         on_notice=lambda n: rec.notices.append(f"{n.reason}: {n.message} ({n.detail})"),
     )
@@ -330,7 +373,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "routine": args.routine,
         "seconds": args.seconds,
         "time_scale": args.time_scale,
-        "device": f"aplay -D {args.device} (fed at real-time speed)",
+        "device": ("Qt Multimedia (QAudioSink) into a PulseAudio null sink"
+                   if args.player == "qt" else f"aplay -D {args.device} (fed at real-time speed)"),
+        "player": args.player,
+        "stream_start_ms_p50": percentile(rec.stream_starts, 0.5) * 1000,
+        "stream_start_ms_p95": percentile(rec.stream_starts, 0.95) * 1000,
+        "stream_start_ms_max": max(rec.stream_starts, default=math.nan) * 1000,
         "verbosity": settings.verbosity.value,
         "machine": platform.platform(),
         "python": sys.version.split()[0],
@@ -402,18 +450,29 @@ def main() -> int:
                         help="render into --cache and keep it (default: a fresh empty cache)")
     parser.add_argument("--cache", default=None)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--player", default="aplay", choices=["aplay", "qt"])
     args = parser.parse_args()
-    if shutil.which("aplay") is None:
+    if args.player == "qt":
+        if shutil.which("pulseaudio") is None:
+            print("pulseaudio is not installed (Debian package pulseaudio; make test installs it)")
+            return 2
+        from benchmarks.pulse import null_sink
+
+        with null_sink():
+            r = run(args)
+    elif shutil.which("aplay") is None:
         print("aplay is not installed (Debian package alsa-utils)")
         return 2
+    else:
+        r = run(args)
 
-    r = run(args)
     checks = verdict(r)
     r["targets"] = TARGETS
     r["pass"] = checks
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "speech.json").write_text(json.dumps(r, indent=2) + "\n")
+        name = "speech.json" if args.player == "aplay" else f"speech-{args.player}.json"
+        (RESULTS / name).write_text(json.dumps(r, indent=2) + "\n")
 
     print(f"speech: {r['routine']} for {r['seconds']:.0f} s at time scale {r['time_scale']:g}, "
           f"{r['device']}, verbosity {r['verbosity']}")
@@ -425,9 +484,14 @@ def main() -> int:
           f"said in turn), {r['preempted']} pre-empted, {r['dropped']} dropped")
     for d in r["dropped_cues"]:
         print(f"    dropped {d}")
-    print(f"  onset error (due -> aplay started): p50 {r['onset_ms_p50']:.1f} ms, "
+    started = "aplay started" if args.player == "aplay" else "play() returned"
+    print(f"  onset error (due -> {started}): p50 {r['onset_ms_p50']:.1f} ms, "
           f"p95 {r['onset_ms_p95']:.1f} ms, max {r['onset_ms_max']:.1f} ms "
           f"(min {r['onset_ms_min']:.1f} ms)")
+    if args.player == "qt":
+        print(f"  then play() -> stream started in the audio thread: p50 "
+              f"{r['stream_start_ms_p50']:.1f} ms, p95 {r['stream_start_ms_p95']:.1f} ms, "
+              f"max {r['stream_start_ms_max']:.1f} ms")
     print("  worst onsets: " + "; ".join(
         f"{w['kind']} {w['text']!r} at {w['at_s']:g} s: {w['onset_ms']:g} ms"
         for w in r["worst_onsets"]))

@@ -1,8 +1,10 @@
 """Start-up time and peak memory of `coach --exit-when-ready` against a bare PySide6 window.
 
-    .venv/bin/python -m benchmarks.bench_startup [--rounds 10] [--offscreen]
+    .venv/bin/python -m benchmarks.bench_startup [--rounds 10] [--offscreen] [--no-installed]
 
-Both programs run alternately in one run, on a private Xvfb display (or Qt's offscreen platform
+The installed app is measured too: a wheel built from this checkout, installed in a temporary
+venv (about half a minute: PySide6 comes from pip's cache) and started by its `coach` script.
+All programs run alternately in one run, on a private Xvfb display (or Qt's offscreen platform
 with --offscreen), each to its first paint and out. Wall time is measured around the process;
 peak memory is the child's own ru_maxrss from wait4, and its CPU time (user + system, steadier
 than wall time on a shared machine) is shown alongside. Medians are compared.
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 
 from benchmarks.xvfb import env_with_display, xvfb
@@ -44,16 +47,30 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+def installed_coach(top: Path) -> Path:
+    """Build a wheel of this checkout, install it in a new venv under `top`; its `coach`."""
+    wheels = top / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
+                    str(wheels), str(ROOT)], check=True, capture_output=True)
+    venv.create(top / "venv", with_pip=True)
+    subprocess.run([str(top / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                    "--disable-pip-version-check", "--find-links", str(wheels),
+                    "physio-coach"], check=True, capture_output=True)
+    return top / "venv" / "bin" / "coach"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--offscreen", action="store_true")
+    parser.add_argument("--no-installed", action="store_true",
+                        help="leave out the installed wheel (saves building it)")
     args = parser.parse_args()
 
     # Byte-compile the package as an installed one is (`make` does it too): an editable install
     # under PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module at every start.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "coach")], check=True)
-    with tempfile.TemporaryDirectory() as data, (
+    with tempfile.TemporaryDirectory() as data, tempfile.TemporaryDirectory() as top, (
             contextlib.nullcontext(None) if args.offscreen else xvfb()) as display:
         if display is None:
             env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -62,13 +79,16 @@ def main() -> int:
         env["COACH_DATA_DIR"] = data
         coach = [sys.executable, "-m", "coach", "--exit-when-ready"]
         bare = [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")]
-        run_once(coach, env)  # first run creates the data dir, caches, .pyc files
-        run_once(bare, env)
-        times: dict[str, list[float]] = {"coach": [], "bare": []}
-        memory: dict[str, list[float]] = {"coach": [], "bare": []}
-        cpu: dict[str, list[float]] = {"coach": [], "bare": []}
+        programs = [("bare", bare), ("coach", coach)]
+        if not args.no_installed:
+            programs.append(("installed", [str(installed_coach(Path(top))), "--exit-when-ready"]))
+        for _, cmd in programs:
+            run_once(cmd, env)  # the first run creates the data dir, caches, .pyc files
+        times: dict[str, list[float]] = {name: [] for name, _ in programs}
+        memory: dict[str, list[float]] = {name: [] for name, _ in programs}
+        cpu: dict[str, list[float]] = {name: [] for name, _ in programs}
         for _ in range(args.rounds):
-            for name, cmd in (("bare", bare), ("coach", coach)):
+            for name, cmd in programs:
                 t, m, c = run_once(cmd, env)
                 times[name].append(t)
                 memory[name].append(m)
@@ -85,8 +105,22 @@ def main() -> int:
     print(f"  time   {t_ratio:.2f}x (target <= {TARGET_TIME}x)  {'PASS' if t_ok else 'FAIL'}")
     print(f"  memory {m_ratio:.2f}x (target <= {TARGET_MEMORY}x)  {'PASS' if m_ok else 'FAIL'}")
     print(f"  CPU time {c_coach * 1000:.0f} vs {c_bare * 1000:.0f} ms: {c_ratio:.2f}x (no target)")
+    installed: dict[str, float] = {}
+    if "installed" in times:
+        t_inst = statistics.median(times["installed"])
+        m_inst = statistics.median(memory["installed"])
+        installed = {"installed_ms": round(t_inst * 1000, 1), "installed_mib": round(m_inst, 1),
+                     "installed_time_ratio": round(t_inst / t_bare, 3),
+                     "installed_memory_ratio": round(m_inst / m_bare, 3)}
+        i_ok = t_inst / t_bare <= TARGET_TIME and m_inst / m_bare <= TARGET_MEMORY
+        t_ok = t_ok and t_inst / t_bare <= TARGET_TIME
+        m_ok = m_ok and m_inst / m_bare <= TARGET_MEMORY
+        print(f"  installed wheel, coach --exit-when-ready  {t_inst * 1000:7.0f} ms  "
+              f"{m_inst:6.1f} MiB: time {t_inst / t_bare:.2f}x, memory {m_inst / m_bare:.2f}x  "
+              f"{'PASS' if i_ok else 'FAIL'}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "startup.json").write_text(json.dumps({
+        **installed,
         "platform": where, "rounds": args.rounds,
         "bare_ms": round(t_bare * 1000, 1), "coach_ms": round(t_coach * 1000, 1),
         "time_ratio": round(t_ratio, 3), "bare_mib": round(m_bare, 1),

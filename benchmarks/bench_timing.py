@@ -108,9 +108,9 @@ def long_catalogue(minutes: float):
     from coach.core.catalogue import load_catalogue
     from coach.core.models import DoseKind, Routine, RoutineItem
     from coach.core.plan import PlanSettings, plan_routine
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     settings = PlanSettings()
     pool = [e for e in catalogue.exercises.values()
             if e.dose.kind is not DoseKind.DURATION] or list(catalogue.exercises.values())

@@ -21,7 +21,7 @@ from coach import logs
 from coach import settings as settings_file
 from coach.catalogue_files import load_app_catalogue
 from coach.core.errors import KnownError
-from coach.paths import ASSETS_DIR, AppPaths, read_only_notice, resolve
+from coach.paths import AppPaths, assets_dir, read_only_notice, resolve
 from coach.settings import Settings
 
 # isort: split
@@ -153,7 +153,7 @@ class CoachApp:
         if read_only is not None:
             self.notices.append(read_only)
         apply_theme(self.app, self.settings.theme, self.settings.text_scale)
-        self.app.setWindowIcon(QIcon(str(ASSETS_DIR / "icon" / "physio-coach.svg")))
+        self.app.setWindowIcon(QIcon(str(assets_dir() / "icon" / "physio-coach.svg")))
         self.catalogue = load_app_catalogue(paths, args.catalogue)
         self.window = MainWindow(self.catalogue, routine_id=self.settings.routine_id,
                                  plan_settings=self.settings.plan_settings())

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from coach.core.models import Catalogue
 from coach.core.prescription import Library
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE, AppPaths
+from coach.paths import AppPaths, assets_dir, default_catalogue
 
 
 def library(paths: AppPaths) -> Library:
     """The installation's catalogue files: what `coach.core.prescription` reads and writes."""
-    return Library(default=DEFAULT_CATALOGUE, user=paths.user_catalogue,
-                   folder=paths.prescriptions_dir, assets_dir=ASSETS_DIR)
+    return Library(default=default_catalogue(), user=paths.user_catalogue,
+                   folder=paths.prescriptions_dir, assets_dir=assets_dir())
 
 
 def load_app_catalogue(paths: AppPaths, extra: Sequence[Path] = ()) -> Catalogue:

@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(p)
     p.set_defaults(handler=_cmd_report)
 
+    p = sub.add_parser("desktop", help="add Physio Coach to the desktop's app menu, and let "
+                                       "prescription files open in it (or remove it)")
+    p.add_argument("action", choices=["install", "uninstall"])
+    p.set_defaults(handler=_cmd_desktop)
+
     return parser
 
 
@@ -327,6 +332,32 @@ def catalogue_from(args: argparse.Namespace):  # -> Catalogue
     return catalogue
 
 
+# --- desktop ---------------------------------------------------------------------------------
+
+
+def _cmd_desktop(args: argparse.Namespace, out: TextIO) -> int:
+    """Install or remove the app-menu entry, the icon and the prescription file type."""
+    from coach import desktop
+
+    if sys.platform in ("win32", "darwin"):
+        print("coach: `coach desktop` is for Linux desktops; on this system, use the "
+              "application bundle (make dist).", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.action == "install":
+        written = desktop.install()
+        print(f"Physio Coach is in the app menu; files ending in {desktop.PRESCRIPTION_GLOB} "
+              "open in it.", file=out)
+        for path in written:
+            print(f"  {path}", file=out)
+    else:
+        removed = desktop.uninstall()
+        print("Physio Coach is no longer in the app menu." if removed
+              else "Physio Coach was not in the app menu.", file=out)
+        for path in removed:
+            print(f"  {path}", file=out)
+    return 0
+
+
 # --- validate --------------------------------------------------------------------------------
 
 
@@ -334,13 +365,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     """One line per problem, `FILE:LINE: message`. 0 valid, 1 problems, 2 unreadable."""
     from coach.core.catalogue import FileStatus, merge, parse_file
     from coach.core.words import counted
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
     given = [Path(f) for f in args.files]
     names = {p.resolve(): str(p) for p in given}
-    base = [] if DEFAULT_CATALOGUE.resolve() in names else [DEFAULT_CATALOGUE]
-    parsed = [parse_file(p, assets_dir=ASSETS_DIR) for p in base]
-    checked = [parse_file(p, assets_dir=ASSETS_DIR, name=str(p)) for p in given]
+    base = [] if default_catalogue().resolve() in names else [default_catalogue()]
+    parsed = [parse_file(p, assets_dir=assets_dir()) for p in base]
+    checked = [parse_file(p, assets_dir=assets_dir(), name=str(p)) for p in given]
     catalogue = merge([*parsed, *checked])
     order = {str(p): n for n, p in enumerate(given)}
     problems = sorted(

@@ -9,6 +9,8 @@ so a test or a portable install touches nothing else. Nothing is created at impo
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.resources
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -19,10 +21,29 @@ import platformdirs
 APP_NAME = "physio-coach"
 ENV_DATA_DIR = "COACH_DATA_DIR"
 
-#: The project root: the default catalogue and the assets ship beside the package.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CATALOGUE = PROJECT_ROOT / "exercises.toml"
-ASSETS_DIR = PROJECT_ROOT / "assets"
+
+
+@functools.cache
+def shipped_data() -> Path:
+    """The folder that holds the shipped `exercises.toml` and `assets/`.
+
+    In an installed wheel (or a bundle) they are package data in `coach/data`, put there by
+    the build backend; in a checkout (or an editable install) they sit at the top of the
+    repository, beside the package. Every reader of shipped files goes through this."""
+    installed = Path(str(importlib.resources.files("coach").joinpath("data")))
+    if (installed / "exercises.toml").is_file():
+        return installed
+    return Path(__file__).resolve().parent.parent
+
+
+def default_catalogue() -> Path:
+    """The shipped catalogue, `exercises.toml`."""
+    return shipped_data() / "exercises.toml"
+
+
+def assets_dir() -> Path:
+    """The shipped pictures, icon and desktop entry, `assets/`."""
+    return shipped_data() / "assets"
 
 
 @dataclass(frozen=True)

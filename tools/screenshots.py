@@ -51,7 +51,7 @@ from coach.core.plan import Phase, PhaseKind, PlanSettings, plan_routine  # noqa
 from coach.core.records import Outcome, PainScore, SetRecord  # noqa: E402
 from coach.core.routine_draft import RoutineDraft  # noqa: E402
 from coach.core.stats import home_summary  # noqa: E402
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE  # noqa: E402
+from coach.paths import assets_dir, default_catalogue  # noqa: E402
 from coach.settings import Theme  # noqa: E402
 from coach.speech.fake import FakeSpeaker  # noqa: E402
 from coach.speech.settings import SpeechSettings  # noqa: E402
@@ -145,7 +145,7 @@ def main() -> int:
     app = QApplication.instance() or new_application(sys.argv)
     protect_singletons()
     theme = Theme(args.theme)
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     for scale, suffix in TEXT_SIZES:  # as the app starts at that text size
         apply_theme(app, theme, scale)
         every_text_size(app, catalogue, args.out, suffix)
@@ -177,7 +177,7 @@ def every_text_size(app: QApplication, catalogue: Catalogue, out: Path, suffix: 
         win.close()
 
     draft = RoutineDraft.from_routine(catalogue.routine("core-and-glutes"), catalogue,
-                                      assets_dir=ASSETS_DIR, in_place=False)
+                                      assets_dir=assets_dir(), in_place=False)
     editor = RoutineEditor(draft, prompts=Prompts())
     editor.resize(1180, 760)
     editor.show()

@@ -11,7 +11,7 @@ set -u
 RUN_PKGS="libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 \
 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 libxcb-xkb1 libdbus-1-3 espeak-ng alsa-utils"
-TEST_PKGS="xvfb xauth xdotool x11-utils imagemagick sox poppler-utils desktop-file-utils tesseract-ocr"
+TEST_PKGS="xvfb xauth xdotool x11-utils imagemagick sox poppler-utils desktop-file-utils shared-mime-info pulseaudio tesseract-ocr"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;

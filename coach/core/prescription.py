@@ -62,6 +62,9 @@ HEADER = (
     "\n"
 )
 SUFFIX = ".toml"
+#: What an exported prescription is called, ROUTINE-ID.physio.toml: the name the desktop's
+#: file type for prescriptions matches (coach.desktop), so the file opens in Physio Coach.
+EXPORT_SUFFIX = ".physio" + SUFFIX
 #: Problems in a file being opened are located in its name; the rest of the catalogue in this.
 INSTALLED = "installed exercises"
 

@@ -63,11 +63,11 @@ def handout_command(catalogue: Catalogue, routine_id: str, pdf: Path, paper: str
         print(f"coach: the routine '{routine_id}' cannot be printed: "
               f"{routine.unusable_reason}", file=err)
         return EXIT_PROBLEMS
-    from coach.paths import ASSETS_DIR
+    from coach.paths import assets_dir
     from coach.pdf.handout import write_handout
     from coach.pdf.layout import Paper
 
-    pages = write_handout(pdf, catalogue, routine, assets_dir=ASSETS_DIR, paper=Paper(paper),
+    pages = write_handout(pdf, catalogue, routine, assets_dir=assets_dir(), paper=Paper(paper),
                           settings=settings)
     print(f"Wrote the handout for '{routine.name}' ({pages} page{'s' if pages != 1 else ''}, "
           f"{paper.upper() if paper == 'a4' else paper.capitalize()}) to {pdf}", file=out)

@@ -1,11 +1,14 @@
-"""Playing a WAV file with a player process we can kill: `aplay` on Linux, `afplay` on macOS.
+"""Playing a WAV file with a player process we can kill: `aplay` on Linux, `afplay` on macOS;
+Qt Multimedia (coach.speech.qt_player) where neither exists (Windows, Linux without ALSA's
+utilities) or when `COACH_AUDIO_PLAYER=qt` asks for it.
 
 A child process per clip costs well under a millisecond to start here (vfork), plays without a
 running Qt event loop, and is silenced at once by killing it, which is what pause, skip and stop
-need. QtMultimedia would need the GUI event loop and a working audio backend and was not chosen.
+need; it stays the first choice where it exists.
 
-`find_player(device)` gives the command line or raises `PlayerUnavailable` with the reason;
-`probe(argv, wav)` plays a moment of silence to check that the sound device opens at all.
+`find_player(device)` gives the command line (`[QT_MULTIMEDIA, device]` for Qt) or raises
+`PlayerUnavailable` with the reason; `probe(argv, wav)` plays a moment of silence to check that
+the sound device opens at all; `make_player(argv, on_error)` builds the player for `argv`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ from coach.speech.speaker import NoticeReason
 log = logging.getLogger(__name__)
 
 ENV_DEVICE = "COACH_AUDIO_DEVICE"
+#: `COACH_AUDIO_PLAYER=qt` plays through Qt Multimedia even where `aplay` exists.
+ENV_PLAYER = "COACH_AUDIO_PLAYER"
+#: The "command" of the Qt Multimedia player (not a program: coach.speech.qt_player).
+QT_MULTIMEDIA = "qt-multimedia"
 _PROBE_TIMEOUT = 5.0
 
 
@@ -43,16 +50,16 @@ def audio_device(setting: str | None) -> str | None:
 
 def find_player(device: str | None) -> list[str]:
     """The player command line, without the file name. Raises PlayerUnavailable."""
+    qt = [QT_MULTIMEDIA, *([device] if device else [])]
+    if os.environ.get(ENV_PLAYER) == "qt" or sys.platform == "win32":
+        return qt
     if sys.platform == "darwin":
         exe = shutil.which("afplay")
-        if exe:
-            return [exe]
-        raise PlayerUnavailable(NoticeReason.NO_PLAYER, "afplay not found")
+        return [exe] if exe else qt
     exe = shutil.which("aplay")
     if not exe:
-        raise PlayerUnavailable(
-            NoticeReason.NO_PLAYER, "aplay not found on PATH (Debian package alsa-utils)"
-        )
+        log.info("aplay not found on PATH (Debian package alsa-utils): Qt Multimedia plays")
+        return qt
     argv = [exe, "-q"]
     if device:
         argv += ["-D", device]
@@ -66,6 +73,11 @@ def probe(argv: Sequence[str], wav: Path,
     `started(process)` is called with the player process as soon as it runs, so that whoever
     is closing down can kill it rather than wait up to `_PROBE_TIMEOUT` for a sick device.
     """
+    if argv[0] == QT_MULTIMEDIA:
+        from coach.speech import qt_player
+
+        qt_player.probe(argv, wav)
+        return
     try:
         proc = subprocess.Popen([*argv, str(wav)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -88,6 +100,15 @@ def probe(argv: Sequence[str], wav: Path,
             NoticeReason.NO_DEVICE,
             f"{' '.join(argv)} exited with {proc.returncode}: {err[-1] if err else 'no message'}",
         )
+
+
+def make_player(argv: Sequence[str], on_error: Callable[[str], None] | None = None):
+    """The player for `argv` (from `find_player`): Qt Multimedia or a player process."""
+    if argv[0] == QT_MULTIMEDIA:
+        from coach.speech.qt_player import QtAudioPlayer
+
+        return QtAudioPlayer(argv, on_error)
+    return SubprocessPlayer(argv, on_error)
 
 
 class SubprocessPlayer:

@@ -29,9 +29,9 @@ from coach.speech.clips import Clip, write_wav
 from coach.speech.player import (
     NullPlayer,
     PlayerUnavailable,
-    SubprocessPlayer,
     audio_device,
     find_player,
+    make_player,
     probe,
 )
 from coach.speech.renderer import (
@@ -75,7 +75,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         cache_dir: Path | None = None,
         engine_factory: Callable[[], Any] = default_engine,
         player_argv: Sequence[str] | None = None,
-        player_factory: PlayerFactory = SubprocessPlayer,
+        player_factory: PlayerFactory = make_player,
         **kwargs: Any,
     ) -> None:
         self._cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
@@ -225,8 +225,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
             self._probe_needed = False
             self._probing = True
             self._sound_on = False
-            self._player.stop()
-            self._player = NullPlayer()
+            self._drop_player()
             device = audio_device(self._settings.audio_device)
             self._probe_thread = threading.Thread(
                 target=self._probe, args=(device,), name="speaker-probe", daemon=True
@@ -271,6 +270,14 @@ class Pyttsx3Speaker(ScheduledSpeaker):
                 self._sound_on = True
             self._wake()
 
+    def _drop_player(self) -> None:
+        """Silence the player and let it go (a Qt Multimedia player ends its thread)."""
+        player, self._player = self._player, NullPlayer()
+        player.stop()
+        close = getattr(player, "close", None)
+        if close is not None:
+            close()
+
     def _probe_started(self, process: subprocess.Popen[bytes]) -> None:
         with self._cond:
             self._probe_process = process
@@ -297,7 +304,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         if probe_thread is not None:
             probe_thread.join(2.0)
         with self._cond:
-            self._player.stop()
+            self._drop_player()
 
     # -- reports from the engine thread and the player ------------------------------------------
 
@@ -317,7 +324,7 @@ class Pyttsx3Speaker(ScheduledSpeaker):
         self._play_failures += 1
         if self._play_failures >= _MAX_PLAY_FAILURES:
             self._sound_on = False
-            self._player = NullPlayer()
+            self._drop_player()
             self._report(SpeechNotice(NoticeReason.DEVICE_FAILED, message))
         else:
             self._sound_on = False

@@ -10,11 +10,9 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from coach.paths import ASSETS_DIR
+from coach.paths import assets_dir
 
 log = logging.getLogger(__name__)
-
-PLACEHOLDER = ASSETS_DIR / "placeholder.svg"
 
 
 class IllustrationView(QWidget):
@@ -40,7 +38,7 @@ class IllustrationView(QWidget):
         if path is not None and not loaded:
             log.warning("illustration %s could not be loaded; showing the placeholder", path)
         if not loaded:
-            self._renderer.load(str(PLACEHOLDER))
+            self._renderer.load(str(assets_dir() / "placeholder.svg"))
         self._is_placeholder = not loaded
         self.setAccessibleDescription(description if loaded else "No illustration")
         self.update()

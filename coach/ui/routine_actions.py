@@ -26,6 +26,7 @@ from coach.core.catalogue import problem_count
 from coach.core.errors import KnownError
 from coach.core.models import Catalogue, Routine
 from coach.core.prescription import (
+    EXPORT_SUFFIX,
     Choice,
     Library,
     OpenedPrescription,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PRESCRIPTION_FILTER = "Prescriptions (*.toml);;All files (*)"
+PRESCRIPTION_FILTER = "Prescriptions (*.physio.toml *.toml);;All files (*)"
 PDF_FILTER = "PDF documents (*.pdf)"
 #: The visit report starts this long ago unless the user picks another day.
 REPORT_WEEKS = 6
@@ -217,7 +218,8 @@ class RoutineActions(QObject):
             self.prompts.warn(parent, e.message)
             return None
         path = self.prompts.save_file(parent, "Export for patient",
-                                      self.documents / f"{routine.id}.toml", PRESCRIPTION_FILTER)
+                                      self.documents / f"{routine.id}{EXPORT_SUFFIX}",
+                                      PRESCRIPTION_FILTER)
         if path is None:
             return None
         try:

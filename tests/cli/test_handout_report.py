@@ -22,7 +22,7 @@ from coach.core.prescription import prescription_text
 from coach.core.records import SetRecord
 from coach.core.safety import warning_sign_advice
 from coach.core.weeks import weeks_between
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.storage.history import HistoryStore
 from tests.helpers.visit_history import (
     BRIDGE_PAIN_AFTER,
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    return load_catalogue([default_catalogue()], assets_dir=assets_dir())
 
 
 def coach(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -115,7 +115,7 @@ def test_five_long_exercises_fit_on_two_letter_pages_with_the_physios_contact(
         items=tuple(RoutineItem(ex.id, note="Take your time.") for ex in longest), weeks=4,
         prescriber=Prescriber("Sam Physio", "020 7946 0000 <clinic@example.org>"))
     rx = tmp_path / "five.toml"
-    rx.write_text(prescription_text([routine], [], assets_dir=ASSETS_DIR), encoding="utf-8")
+    rx.write_text(prescription_text([routine], [], assets_dir=assets_dir()), encoding="utf-8")
     pdf = tmp_path / "five.pdf"
     result = coach("handout", "five-long", "--pdf", str(pdf), "--paper", "letter",
                    "--catalogue", str(rx), data_dir=tmp_path / "d")
@@ -253,7 +253,7 @@ def test_a_prescriptions_notes_are_labelled_as_the_physiotherapists(catalogue, t
         items=(RoutineItem("bridge", note="Squeeze your buttocks first."),),
         prescriber=Prescriber("Sam Physio"))
     rx = tmp_path / "rx.toml"
-    rx.write_text(prescription_text([routine], [], assets_dir=ASSETS_DIR), encoding="utf-8")
+    rx.write_text(prescription_text([routine], [], assets_dir=assets_dir()), encoding="utf-8")
     pdf = tmp_path / "rx.pdf"
     result = coach("handout", "from-sam", "--pdf", str(pdf), "--catalogue", str(rx),
                    data_dir=tmp_path / "d")

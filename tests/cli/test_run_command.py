@@ -22,7 +22,7 @@ from coach.core.engine import SessionEngine
 from coach.core.events import CueRequested, CuesCancelled, SessionFinished, SetCompleted
 from coach.core.models import Routine
 from coach.core.plan import PlanSettings, plan_routine
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.terminal import (
     EXIT_CANNOT_START,
     EXIT_INTERRUPTED,
@@ -348,7 +348,7 @@ def test_notices_outside_a_session_are_printed_at_once():
 @pytest.mark.parametrize("routine_id", ["gentle-daily-stretch", "core-and-glutes", "desk-break",
                                         "flare-up", "easy-walk", "heat-and-stretch"])
 def test_every_default_routine_runs_with_its_phases_and_cues_in_order(routine_id, tmp_path):
-    cat = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    cat = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     if routine_id not in cat.routines:
         pytest.fail(f"the default catalogue no longer has '{routine_id}'")
     code, out, _, records = run_fake(cat, routine_id, tmp_path, settings=PlanSettings(),

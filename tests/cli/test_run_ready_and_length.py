@@ -14,13 +14,13 @@ import pytest
 
 from coach.core.catalogue import load_catalogue
 from coach.core.plan import about, routine_seconds
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE, resolve
+from coach.paths import assets_dir, default_catalogue, resolve
 from coach.settings import Settings, save
 from coach.speech.settings import SpeechSettings
 from tests.cli.test_run_safety import Terminal, env_for
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+DEFAULT = load_catalogue([default_catalogue()], assets_dir=assets_dir())
 
 
 def muted_settings(data: Path, **fields) -> Settings:

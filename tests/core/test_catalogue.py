@@ -459,9 +459,9 @@ def test_an_exercise_reusing_an_earlier_files_id_is_reported_as_a_clash_not_by_i
 ], ids=["empty-routines", "unknown-keys", "unknown-top-level-keys"])
 def test_a_file_lists_at_most_a_hundred_problems_then_counts_the_rest(text):
     from coach.core.catalogue import MAX_PROBLEMS, parse_text
-    from coach.paths import ASSETS_DIR
+    from coach.paths import assets_dir
 
-    pf = parse_text(text, assets_dir=ASSETS_DIR, name="worst.toml")
+    pf = parse_text(text, assets_dir=assets_dir(), name="worst.toml")
     assert len(pf.problems) <= MAX_PROBLEMS + 1
     assert any(p.message.startswith("... and ") and " more unknown " in p.message
                or p.more for p in pf.problems)

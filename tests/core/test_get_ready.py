@@ -19,14 +19,14 @@ from coach.core.plan import (
     routine_seconds,
 )
 from coach.core.result import ExerciseStatus
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.settings import Settings
 from coach.speech.settings import SpeechSettings
 from tests.helpers.driving import run_to, run_to_end
 from tests.helpers.factories import catalogue, exercise, routine
 from tests.helpers.recorder import EventLog
 
-DEFAULT = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+DEFAULT = load_catalogue([default_catalogue()], assets_dir=assets_dir())
 SILENT = PlanSettings(voice=False)
 READING = PlanSettings(verbosity=Verbosity.FULL)
 

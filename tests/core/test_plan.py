@@ -318,9 +318,9 @@ def test_durations_are_spoken_in_plain_words():
 
 def test_every_default_routine_plans_with_every_cue_inside_its_phase():
     from coach.core.catalogue import load_catalogue
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
-    cat = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    cat = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     assert cat.usable_routines()
     for r in cat.usable_routines():
         plan = plan_routine(cat, r, PlanSettings())

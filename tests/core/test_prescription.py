@@ -21,7 +21,7 @@ from coach.core.prescription import (
     same_routine,
     save_routine,
 )
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 
 # The physiotherapist's own exercises: not in the default catalogue, so the file carries them.
 PHYSIO_CATALOGUE = '''
@@ -99,8 +99,8 @@ def library(root: Path, *, user_text: str | None = None) -> Library:
     if user_text is not None:
         root.mkdir(parents=True, exist_ok=True)
         user.write_text(user_text, encoding="utf-8")
-    return Library(default=DEFAULT_CATALOGUE, user=user, folder=root / "prescriptions",
-                   assets_dir=ASSETS_DIR)
+    return Library(default=default_catalogue(), user=user, folder=root / "prescriptions",
+                   assets_dir=assets_dir())
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def patient(tmp_path):
 
 def export(lib: Library, catalogue, routine_id: str, path: Path) -> Path:
     text = export_prescription(catalogue, catalogue.routine(routine_id),
-                               shipped=lib.shipped_ids(catalogue), assets_dir=ASSETS_DIR)
+                               shipped=lib.shipped_ids(catalogue), assets_dir=assets_dir())
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -332,4 +332,4 @@ def test_every_installed_file_is_a_valid_catalogue_on_its_own(physio, patient, t
     (plib, pcat), (qlib, _) = physio, patient
     open_and_add(qlib, export(plib, pcat, "hip-strength", tmp_path / "v1.toml"))
     for path in qlib.folder_files():
-        assert parse_file(path, assets_dir=ASSETS_DIR).problems == []
+        assert parse_file(path, assets_dir=assets_dir()).problems == []

@@ -9,10 +9,10 @@ import pytest
 
 from coach.core.catalogue import load_catalogue
 from coach.core.plan import PlanSettings, routine_seconds
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from tests.helpers.factories import catalogue, exercise, routine
 
-DEFAULT = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+DEFAULT = load_catalogue([default_catalogue()], assets_dir=assets_dir())
 WORDS = {w: n for n, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",

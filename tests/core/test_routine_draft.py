@@ -9,13 +9,13 @@ import pytest
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Sides
 from coach.core.routine_draft import RoutineDraft
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from tests.core.catalogue_text import load_text
 
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    return load_catalogue([default_catalogue()], assets_dir=assets_dir())
 
 
 def ids(draft: RoutineDraft) -> list[str]:
@@ -23,7 +23,7 @@ def ids(draft: RoutineDraft) -> list[str]:
 
 
 def filled(catalogue) -> RoutineDraft:
-    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    draft = RoutineDraft.new(catalogue, assets_dir=assets_dir())
     draft.set_field("name", "Back care")
     draft.set_field("description", "Three gentle exercises.")
     for exercise_id in ("pelvic-tilt", "bridge", "walking"):
@@ -80,7 +80,7 @@ def test_typing_in_one_field_is_one_undo_step(catalogue):
 
 
 def test_the_id_is_made_from_the_name_never_takes_a_used_one_and_stays_once_saved(catalogue):
-    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    draft = RoutineDraft.new(catalogue, assets_dir=assets_dir())
     draft.set_field("name", "Core and Glutes!")
     assert draft.fields["id"] == "core-and-glutes-2"  # core-and-glutes is taken
     draft.set_field("name", "Back care")
@@ -156,7 +156,7 @@ def test_an_id_used_by_another_routine_is_reported_on_the_name(catalogue):
 
 def test_a_new_routine_shows_no_message_until_a_field_is_typed_in_or_save_is_asked(
         catalogue):
-    draft = RoutineDraft.new(catalogue, assets_dir=ASSETS_DIR)
+    draft = RoutineDraft.new(catalogue, assets_dir=assets_dir())
     check = draft.check()
     assert not check.ok
     assert {key for _i, key, _m in check.located()} == {"name", "description", "item"}
@@ -189,11 +189,11 @@ def test_messages_are_plain_sentences_without_the_files_words(catalogue):
 
 def test_an_existing_routine_opens_unchanged_in_place_or_as_a_copy(catalogue):
     original = catalogue.routine("desk-break")
-    in_place = RoutineDraft.from_routine(original, catalogue, assets_dir=ASSETS_DIR,
+    in_place = RoutineDraft.from_routine(original, catalogue, assets_dir=assets_dir(),
                                          in_place=True)
     assert not in_place.modified
     assert in_place.check().routine == dataclasses.replace(original, origin="", line=None)
-    copy = RoutineDraft.from_routine(original, catalogue, assets_dir=ASSETS_DIR,
+    copy = RoutineDraft.from_routine(original, catalogue, assets_dir=assets_dir(),
                                      in_place=False)
     assert copy.fields["id"] == "desk-break-2"
     assert copy.check().routine == dataclasses.replace(original, id="desk-break-2", origin="",
@@ -218,7 +218,7 @@ def test_the_patients_affected_leg_is_part_of_the_routine_and_survives_editing(c
     draft.set_field("affected_side", "left-only")
     routine = draft.check().routine
     assert (routine.affected_side, routine.affected_side_only) == (Side.LEFT, True)
-    again = RoutineDraft.from_routine(routine, catalogue, assets_dir=ASSETS_DIR, in_place=True)
+    again = RoutineDraft.from_routine(routine, catalogue, assets_dir=assets_dir(), in_place=True)
     assert again.fields["affected_side"] == "left-only"
     draft.set_field("affected_side", "right")
     routine = draft.check().routine

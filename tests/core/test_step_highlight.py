@@ -5,10 +5,10 @@ from __future__ import annotations
 from coach.core.catalogue import load_catalogue
 from coach.core.models import TempoPhase
 from coach.core.plan import PhaseKind, hold_step, plan_exercise, tempo_steps
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from tests.helpers.factories import exercise
 
-DEFAULT = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+DEFAULT = load_catalogue([default_catalogue()], assets_dir=assets_dir())
 
 
 def steps_shown(exercise_id: str) -> dict[PhaseKind, set[int | None]]:

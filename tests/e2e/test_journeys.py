@@ -33,7 +33,7 @@ import pytest
 from coach.core.catalogue import load_catalogue
 from coach.core.records import Screening
 from coach.core.safety import RED_FLAGS
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.storage.history import HistoryStore
 from tests.helpers.driving import Desktop, desktop_on_xvfb, loose
 
@@ -191,7 +191,7 @@ def test_a_patients_first_day_from_the_safety_questions_to_the_progress_page(
     apps.append(app)
     main = desktop.wait_window(titled(MAIN_TITLE), 20, "the main window")
     answer_first_run(desktop)
-    routine = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR).routine(
+    routine = load_catalogue([default_catalogue()], assets_dir=assets_dir()).routine(
         "gentle-daily-stretch")  # today's routine on a first run
 
     session = run_session(desktop, main, routine.name, before=(4, 3), after=(3, 2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import wave
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,3 +206,13 @@ class FakeAudio:
     def tones(self) -> list[str]:
         with self._lock:
             return [c.path.name for c in self.plays if c.path.name.startswith("tone-")]
+
+
+@pytest.fixture(scope="session")
+def sound_server() -> Iterator[dict[str, str]]:
+    """A private PulseAudio null sink for the whole run (Qt Multimedia connects to the sound
+    server once per process); the environment for pactl."""
+    from benchmarks.pulse import null_sink
+
+    with null_sink() as env:
+        yield env

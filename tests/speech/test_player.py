@@ -22,12 +22,18 @@ def beep(tmp_path: Path) -> Clip:
     return tone_clip(tmp_path, Tone.END, 1.0)
 
 
-def test_a_missing_player_program_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_aplay_or_on_windows_qt_multimedia_plays(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(player_mod.shutil, "which", lambda name: None)
+    monkeypatch.delenv("COACH_AUDIO_PLAYER", raising=False)
+    for platform in ("linux", "darwin", "win32"):
+        monkeypatch.setattr(player_mod.sys, "platform", platform)
+        assert find_player(None) == [player_mod.QT_MULTIMEDIA]
+        assert find_player("Speakers") == [player_mod.QT_MULTIMEDIA, "Speakers"]
     monkeypatch.setattr(player_mod.sys, "platform", "linux")
-    with pytest.raises(PlayerUnavailable) as err:
-        find_player(None)
-    assert err.value.reason is NoticeReason.NO_PLAYER
+    monkeypatch.setattr(player_mod.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert find_player(None) == ["/usr/bin/aplay", "-q"]
+    monkeypatch.setenv("COACH_AUDIO_PLAYER", "qt")
+    assert find_player(None) == [player_mod.QT_MULTIMEDIA]
 
 
 def test_the_device_setting_and_the_environment_choose_the_alsa_device(

@@ -17,6 +17,7 @@ import pytest
 
 from coach.core.cues import Cue, CueKind
 from coach.speech.clips import Clip, duration, read_samples, rms
+from coach.speech.player import QT_MULTIMEDIA
 from coach.speech.pyttsx3_speaker import Pyttsx3Speaker
 from coach.speech.renderer import EngineWorker, RenderFailed, RenderRequest
 from coach.speech.settings import SpeechSettings
@@ -81,9 +82,9 @@ def req(text: str, rate: int = DEFAULT.rate, volume: float = 1.0, voice: str | N
 def default_routine_phrases() -> list[str]:
     plan = pytest.importorskip("coach.core.plan", reason="the planner has not landed yet")
     from coach.core.catalogue import load_catalogue
-    from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+    from coach.paths import assets_dir, default_catalogue
 
-    catalogue = load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    catalogue = load_catalogue([default_catalogue()], assets_dir=assets_dir())
     texts: list[str] = []
     for routine in catalogue.usable_routines():
         texts += plan.plan_routine(catalogue, routine).cue_texts()
@@ -169,8 +170,20 @@ def test_listing_voices_never_raises() -> None:
     assert all(v.id and v.name for v in voices)
 
 
-@pytest.mark.skipif(shutil.which("aplay") is None, reason="aplay not installed")
-def test_a_countdown_through_the_real_engine_and_aplay_starts_on_time(tmp_path: Path) -> None:
+@pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) ")  # optional Qt Multimedia libraries
+@pytest.mark.parametrize("player", ["aplay", "qt-multimedia"])
+def test_a_countdown_through_the_real_engine_starts_on_time_with_either_player(
+        tmp_path: Path, player: str, request: pytest.FixtureRequest) -> None:
+    if player == "aplay":
+        if shutil.which("aplay") is None:
+            pytest.skip("aplay not installed")
+        argv = ["aplay", "-q", "-D", "null"]
+    else:
+        if shutil.which("pulseaudio") is None:
+            pytest.skip("pulseaudio not installed (make test installs it)")
+        request.getfixturevalue("qapp")
+        request.getfixturevalue("sound_server")
+        argv = [QT_MULTIMEDIA]
     onsets: list[tuple[str, float]] = []
     captions: list[str] = []
     notices: list[SpeechNotice] = []
@@ -182,12 +195,13 @@ def test_a_countdown_through_the_real_engine_and_aplay_starts_on_time(tmp_path: 
             done.set()
 
     sp = Pyttsx3Speaker(
-        time.monotonic, cache_dir=tmp_path / "cache", player_argv=["aplay", "-q", "-D", "null"],
+        time.monotonic, cache_dir=tmp_path / "cache", player_argv=argv,
         on_caption=lambda c: captions.append(c.text), on_notice=notices.append, on_start=started,
     )
     try:
         sp.prepare(["3", "2", "1", "Hold"])
-        t0 = time.monotonic() + 0.5
+        # Time for the first renders and the device check (Qt Multimedia loads its backend).
+        t0 = time.monotonic() + 2.0
         for i, n in enumerate("321"):
             sp.say(Cue(CueKind.COUNTDOWN, n, t0 + 0.25 * i, beep=True))
         sp.say(Cue(CueKind.START, "Hold", t0 + 0.75))

@@ -16,7 +16,7 @@ from coach.catalogue_files import library, load_app_catalogue
 from coach.cli import _file_as_option, build_parser
 from coach.core.cues import Verbosity
 from coach.core.prescription import export_prescription
-from coach.paths import ASSETS_DIR, resolve
+from coach.paths import assets_dir, resolve
 from coach.ui.presenter import PresenterWindow
 from tests.helpers.visit_history import build_history
 from tests.ui.test_app_sessions import make_app
@@ -50,7 +50,7 @@ def prescription(tmp_path: Path) -> Path:
                                   name="Office breaks")
     rx = tmp_path / "office-breaks.toml"
     rx.write_text(export_prescription(catalogue, routine, shipped=set(catalogue.exercises),
-                                      assets_dir=ASSETS_DIR), encoding="utf-8")
+                                      assets_dir=assets_dir()), encoding="utf-8")
     return rx
 
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import coach.catalogue_files
-from coach.paths import DEFAULT_CATALOGUE
+from coach.paths import default_catalogue
 from coach.ui.problems_dialog import ProblemsDialog
 from coach.ui.prompts import Prompts
 from tests.ui.real_dialogs import answer_when_open
@@ -41,10 +41,10 @@ def start_up(tmp_path: Path, qtbot, **files: str):
 def test_a_syntax_error_in_exercises_toml_says_nothing_loaded_and_start_says_why(
         tmp_path, qtbot, monkeypatch):
     broken = tmp_path / "exercises.toml"
-    lines = DEFAULT_CATALOGUE.read_text(encoding="utf-8").splitlines()
+    lines = default_catalogue().read_text(encoding="utf-8").splitlines()
     lines[59] += " = = oops"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(coach.catalogue_files, "DEFAULT_CATALOGUE", broken)
+    monkeypatch.setattr(coach.catalogue_files, "default_catalogue", lambda: broken)
     app, seen = start_up(tmp_path, qtbot)
     try:
         (dialog,) = seen

@@ -24,7 +24,7 @@ from coach.catalogue_files import load_app_catalogue
 from coach.core.prescription import export_prescription
 from coach.core.records import Screening, SetRecord
 from coach.core.safety import RED_FLAGS
-from coach.paths import ASSETS_DIR, resolve
+from coach.paths import assets_dir, resolve
 from coach.storage.history import HistoryStore
 from tests.cli.test_handout_report import pdf_text
 from tests.helpers.file_watch import FileWatch
@@ -58,7 +58,7 @@ def hostile_prescription(tmp_path: Path, canary: Path) -> Path:
                     else i for i in core.items))
     rx = tmp_path / "hostile.toml"
     rx.write_text(export_prescription(catalogue, routine, shipped=set(catalogue.exercises)
-                                      - {exercise.id}, assets_dir=ASSETS_DIR), encoding="utf-8")
+                                      - {exercise.id}, assets_dir=assets_dir()), encoding="utf-8")
     return rx
 
 
@@ -86,7 +86,7 @@ def limit_memory() -> None:
 
 def test_html_in_prescription_names_never_opens_a_file_or_grows_memory(tmp_path):
     canary = tmp_path / "canary.png"
-    canary.write_bytes((ASSETS_DIR / "icon" / "physio-coach-48.png").read_bytes())
+    canary.write_bytes((assets_dir() / "icon" / "physio-coach-48.png").read_bytes())
     rx = hostile_prescription(tmp_path, canary)
     data = tmp_path / "data"
     history_with_the_exercise(data)

@@ -208,7 +208,7 @@ def test_the_desktop_entry_launches_coach_with_the_opened_file() -> None:
     assert entry["Exec"] == "coach %f"
     assert entry["Icon"] == "physio-coach"
     assert entry["Terminal"] == "false"
-    assert "application/toml" in entry["MimeType"].split(";")
+    assert entry["MimeType"].split(";") == ["application/x-physio-coach-prescription", ""]
     assert entry["Categories"].endswith(";")
     assert entry["Keywords"].endswith(";")
 

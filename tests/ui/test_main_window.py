@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QScrollArea
 
+from coach import paths
 from coach.core.browse import ExerciseFilter, filter_exercises
 from coach.core.catalogue import load_catalogue
 from coach.core.models import Category, Position, Sides
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
 from coach.ui.main_window import MainWindow
 from coach.ui.widgets import plain_label
 from tests.core.catalogue_text import catalogue_text, load_text
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_catalogue():
-    return load_catalogue([DEFAULT_CATALOGUE], assets_dir=ASSETS_DIR)
+    return load_catalogue([paths.default_catalogue()], assets_dir=paths.assets_dir())
 
 
 def test_the_window_shows_routines_exercises_and_todays_routine(qtbot):

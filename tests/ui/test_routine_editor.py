@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from coach.core.prescription import Library, open_prescription, same_routine
-from coach.paths import ASSETS_DIR, DEFAULT_CATALOGUE
+from coach.paths import assets_dir, default_catalogue
 from coach.ui.main_window import MainWindow
 from coach.ui.prompts import Prompts
 from coach.ui.routine_actions import RoutineActions
@@ -37,6 +37,7 @@ class FakePrompts:
     asked: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem_lists: list[list[str]] = field(default_factory=list)
+    suggested: list[Path] = field(default_factory=list)
 
     def confirm(self, parent, title, text, *, yes, no) -> bool:
         self.asked.append(title)
@@ -56,6 +57,7 @@ class FakePrompts:
 
     def save_file(self, parent, title, suggested, filters):
         self.asked.append(title)
+        self.suggested.append(suggested)
         return self.save_to
 
     def open_file(self, parent, title, directory, filters):
@@ -69,8 +71,8 @@ class FakePrompts:
 
 
 def make_library(root: Path) -> Library:
-    return Library(default=DEFAULT_CATALOGUE, user=root / "catalogue.toml",
-                   folder=root / "prescriptions", assets_dir=ASSETS_DIR)
+    return Library(default=default_catalogue(), user=root / "catalogue.toml",
+                   folder=root / "prescriptions", assets_dir=assets_dir())
 
 
 @pytest.fixture
@@ -229,7 +231,7 @@ def test_editing_a_default_routine_makes_a_copy_and_never_touches_the_original(
     assert editor.draft.fields["id"] == "core-and-glutes-2"
     editor.save_action.trigger()
     original = actions.catalogue.routine("core-and-glutes")
-    assert original.origin == str(DEFAULT_CATALOGUE)
+    assert original.origin == str(default_catalogue())
     copy = actions.catalogue.routine("core-and-glutes-2")
     assert same_routine(dataclasses.replace(original, id="core-and-glutes-2"), copy)
 
@@ -249,6 +251,17 @@ def test_export_writes_a_prescription_the_patients_copy_opens_as_the_same_routin
     (routine,) = opened.new
     assert same_routine(routine, editor.draft.check().routine)
     assert routine.prescriber.contact == "clinic@example.org"
+
+
+def test_export_suggests_a_name_the_desktop_opens_as_a_prescription(qtbot, physio, tmp_path):
+    """ROUTINE-ID.physio.toml: the name `coach desktop install` registers as a prescription."""
+    actions, prompts = physio
+    editor = new_editor(qtbot, actions)
+    fill(qtbot, editor)
+    prompts.save_to = tmp_path / "chosen.toml"
+    editor.export_action.trigger()
+    (suggested,) = prompts.suggested
+    assert suggested.name == f"{editor.draft.check().routine.id}.physio.toml"
 
 
 def test_open_prescription_adds_it_and_asks_before_replacing(qtbot, physio, tmp_path):
