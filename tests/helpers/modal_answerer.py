@@ -11,10 +11,10 @@ crash dialogs):
 - `QMessageBox`: the button named in `choices` for its title, else its default button, else its
   accept button (so a "Stop the session?" question gets its safe default, "Carry on").
 - the crash dialog: recorded in `crashes` (with its traceback), then closed.
-- any other dialog (the app's own): every exclusive group of radio or toggle buttons with
-  nothing chosen gets "No" when it offers one, else its first button; then an OK-like button
-  of a `QDialogButtonBox`, else the accent ("primary") button, else the default button, else
-  `accept()`.
+- any other dialog (the app's own): what `filling` says for its title; then every exclusive
+  group of radio or toggle buttons with nothing chosen gets "No" when it offers one, else its
+  first button; then an OK-like button of a `QDialogButtonBox`, else the accent ("primary")
+  button, else the default button, else `accept()`.
 
 The answer is pressed on the next turn of the event loop, not inside the poll, so a dialog that
 the press opens (a question inside a dialog) is polled and answered too. A dialog still open
@@ -68,6 +68,8 @@ class ModalAnswerer(QObject):
         self.files.mkdir(parents=True, exist_ok=True)
         #: A message box's title -> the text of the button to press.
         self.choices: dict[str, str] = dict(choices or {})
+        #: A dialog's title -> what fills it in before it is accepted (instead of the defaults).
+        self.fills: dict[str, Callable[[QDialog], None]] = {}
         self.answered: list[str] = []
         self.warnings: list[str] = []
         self.crashes: list[str] = []
@@ -106,6 +108,15 @@ class ModalAnswerer(QObject):
                 self.choices.pop(title, None)
             else:
                 self.choices[title] = before
+
+    @contextmanager
+    def filling(self, title: str, fill: Callable[[QDialog], None]) -> Iterator[None]:
+        """For a while, fill the dialog titled `title` with `fill` before accepting it."""
+        self.fills[title] = fill
+        try:
+            yield
+        finally:
+            self.fills.pop(title, None)
 
     # --- what is open -----------------------------------------------------------------------
 
@@ -238,6 +249,9 @@ class ModalAnswerer(QObject):
         return target.click
 
     def _answer_own(self, dialog: QDialog):
+        fill = self.fills.get(dialog.windowTitle())
+        if fill is not None:
+            fill(dialog)
         for group in dialog.findChildren(QButtonGroup):
             buttons = [b for b in group.buttons() if b.isVisible() and b.isEnabled()]
             if group.exclusive() and buttons and group.checkedButton() is None:

@@ -21,16 +21,14 @@ warning (`qt_log_level_fail`), a dialog stuck or left open, or fewer actions wal
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMainWindow, QMenu, QWidget
 
 from coach.app import CoachApp
@@ -38,11 +36,9 @@ from coach.core.clock import FakeClock
 from coach.core.models import DoseKind, Sides
 from coach.core.plan import PhaseKind, plan_routine
 from coach.core.thermal import is_thermal
-from coach.paths import resolve
-from coach.speech.factory import create_speaker
-from coach.ui.qt_compat import protect_singletons
 from coach.ui.session_window import SessionWindow
 from tests.helpers.modal_answerer import ModalAnswerer
+from tests.helpers.real_app import real_app
 from tests.ui.test_app_sessions import restore_app_look  # noqa: F401 (autouse fixture)
 
 # The offscreen platform says these when a window is shown or raised; harmless.
@@ -99,18 +95,6 @@ exercise = "free-walk"
 WALK_ROUTINE = "every-phase"
 
 log = logging.getLogger(__name__)
-
-
-class UrlOpener(QObject):
-    """Stands in for the desktop's PDF viewer: "Open it to print" opens nothing outside."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[Path] = []
-
-    @Slot(QUrl)
-    def open_url(self, url: QUrl) -> None:
-        self.opened.append(Path(url.toLocalFile()))
 
 
 def flush() -> None:
@@ -438,36 +422,10 @@ def controls(window: QWidget) -> list[tuple[str, Callable[[], None]]]:
 
 @pytest.fixture
 def walk_app(qtbot, tmp_path, monkeypatch):
-    """The real app on a fresh data folder, with the crash handler as in `coach` (Qt's own
-    messages stay with pytest-qt, which fails the test on a warning)."""
-    protect_singletons()
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    (tmp_path / "home").mkdir()
-    monkeypatch.setattr("coach.ui.crash_reporter.route_qt_messages", lambda: None)
     extra = tmp_path / "walk-catalogue.toml"
     extra.write_text(EXTRA_CATALOGUE, encoding="utf-8")
-    paths = resolve(tmp_path / "data")
-    paths.ensure()
-    args = argparse.Namespace(catalogue=[extra], exit_when_ready=False, time_scale=None,
-                              data_dir=tmp_path / "data")
-    app = CoachApp(paths, args, paths.log_file)
-    clock = FakeClock(1000.0)
-    app.session_clock = lambda: clock
-
-    def silent(clock, settings, *, on_caption, on_notice):
-        return create_speaker(clock, settings, on_caption=on_caption, on_notice=on_notice,
-                              voice=False)
-
-    app.make_speaker = silent
-    app.install_crash_handler()
-    opener = UrlOpener()
-    QDesktopServices.setUrlHandler("file", opener, "open_url")
-    qtbot.addWidget(app.window)
-    try:
-        yield app, clock, opener
-    finally:
-        QDesktopServices.unsetUrlHandler("file")
-        app.shutdown()
+    with real_app(qtbot, tmp_path, monkeypatch, catalogue=[extra]) as real:
+        yield real.app, real.clock, real.opener
 
 
 def test_every_menu_item_tab_button_and_session_control_works_with_the_real_dialogs(
