@@ -17,20 +17,23 @@ crash dialogs):
   button, else the default button, else `accept()`.
 
 The answer is pressed on the next turn of the event loop, not inside the poll, so a dialog that
-the press opens (a question inside a dialog) is polled and answered too. A dialog still open
-after `STUCK_AFTER` answers is recorded in `stuck` and rejected. `answered` lists what was
-answered ("QMessageBox 'Saved': Close"); `warnings` the text of non-modal message boxes.
+the press opens (a question inside a dialog) is polled and answered too; the innermost dialog
+is answered first. A dialog still open after `STUCK_AFTER` answers is recorded in `stuck` and
+rejected. No reference to a button is kept after it is pressed: PySide can hand a wrapper kept
+after Qt deleted its widget back for the next widget made at the same address. `answered`
+lists what was answered ("QMessageBox 'Saved': Close"); `warnings` the text of non-modal
+message boxes.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -39,13 +42,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QWidget,
 )
 
-#: Polls between answers of one dialog before it counts as stuck.
-STUCK_AFTER = 20
+#: Answers given to one dialog that is still open before it counts as stuck.
+STUCK_AFTER = 5
 #: What an OK-like button of a QDialogButtonBox does.
 _ACCEPTING = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
 
@@ -54,8 +58,28 @@ def _plain(text: str) -> str:
     return text.replace("&", "")
 
 
+def _depth(widget: QWidget) -> int:
+    """How many dialogs `widget` sits in (itself included)."""
+    depth = 0
+    while widget is not None:
+        depth += isinstance(widget, QDialog)
+        widget = widget.parentWidget()
+    return depth
+
+
+def _type_name(dialog: QFileDialog, path: Path) -> None:
+    """Type the whole path into the file dialog's name field, as a person may. (selectFile
+    would wait for the folder to be read, and OK could still take the name suggested.)"""
+    field = dialog.findChild(QLineEdit, "fileNameEdit")
+    if field is None:
+        dialog.selectFile(str(path))
+    else:
+        field.setText(str(path))
+
+
 def describe(dialog: QWidget) -> str:
-    return f"{type(dialog).__name__} '{dialog.windowTitle()}'"
+    text = f" ({dialog.text()!r})" if isinstance(dialog, QMessageBox) else ""
+    return f"{type(dialog).__name__} '{dialog.windowTitle()}'{text}"
 
 
 class ModalAnswerer(QObject):
@@ -75,11 +99,13 @@ class ModalAnswerer(QObject):
         self.crashes: list[str] = []
         self.stuck: list[str] = []
         self.saved: list[Path] = []
-        self._seen: weakref.WeakKeyDictionary[QWidget, int] = weakref.WeakKeyDictionary()
+        #: How many times each open dialog was answered, and those being answered now.
+        self._answers: dict[tuple[int, str, str], int] = {}
+        self._in_flight: set[tuple[int, str, str]] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
-        self._pending: list[Callable[[], object]] = []
+        self._pending: list[tuple[tuple[int, str, str], Callable[[], object]]] = []
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -139,8 +165,9 @@ class ModalAnswerer(QObject):
                     others.append(w)
             except RuntimeError:
                 continue
-        # Without the active modal one, the modal dialogs come first (the newest last made).
-        others.sort(key=lambda d: not d.isModal())
+        # Without the active modal one: the modal dialogs first, the innermost (a question a
+        # dialog asked, parented to it) before the one it belongs to.
+        others.sort(key=lambda d: (not d.isModal(), -_depth(d)))
         return found + others
 
     def quiet(self) -> bool:
@@ -160,24 +187,30 @@ class ModalAnswerer(QObject):
     def _poll(self) -> None:
         dialogs = self.open_dialogs()
         if not dialogs:
+            self._answers.clear()
             return
         dialog = dialogs[0]
-        count = self._seen.get(dialog, 0)
-        self._seen[dialog] = count + 1
-        if count % 5:  # give an answer a few turns to take effect before answering again
-            return
+        # By the Qt object, not its Python wrapper: PySide may hand back a new wrapper each
+        # time for a dialog Qt made itself (a file dialog).
+        key = (shiboken6.getCppPointer(dialog)[0], type(dialog).__name__, dialog.windowTitle())
+        if key in self._in_flight:
+            return  # its answer is being given (perhaps it asked a question of its own)
+        count = self._answers.get(key, 0)
+        self._answers[key] = count + 1
         if count >= STUCK_AFTER:
             self.stuck.append(f"{describe(dialog)} stayed open after being answered")
-            self._later(dialog.reject)
+            self._later(key, dialog.reject)
             return
-        self._later(self._answer(dialog))
+        self._later(key, self._answer(dialog))
 
-    def _later(self, press: Callable[[], object]) -> None:
-        """Press on the next turn of the event loop, then let go of the button: a wrapper
-        kept after Qt deleted the button would be handed back for the next widget made at
-        its address. Each press has a timer of its own: one whose slot is still running (a
-        press that opened a dialog) does not fire again."""
-        self._pending.append(press)
+    def _later(self, key: tuple[int, str, str], press: Callable[[], object]) -> None:
+        """Press on the next turn of the event loop, not inside the poll: a press that opens a
+        dialog runs a nested event loop, and the poll's timer must go on firing in it. Each
+        press has a timer of its own, since a timer whose slot is still running (a press that
+        opened a dialog) does not fire again. Until the press is done, the dialog is not
+        answered again."""
+        self._in_flight.add(key)
+        self._pending.append((key, press))
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.timeout.connect(self._press)
@@ -185,8 +218,16 @@ class ModalAnswerer(QObject):
         timer.start(0)
 
     def _press(self) -> None:
-        if self._pending:
-            self._pending.pop(0)()
+        if not self._pending:
+            return
+        key, press = self._pending.pop(0)
+        try:
+            target = getattr(press, "__self__", None)
+            if target is None or shiboken6.isValid(target):  # not gone in the meantime
+                press()
+        finally:
+            self._in_flight.discard(key)
+            del press  # let go of the button (see the module docstring)
 
     def _answer(self, dialog: QDialog):  # -> Callable[[], None]
         name = type(dialog).__name__
@@ -207,7 +248,7 @@ class ModalAnswerer(QObject):
             suggested = Path(dialog.selectedFiles()[0]).name if dialog.selectedFiles() else ""
             path = self._new_path(suggested or "saved")
             self.saved.append(path)
-            dialog.selectFile(str(path))
+            _type_name(dialog, path)
             self.answered.append(f"{describe(dialog)}: {path.name}")
             return dialog.accept
         patterns = re.findall(r"\*\.?[\w*]*", dialog.selectedNameFilter()) or ["*"]
@@ -217,7 +258,7 @@ class ModalAnswerer(QObject):
             self.answered.append(f"{describe(dialog)}: cancelled (no file to open)")
             return dialog.reject
         newest = max(candidates, key=lambda p: p.stat().st_mtime_ns)
-        dialog.selectFile(str(newest))
+        _type_name(dialog, newest)
         self.answered.append(f"{describe(dialog)}: {newest.name}")
         return dialog.accept
 
