@@ -48,7 +48,9 @@ def test_start_heat_therapy_on_the_tips_tab_runs_the_minutes_picked(walk_app, qt
         assert app.session is not None, answerer.answered
         heat = [p for p in app.session.plan.phases if p.kind is PhaseKind.DURATION]
         assert [p.duration for p in heat] == [20 * 60]
-        app.session_window.close()
+        app.session_window.close()  # then the questions after a session, answered here too
+        qtbot.waitUntil(lambda: any(a.startswith("PainAfterDialog") for a in answerer.answered)
+                        and answerer.quiet(), timeout=20_000)
 
 
 def test_the_visit_report_from_the_progress_tab_is_saved_from_the_day_picked(
