@@ -12,8 +12,8 @@ crash dialogs):
   accept button (so a "Stop the session?" question gets its safe default, "Carry on").
 - the crash dialog: recorded in `crashes` (with its traceback), then closed.
 - any other dialog (the app's own): what `filling` says for its title; then every exclusive
-  group of radio or toggle buttons with nothing chosen gets "No" when it offers one, else its
-  first button; then an OK-like button of a `QDialogButtonBox`, else the accent ("primary")
+  group of radio or toggle buttons with nothing chosen gets the calm answer when it offers one
+  ("No", or "No change" for where the leg pain has gone), else its first button; then an OK-like button of a `QDialogButtonBox`, else the accent ("primary")
   button, else the default button, else `accept()`.
 
 The answer is pressed on the next turn of the event loop, not inside the poll, so a dialog that
@@ -52,6 +52,10 @@ from PySide6.QtWidgets import (
 STUCK_AFTER = 5
 #: What an OK-like button of a QDialogButtonBox does.
 _ACCEPTING = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
+
+
+#: The answers that report nothing wrong, chosen in a group of choices nothing fills.
+_CALM_ANSWERS = ("No", "No change")
 
 
 def _plain(text: str) -> str:
@@ -296,7 +300,7 @@ class ModalAnswerer(QObject):
         for group in dialog.findChildren(QButtonGroup):
             buttons = [b for b in group.buttons() if b.isVisible() and b.isEnabled()]
             if group.exclusive() and buttons and group.checkedButton() is None:
-                no = next((b for b in buttons if _plain(b.text()) == "No"), None)
+                no = next((b for b in buttons if _plain(b.text()) in _CALM_ANSWERS), None)
                 (no or buttons[0]).click()
         target = self._accepting_button(dialog)
         if target is None:
