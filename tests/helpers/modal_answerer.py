@@ -13,8 +13,9 @@ crash dialogs):
 - the crash dialog: recorded in `crashes` (with its traceback), then closed.
 - any other dialog (the app's own): what `filling` says for its title; then every exclusive
   group of radio or toggle buttons with nothing chosen gets the calm answer when it offers one
-  ("No", or "No change" for where the leg pain has gone), else its first button; then an OK-like button of a `QDialogButtonBox`, else the accent ("primary")
-  button, else the default button, else `accept()`.
+  ("No", or "No change" for where the leg pain has gone), else its first button; then an
+  OK-like button of a `QDialogButtonBox`, else the accent ("primary") button, else the default
+  button, else `accept()`.
 
 The answer is pressed on the next turn of the event loop, not inside the poll, so a dialog that
 the press opens (a question inside a dialog) is polled and answered too; the innermost dialog
