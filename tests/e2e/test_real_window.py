@@ -16,22 +16,18 @@ title), then checks its condition again, until a deadline.
 
 from __future__ import annotations
 
-import os
-import select
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from benchmarks.xvfb import env_with_display, xvfb
 from coach.core.records import Outcome, Screening
 from coach.core.safety import RED_FLAGS
 from coach.storage.history import HistoryStore
+from tests.helpers.driving import Desktop, desktop_on_xvfb
 from tests.helpers.faults import read_only
 
 pytestmark = pytest.mark.e2e
@@ -68,90 +64,10 @@ verbosity = "counts"
 """
 
 
-class Desktop:
-    """xdotool and ImageMagick on one display, and X event monitors to wait on."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self._monitors: list[subprocess.Popen[bytes]] = []
-        self.monitor("xev", "-root", "-event", "substructure")  # windows shown and hidden
-
-    def monitor(self, *argv: str) -> None:
-        """Run an X event monitor; `wait_for` wakes up on each line it prints."""
-        self._monitors.append(subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE,
-                                               stderr=subprocess.DEVNULL))
-
-    def monitor_title(self, wid: str) -> None:
-        self.monitor("xprop", "-spy", "-id", wid, "WM_NAME")
-
-    def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> object:
-        """`condition()` once now and again after each X event, until it returns something
-        true (returned) or `timeout` seconds have gone (a failure)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
-            left = deadline - time.monotonic()
-            live = [m for m in self._monitors if m.stdout is not None and not m.stdout.closed]
-            if left <= 0 or not live:
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-            ready, _, _ = select.select([m.stdout for m in live], [], [], left)
-            for stream in ready:
-                if not os.read(stream.fileno(), 65536):
-                    stream.close()  # that monitor has ended (its window is gone)
-
-    def close(self) -> None:
-        for m in self._monitors:
-            m.kill()
-            m.wait()
-            if m.stdout is not None:
-                m.stdout.close()
-
-    def run(self, *args: str, timeout: float = 10) -> str:
-        done = subprocess.run(args, env=self.env, capture_output=True, text=True,
-                              timeout=timeout, check=False)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    def windows(self) -> dict[str, str]:
-        """Visible top-level windows: id -> title."""
-        ids = self.run("xdotool", "search", "--onlyvisible", "--name", ".").split()
-        return {w: self.run("xdotool", "getwindowname", w) for w in ids}
-
-    def window_titled(self, test: Callable[[str], bool]) -> str | None:
-        for wid, title in self.windows().items():
-            if test(title):
-                return wid
-        return None
-
-    def title(self, wid: str) -> str:
-        return self.run("xdotool", "getwindowname", wid)
-
-    def press(self, wid: str, *keys: str) -> None:
-        """Focus the window (there is no window manager) and type the keys into it."""
-        self.run("xdotool", "windowfocus", "--sync", wid)
-        self.run("xdotool", "key", "--clearmodifiers", *keys)
-
-    def screenshot(self, path: Path) -> None:
-        self.run("import", "-window", "root", str(path), timeout=20)
-
-    def colours(self, path: Path) -> int:
-        out = self.run("identify", "-format", "%k", str(path))
-        return int(out) if out.isdigit() else 0
-
-
 @pytest.fixture
-def desktop():
-    missing = [t for t in ("Xvfb", "xdotool", "xev", "xprop", "import", "identify")
-               if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (make test installs them)")
-    with xvfb("1280x1024x24") as display:
-        desktop = Desktop(env_with_display(display))
-        try:
-            yield desktop
-        finally:
-            desktop.close()
+def desktop(tmp_path):
+    with desktop_on_xvfb(tmp_path / "screens") as desktop:
+        yield desktop
 
 
 def prepare_data(tmp_path: Path) -> tuple[Path, Path]:
