@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -285,6 +285,7 @@ def dialog_layout(dialog: QDialog, content: QLayout, buttons: QWidget) -> None:
 
     body = QWidget()
     body.setLayout(content)
+    _wheel_scrolls_the_page(body)
     layout = QVBoxLayout(dialog)
     layout.addWidget(vertical_scroll(body), 1)
     layout.addWidget(buttons)
@@ -296,6 +297,39 @@ def dialog_layout(dialog: QDialog, content: QLayout, buttons: QWidget) -> None:
         limit = screen.availableSize() if screen is not None else QSize(800, 600)
     hint = dialog.sizeHint().expandedTo(dialog.minimumSizeHint())
     dialog.resize(min(hint.width(), limit.width()), min(hint.height(), limit.height()))
+
+
+class _WheelToPage(QObject):
+    """Sends a wheel turned over a value field that does not have the keyboard focus to the
+    page around it, so scrolling a long settings page never changes a number or a choice on
+    the way (a safety threshold moved from 2 to 1 that way, unseen)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False
+        from PySide6.QtWidgets import QAbstractScrollArea
+
+        page = watched.parentWidget()
+        while page is not None and not isinstance(page, QAbstractScrollArea):
+            page = page.parentWidget()
+        if page is not None:
+            QApplication.sendEvent(page.viewport(), event)
+        return True
+
+
+def _wheel_scrolls_the_page(page: QWidget) -> None:
+    """Value fields on `page` (spin boxes, lists of choices, sliders) take the wheel only once
+    clicked into; before that the wheel scrolls the page."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox
+
+    relay = _WheelToPage(page)
+    for kind in (QAbstractSpinBox, QComboBox, QAbstractSlider):
+        for field in page.findChildren(kind):
+            field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            field.installEventFilter(relay)
 
 
 def narrow_form(form: QFormLayout) -> QFormLayout:

@@ -331,3 +331,43 @@ def test_a_timer_named_with_an_ampersand_shows_it_and_gets_no_shortcut(qtbot, ca
     shown = page.timer_buttons["heat-therapy"]
     assert QKeySequence.mnemonic(shown.text()).isEmpty()
     assert shown.text().replace("&&", "&") == "Start heat & wrap (15-20 min)"
+
+
+def _turn_wheel_over(widget, steps: int = 3) -> None:
+    """A wheel turn (up) with the pointer over the middle of `widget`, delivered to it as
+    Qt delivers one to the widget under the pointer."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_turning_the_wheel_over_a_stop_rule_scrolls_the_page_and_leaves_the_rule_alone(
+        qtbot, cat):
+    """Scrolling a long settings page with the wheel must not change a safety threshold on the
+    way; a field takes the wheel only once clicked into."""
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog = CareSettingsDialog(Settings(), cat)
+    qtbot.addWidget(dialog)
+    dialog.resize(420, 260)  # short enough for the page to scroll
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    [area] = dialog.findChildren(QScrollArea)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0
+    area.ensureWidgetVisible(dialog.rising_sessions)
+    before, scrolled_from = dialog.rising_sessions.value(), bar.value()
+    dialog.setFocus()
+    _turn_wheel_over(dialog.rising_sessions)
+    assert dialog.rising_sessions.value() == before
+    assert bar.value() < scrolled_from  # the page went up instead
+    dialog.rising_sessions.setFocus()
+    qtbot.waitUntil(dialog.rising_sessions.hasFocus, timeout=2000)
+    _turn_wheel_over(dialog.rising_sessions)
+    assert dialog.rising_sessions.value() != before  # clicked into, the wheel sets it
