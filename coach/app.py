@@ -178,7 +178,7 @@ class CoachApp:
         self.window.start_routine.connect(self.start_routine)
         self.window.try_exercise.connect(self.try_exercise)
         self.window.present_exercise.connect(self.present_exercise)
-        # Safety (issue 7): the red-flag screen, the pain checks, the stop rules and the dose
+        # Safety: the red-flag screen, the pain checks, the stop rules and the dose
         # steps around every patient session (coach.safety_flow, asking through self.prompts);
         # reminders; the Tips tab. `wall_now` is the aware local time (tests replace it).
         self.wall_now: Callable[[], datetime] = lambda: datetime.now().astimezone()
@@ -187,7 +187,7 @@ class CoachApp:
         self._last_answers: tuple[PainBefore | None, PainAfter | None] = (None, None)
         self._closing = False
         self._add_safety_actions()
-        # Routines and prescriptions (issue 8): "Demo" on an exercise; the Progress tab with its
+        # Routines and prescriptions: "Demo" on an exercise; the Progress tab with its
         # visit report button; the rest is `routine_actions`, made after the first paint.
         self._routine_actions: RoutineActions | None = None
         self.window.demo_exercise.connect(self.demo_exercise)
@@ -658,7 +658,7 @@ class CoachApp:
         for message in dict.fromkeys(held):
             self.prompts.warn(self.window, message)
 
-    # --- safety, reminders and tips (issue 7) --------------------------------------------------
+    # --- safety, reminders and tips ------------------------------------------------------------
 
     def safety(self) -> SafetyFlow:
         """The safety questions around sessions, asked through `self.prompts`."""

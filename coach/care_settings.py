@@ -1,4 +1,4 @@
-"""The settings of issue 7 (safety and reminders), as tables of the settings file.
+"""The safety and reminder settings, as tables of the settings file.
 
 - `[stop_rules]`: the thresholds of `coach.core.stop_rules.StopRules` (pain at or above which
   the flare-up routine is suggested, whether spreading leg pain advises stopping, how much and

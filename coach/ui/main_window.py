@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
     present_exercise = Signal(str)
     settings_requested = Signal()
     routine_chosen = Signal(str)
-    # Routines and prescriptions (issue 8; coach.ui.routine_actions does them).
+    # Routines and prescriptions (coach.ui.routine_actions does them).
     new_routine = Signal()
     edit_routine = Signal(str)
     export_routine = Signal(str)

@@ -88,7 +88,7 @@ class Prompts:
         box.setModal(False)
         self._keep(box)
 
-    # --- safety (issue 7); each dialog is imported when first needed -------------------------
+    # --- safety; each dialog is imported when first needed -----------------------------------
 
     def red_flags(self, parent: QWidget | None, need: ScreeningNeed | None, *,
                   hold: Hold | None = None) -> RedFlagResult | None:
@@ -159,7 +159,7 @@ class Prompts:
                           [(leg.value, label) for leg, label in LEG_PAIN_LABELS.items()])
         return LegPain(key) if key else None
 
-    # --- routines and prescriptions (issue 8) -------------------------------------------------
+    # --- routines and prescriptions -----------------------------------------------------------
 
     def choose(self, parent: QWidget | None, title: str, text: str,
                options: Sequence[tuple[str, str]]) -> str | None:
