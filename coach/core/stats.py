@@ -47,6 +47,7 @@ from types import MappingProxyType
 from coach.core.models import Catalogue, format_duration, format_seconds
 from coach.core.records import ExerciseWeek, Outcome, SessionRecord, StoredSet
 from coach.core.weeks import ONE_WEEK, week_start, week_starts, weeks_between
+from coach.core.words import counted
 
 #: `Routine.sessions_per_week` when nothing says otherwise.
 DEFAULT_WEEKLY_GOAL = 3
@@ -396,10 +397,6 @@ def _round(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def _plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
-
-
 def _seconds(value: float) -> str:
     return format_seconds(value) if value < 60 else format_duration(value)
 
@@ -413,7 +410,7 @@ def week_summary(week: WeekStats) -> str:
     if week.goal:
         noun = "session" if week.goal == 1 else "sessions"
         return f"{week.sessions} of {week.goal} {noun} this week"
-    return f"{_plural(week.sessions, 'session')} this week"
+    return f"{counted(week.sessions, 'session')} this week"
 
 
 def adherence_summary(weeks: Sequence[WeekStats], today: date,
@@ -425,12 +422,12 @@ def adherence_summary(weeks: Sequence[WeekStats], today: date,
         return "No finished weeks yet"
     met = sum(1 for w in over if w.met_goal)
     return (f"{_round(value * 100)}% of planned sessions done; goal met in {met} of "
-            f"{_plural(len(over), 'week')}")
+            f"{counted(len(over), 'week')}")
 
 
 def streak_summary(s: Streaks) -> str:
-    return (f"{_plural(s.current_days, 'day')} in a row (best {s.best_days}); "
-            f"{_plural(s.current_weeks, 'week')} in a row on goal (best {s.best_weeks})")
+    return (f"{counted(s.current_days, 'day')} in a row (best {s.best_days}); "
+            f"{counted(s.current_weeks, 'week')} in a row on goal (best {s.best_weeks})")
 
 
 def pain_summary(trend: PainTrend) -> str:
@@ -441,7 +438,7 @@ def pain_summary(trend: PainTrend) -> str:
     if len(trend.points) == 1:
         return f"{name} {_round(trend.points[0][1])} (one week of scores so far)"
     start, end = _round(trend.points[0][1]), _round(trend.points[-1][1])
-    span = _plural(trend.weeks_spanned, "week")
+    span = counted(trend.weeks_spanned, "week")
     if end < start:
         return f"{name} down from {start} to {end} over {span}"
     if end > start:
@@ -458,7 +455,7 @@ def active_summary(weeks: Sequence[WeekStats], today: date, since: date | None) 
     """
     if not weeks:
         return "No active minutes yet"
-    this = f"{_plural(_round(weeks[-1].active_minutes), 'active minute')} this week"
+    this = f"{counted(_round(weeks[-1].active_minutes), 'active minute')} this week"
     first = week_start(since) if since is not None else date.min
     before = [w for w in weeks if first <= w.week_start < week_start(today)]
     if not before:
@@ -473,7 +470,7 @@ def calendar_summary(weeks: Sequence[CalendarWeek]) -> str:
     """'Exercised on 30 of the last 84 days'."""
     days = [d for w in weeks for d in w.days if not d.future]
     active = sum(1 for d in days if d.sessions > 0)
-    return f"Exercised on {active} of the last {_plural(len(days), 'day')}"
+    return f"Exercised on {active} of the last {counted(len(days), 'day')}"
 
 
 class Measure(StrEnum):
@@ -520,11 +517,11 @@ def exercise_summary(progress: ExerciseProgress) -> str:
     elif measure is Measure.TIME:
         label, fmt = "Longest time in one go", _seconds
     else:
-        return f"{_plural(sum(w.sets for w in progress.weeks), 'set')} done"
+        return f"{counted(sum(w.sets for w in progress.weeks), 'set')} done"
     (first_week, first), (last_week, last) = points[0], points[-1]
     if len(points) == 1:
         return f"{label} {fmt(first)}"
-    span = _plural(weeks_between(first_week, last_week) + 1, "week")
+    span = counted(weeks_between(first_week, last_week) + 1, "week")
     if last > first:
         return f"{label} up from {fmt(first)} to {fmt(last)} over {span}"
     if last < first:

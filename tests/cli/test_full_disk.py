@@ -14,22 +14,21 @@ from tests.cli.test_faults import ROOT, coach_run, isolated_env, notices
 from tests.helpers.faults import fill, free, small_disk
 
 
-def stored_sets(history: Path) -> list[tuple[str, int, str | None]]:
+def _rows(history: Path, sql: str) -> list[tuple]:
+    """The rows `sql` reads from the history file, opened with plain sqlite3."""
     conn = sqlite3.connect(history)
     try:
-        return conn.execute("SELECT exercise_id, set_number, side FROM sets ORDER BY id"
-                            ).fetchall()
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def stored_sets(history: Path) -> list[tuple[str, int, str | None]]:
+    return _rows(history, "SELECT exercise_id, set_number, side FROM sets ORDER BY id")
 
 
 def stored_sessions(history: Path) -> list[tuple[str, str | None, int]]:
-    conn = sqlite3.connect(history)
-    try:
-        return conn.execute("SELECT routine_id, outcome, recovered FROM sessions ORDER BY id"
-                            ).fetchall()
-    finally:
-        conn.close()
+    return _rows(history, "SELECT routine_id, outcome, recovered FROM sessions ORDER BY id")
 
 
 def run_filling_the_disk(data: Path, env: dict[str, str], events: Path,

@@ -16,3 +16,7 @@ def test_names_are_joined_with_and():
     assert joined([]) == ""
     assert joined(["a.toml"]) == "a.toml"
     assert joined(["a", "b", "c"]) == "a, b and c"
+
+
+def test_a_large_count_is_grouped_in_thousands_to_read_at_a_glance():
+    assert counted(7001, "problem") == "7,001 problems"

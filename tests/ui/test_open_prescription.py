@@ -67,7 +67,7 @@ def test_a_prescription_of_a_megabyte_of_empty_tables_shows_a_hundred_problems_a
         lines = listed.splitlines()
         assert len(lines) == MAX_PROBLEMS + 1
         more = int(lines[-1].split("... and ")[1].split(" more")[0].replace(",", ""))
-        assert intro.startswith(f"worst.toml has {MAX_PROBLEMS + more} problems. ")
+        assert intro.startswith(f"worst.toml has {MAX_PROBLEMS + more:,} problems. ")
     finally:
         watcher.stop()
         app.shutdown()
