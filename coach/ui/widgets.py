@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -314,8 +314,13 @@ class _WheelToPage(QObject):
         page = watched.parentWidget()
         while page is not None and not isinstance(page, QAbstractScrollArea):
             page = page.parentWidget()
-        if page is not None:
-            QApplication.sendEvent(page.viewport(), event)
+        if page is not None and isinstance(event, QWheelEvent):
+            # Moved here rather than re-sent: Qt hands a re-sent wheel event back to the
+            # widget that took the start of the turn (this field), which would loop.
+            bar = page.verticalScrollBar()
+            notches = event.angleDelta().y() / 120
+            bar.setValue(bar.value() - round(notches * QApplication.wheelScrollLines()
+                                             * bar.singleStep()))
         return True
 
 
